@@ -1,0 +1,196 @@
+import type { AuditLog } from '../audit/audit.schema.js';
+import { retryOnConflict } from '../concurrency.js';
+import { forbidden, invalidInput } from '../errors.js';
+import type { MemberRepository, OrganisationRepository } from './access.repository.js';
+import {
+  hasRole,
+  roleLabels,
+  type Member,
+  type Organisation,
+  type Principal,
+  type Role,
+} from './access.schema.js';
+import { findOrganisation } from './organisations.js';
+
+/** What Teams tells us about the sender of an activity. */
+export interface TurnIdentity {
+  readonly userId: string;
+  readonly aadObjectId?: string;
+  readonly tenantId: string;
+  readonly displayName?: string;
+}
+
+export interface AccessDeps {
+  readonly members: MemberRepository;
+  readonly organisations: OrganisationRepository;
+  readonly audit: AuditLog;
+  readonly bootstrapAdminIds: readonly string[];
+  readonly now: () => Date;
+}
+
+export interface RoleChange {
+  readonly member: Member;
+  /** False when the member already had (or already lacked) the role: nothing was written. */
+  readonly changed: boolean;
+}
+
+const ORGANISATION_REQUIRED: readonly Role[] = ['representant', 'coach'];
+const ORGANISATIONS_TTL_MS = 60_000;
+
+/** Who someone is and what they may do: principals, organisations and role assignments. */
+export class AccessService {
+  private organisationsCache?: { at: number; value: Organisation[] };
+
+  constructor(private readonly deps: AccessDeps) {}
+
+  async resolvePrincipal(identity: TurnIdentity): Promise<Principal> {
+    const stored =
+      (await this.deps.members.get(identity.userId)) ??
+      (identity.aadObjectId ? await this.deps.members.get(identity.aadObjectId) : undefined);
+    const configuredAdmin = this.isConfiguredAdmin(identity.userId, identity.aadObjectId);
+    const roles = new Set<Role>(stored?.value.roles ?? []);
+    if (configuredAdmin) roles.add('admin');
+    return {
+      userId: identity.userId,
+      tenantId: identity.tenantId,
+      configuredAdmin,
+      roles: [...roles],
+      ...(identity.aadObjectId ? { aadObjectId: identity.aadObjectId } : {}),
+      ...(identity.displayName ? { displayName: identity.displayName } : {}),
+      ...(stored ? { memberId: stored.value.id } : {}),
+      ...(stored?.value.organisationId ? { organisationId: stored.value.organisationId } : {}),
+    };
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    const now = this.deps.now().getTime();
+    if (!this.organisationsCache || now - this.organisationsCache.at > ORGANISATIONS_TTL_MS) {
+      const value = await this.deps.organisations.list();
+      value.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+      this.organisationsCache = { at: now, value };
+    }
+    return this.organisationsCache.value;
+  }
+
+  async listMembers(actor: Principal): Promise<Member[]> {
+    requireAdmin(actor);
+    const members = await this.deps.members.list();
+    return members.sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id, 'sv'));
+  }
+
+  isConfiguredAdmin(userId: string, aadObjectId?: string): boolean {
+    return this.deps.bootstrapAdminIds.some(
+      (id) => id === userId || (aadObjectId !== undefined && id.toLowerCase() === aadObjectId.toLowerCase()),
+    );
+  }
+
+  async grant(
+    actor: Principal,
+    target: { id: string; displayName?: string },
+    role: Role,
+    organisationWord?: string,
+  ): Promise<RoleChange> {
+    requireAdmin(actor);
+    const organisation = organisationWord ? await this.requireOrganisation(organisationWord) : undefined;
+    const change = await this.modify(actor, target, (member) => {
+      const organisationId = organisation?.id ?? member.organisationId;
+      if (ORGANISATION_REQUIRED.includes(role) && !organisationId) {
+        throw invalidInput(
+          `En ${roleLabels[role].toLowerCase()} måste höra till en organisation. Skriv till exempel: /roller ge @person ${role} Försäkringskassan`,
+        );
+      }
+      const unchanged = member.roles.includes(role) && organisationId === member.organisationId;
+      if (unchanged) return undefined;
+      return {
+        ...member,
+        roles: member.roles.includes(role) ? member.roles : [...member.roles, role],
+        ...(organisationId ? { organisationId } : {}),
+        ...(target.displayName ? { displayName: target.displayName } : {}),
+      };
+    });
+    if (change.changed) {
+      await this.audit(actor, 'roles.grant', change.member.id, { role, organisationId: change.member.organisationId ?? '' });
+    }
+    return change;
+  }
+
+  async revoke(actor: Principal, targetId: string, role: Role): Promise<RoleChange> {
+    requireAdmin(actor);
+    if (role === 'admin' && this.isConfiguredAdmin(targetId)) {
+      throw invalidInput(
+        'Den här administratören är angiven i konfigurationen (BOOTSTRAP_ADMIN_IDS) och kan bara tas bort där.',
+      );
+    }
+    if (role === 'admin') await this.ensureAnotherAdmin(targetId);
+    const change = await this.modify(actor, { id: targetId }, (member) =>
+      member.roles.includes(role) ? { ...member, roles: member.roles.filter((r) => r !== role) } : undefined,
+    );
+    if (change.changed) await this.audit(actor, 'roles.revoke', change.member.id, { role });
+    return change;
+  }
+
+  private async requireOrganisation(word: string): Promise<Organisation> {
+    const organisation = findOrganisation(await this.listOrganisations(), word);
+    if (!organisation) {
+      throw invalidInput(
+        'Organisationen finns inte i förbundet. Skriv /roller organisationer för att se vilka som finns.',
+      );
+    }
+    return organisation;
+  }
+
+  private async ensureAnotherAdmin(targetId: string): Promise<void> {
+    if (this.deps.bootstrapAdminIds.length > 0) return;
+    const admins = (await this.deps.members.list()).filter((m) => m.roles.includes('admin'));
+    if (admins.every((admin) => admin.id === targetId)) {
+      throw invalidInput('Det måste finnas minst en administratör kvar. Ge någon annan rollen först.');
+    }
+  }
+
+  /**
+   * Read-modify-write with the stored version, retried when someone else wrote in between.
+   * `update` returns undefined when nothing needs to change (which makes every action idempotent).
+   */
+  private async modify(
+    actor: Principal,
+    target: { id: string; displayName?: string },
+    update: (member: Member) => Member | undefined,
+  ): Promise<RoleChange> {
+    return retryOnConflict(async () => {
+      const stored = await this.deps.members.get(target.id);
+      const current: Member = stored?.value ?? {
+        id: target.id,
+        roles: [],
+        updatedAt: this.deps.now().toISOString(),
+        updatedBy: actor.userId,
+        ...(target.displayName ? { displayName: target.displayName } : {}),
+      };
+      const next = update(current);
+      if (!next) return { member: current, changed: false };
+      const stamped: Member = { ...next, updatedAt: this.deps.now().toISOString(), updatedBy: actor.userId };
+      const saved = stored
+        ? await this.deps.members.replace(stamped, stored.version)
+        : await this.deps.members.create(stamped);
+      return { member: saved.value, changed: true };
+    });
+  }
+
+  private async audit(actor: Principal, action: string, memberId: string, details: Record<string, string>) {
+    await this.deps.audit.append({
+      at: this.deps.now().toISOString(),
+      actorId: actor.userId,
+      ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
+      action,
+      subjectType: 'member',
+      subjectId: memberId,
+      details,
+    });
+  }
+}
+
+function requireAdmin(actor: Principal): void {
+  if (!hasRole(actor, 'admin')) {
+    throw forbidden('Bara en administratör kan se och ändra roller.');
+  }
+}
+

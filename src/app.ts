@@ -1,0 +1,98 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { AccessService } from './access/access.service.js';
+import { defaultOrganisations } from './access/organisations.js';
+import { rolesCapability } from './access/roles.handlers.js';
+import { createBot } from './bot/bot.js';
+import { ProactiveMessenger } from './bot/proactive.js';
+import type { AppConfig, BotAuth } from './config.js';
+import { ConversationService } from './conversations/conversations.service.js';
+import { helpCapability } from './help/help.handlers.js';
+import { createHttpApp } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { memberTable, organisationTable } from './storage/access-tables.js';
+import { auditTable } from './storage/audit-table.js';
+import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
+import { createTableStore } from './storage/table-store.js';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly port: number;
+  readonly proactive: ProactiveMessenger;
+  /** Stops accepting requests and waits for in-flight ones. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+}
+
+function authSettings(auth: BotAuth): Record<string, string> {
+  switch (auth.kind) {
+    case 'none':
+      return {};
+    case 'SingleTenant':
+      return {
+        MicrosoftAppId: auth.appId,
+        MicrosoftAppPassword: auth.password,
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: auth.tenantId,
+      };
+    case 'UserAssignedMSI':
+      return {
+        MicrosoftAppId: auth.appId,
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppTenantId: auth.tenantId,
+      };
+  }
+}
+
+/** The composition root: builds every dependency from configuration and starts listening. */
+export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+
+  const store = createTableStore(config.storage, config.tablePrefix);
+  await store.ensureTables();
+  const organisations = organisationTable(store);
+  await organisations.addMissing(defaultOrganisations(config.kommuner));
+
+  const access = new AccessService({
+    members: memberTable(store),
+    organisations,
+    audit: auditTable(store),
+    bootstrapAdminIds: config.bootstrapAdminIds,
+    now,
+  });
+  const conversations = new ConversationService(conversationTable(store), cardMessageTable(store), now);
+
+  const adapter = new TeamsAdapter(authSettings(config.auth));
+  const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
+  const bot = createBot(
+    { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
+    [helpCapability, rolesCapability(access)],
+  );
+  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
+
+  const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = http.listen(config.port, config.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info('app.started', { env: config.env, port, auth: config.auth.kind, tenants: config.allowedTenantIds.length });
+
+  return {
+    url,
+    port,
+    proactive,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,198 @@
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Attachment, TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory } from 'botbuilder';
+import type { z } from 'zod';
+import type { Principal } from '../access/access.schema.js';
+import type { AccessService } from '../access/access.service.js';
+import type { ConversationService } from '../conversations/conversations.service.js';
+import { invalidInput, isAppError } from '../errors.js';
+import { errorFields, type Logger } from '../log.js';
+import { renderCard, type CardJson } from './card-renderer.js';
+import { parseCommand, type ParsedCommand } from './command-parser.js';
+import { commandTable, type CommandName } from './command-table.js';
+import { errorText } from './error-text.js';
+import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
+
+export interface CommandContext {
+  readonly turn: TurnContext;
+  readonly principal: Principal;
+  readonly command: ParsedCommand;
+}
+
+export interface CardActionContext<T> {
+  readonly turn: TurnContext;
+  readonly principal: Principal;
+  readonly data: T;
+}
+
+export type CommandHandler = (ctx: CommandContext) => Promise<void>;
+
+/** What a capability registers itself with. */
+export interface BotRoutes {
+  command(name: CommandName, handler: CommandHandler): void;
+  /**
+   * An `Action.Execute` verb. The card's `data` is parsed with `schema` first; the handler returns
+   * the card that replaces the clicked one. Handlers must be idempotent: Teams re-delivers slow
+   * invokes.
+   */
+  cardAction<S extends z.ZodType>(
+    verb: string,
+    schema: S,
+    handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
+  ): void;
+  /** Answers a message that is not a known command (exactly one capability registers it). */
+  unknownCommand(handler: (turn: TurnContext) => Promise<void>): void;
+  /** Runs when the bot is added to a conversation. */
+  welcome(handler: (turn: TurnContext) => Promise<void>): void;
+}
+
+export interface BotDeps {
+  readonly adapter: TeamsAdapter;
+  readonly botAppId: string;
+  readonly access: AccessService;
+  readonly conversations: ConversationService;
+  readonly allowedTenantIds: readonly string[];
+  readonly logger: Logger;
+}
+
+export type Capability = (routes: BotRoutes) => void;
+
+export interface Bot {
+  /** Runs one inbound activity: tenant gate, conversation reference, then the routes. */
+  handle(turn: TurnContext): Promise<void>;
+}
+
+/**
+ * Builds the Teams application from capabilities.
+ * @remarks Domain data never lives in teams-ai TurnState (it saves with ETags and fails under
+ * fast clicks); handlers use the capability services instead.
+ */
+export function createBot(deps: BotDeps, capabilities: readonly Capability[]): Bot {
+  const app = new Application<TurnState>({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+  const { logger } = deps;
+  const commands = new Map<CommandName, CommandHandler>();
+  const welcomes: ((turn: TurnContext) => Promise<void>)[] = [];
+  let unknownCommand: ((turn: TurnContext) => Promise<void>) | undefined;
+
+  const principalOf = async (turn: TurnContext): Promise<Principal> => {
+    const identity = identityOf(turn.activity);
+    if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
+    return deps.access.resolvePrincipal(identity);
+  };
+
+  const routes: BotRoutes = {
+    command(name, handler) {
+      if (commands.has(name)) throw new Error(`Command ${name} registered twice`);
+      commands.set(name, handler);
+    },
+    cardAction(verb, schema, handler) {
+      app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
+        const started = Date.now();
+        try {
+          const parsed = schema.safeParse(data);
+          if (!parsed.success) {
+            throw invalidInput('Kortet skickade ogiltiga uppgifter. Öppna kortet på nytt och försök igen.');
+          }
+          const principal = await principalOf(turn);
+          const card = await handler({ turn, principal, data: parsed.data });
+          logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
+          return card as never;
+        } catch (error) {
+          logger.warn('card.action', { verb, outcome: 'error', ms: Date.now() - started, ...errorFields(error) });
+          if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
+          return renderCard('notice', { title: 'Det gick inte', text: errorText(error), tone: 'attention' }) as never;
+        }
+      });
+    },
+    unknownCommand(handler) {
+      if (unknownCommand) throw new Error('The unknown-command handler is registered twice');
+      unknownCommand = handler;
+    },
+    welcome(handler) {
+      welcomes.push(handler);
+    },
+  };
+
+  for (const capability of capabilities) capability(routes);
+  const missing = commandTable.filter((spec) => !commands.has(spec.name)).map((spec) => spec.name);
+  if (missing.length > 0) throw new Error(`Commands without a handler: ${missing.join(', ')}`);
+  if (!unknownCommand) throw new Error('No handler for unknown commands');
+  const answerUnknown = unknownCommand;
+
+  app.message(
+    async (turn) => turn.activity.type === ActivityTypes.Message,
+    async (turn) => {
+      const started = Date.now();
+      const parsed = parseCommand(turn.activity);
+      if (parsed.kind === 'empty') return;
+      const name = parsed.kind === 'command' ? parsed.command.name : 'okänt';
+      try {
+        if (parsed.kind === 'command') {
+          const principal = await principalOf(turn);
+          await commands.get(parsed.command.name)!({ turn, principal, command: parsed.command });
+        } else {
+          await answerUnknown(turn);
+        }
+        logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
+      } catch (error) {
+        logger.warn('command', { command: name, outcome: 'error', ms: Date.now() - started, ...errorFields(error) });
+        if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
+        await turn.sendActivity(MessageFactory.text(errorText(error)));
+      }
+    },
+  );
+
+  app.conversationUpdate('membersAdded', async (turn) => {
+    const botWasAdded = (turn.activity.membersAdded ?? []).some(
+      (member) => member.id === turn.activity.recipient.id,
+    );
+    if (!botWasAdded) return;
+    for (const welcome of welcomes) await welcome(turn);
+  });
+
+  app.error(async (turn, error) => {
+    logger.error('turn.failed', { activityType: turn.activity.type, ...errorFields(error) });
+    if (turn.activity.type === ActivityTypes.Message) {
+      await turn.sendActivity(MessageFactory.text(errorText(error)));
+    }
+  });
+
+  return {
+    async handle(turn) {
+      const tenantId = tenantOf(turn.activity);
+      if (deps.allowedTenantIds.length > 0 && (!tenantId || !deps.allowedTenantIds.includes(tenantId))) {
+        logger.warn('tenant.refused', { tenantId: tenantId ?? 'none', activityType: turn.activity.type });
+        if (turn.activity.type === ActivityTypes.Invoke) {
+          await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
+        }
+        return;
+      }
+      await rememberConversation(turn, deps, tenantId);
+      await app.run(turn);
+    },
+  };
+}
+
+async function rememberConversation(turn: TurnContext, deps: BotDeps, tenantId: string | undefined) {
+  const target = referenceOf(turn.activity);
+  if (!target || !tenantId) return;
+  try {
+    await deps.conversations.remember({ ...target, tenantId });
+  } catch (error) {
+    deps.logger.warn('conversation.remember.failed', errorFields(error));
+  }
+}
+
+export function textMessage(text: string) {
+  return MessageFactory.text(text.normalize('NFC'));
+}
+
+export function cardMessage(attachment: Attachment, text?: string) {
+  return MessageFactory.attachment(attachment, text?.normalize('NFC'));
+}

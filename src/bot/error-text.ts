@@ -1,0 +1,21 @@
+import type { AppErrorReason } from '../errors.js';
+import { isAppError } from '../errors.js';
+
+const defaults: Record<AppErrorReason, string> = {
+  'invalid-input': 'Det gick inte att tolka det du skrev. Skriv /hjälp för att se hur kommandot används.',
+  forbidden: 'Du har inte behörighet att göra det här. Kontakta förbundets administratör om du behöver en roll.',
+  'not-found': 'Det du letar efter finns inte (längre).',
+  conflict:
+    'Någon annan ändrade samma sak precis samtidigt. Inget av det du gjorde sparades – titta på det aktuella läget och försök igen.',
+  'already-exists': 'Det finns redan.',
+  'storage-unavailable':
+    'Lagringen svarar inte just nu, så inget har sparats eller ändrats. Försök igen om en stund.',
+  'personal-data':
+    'Texten verkar innehålla ett personnummer eller samordningsnummer. Sådana uppgifter får inte lämnas här – använd personens kod i stället.',
+};
+
+/** The Swedish text a user sees for an error; unexpected errors get a generic apology. */
+export function errorText(error: unknown): string {
+  if (isAppError(error)) return error.userMessage ?? defaults[error.reason];
+  return 'Något gick fel hos boten. Inget har ändrats. Försök igen, och kontakta förbundets administratör om felet finns kvar.';
+}

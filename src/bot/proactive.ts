@@ -1,0 +1,81 @@
+import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
+import { CardFactory, MessageFactory } from 'botbuilder';
+import type { ConversationService } from '../conversations/conversations.service.js';
+import { errorFields, type Logger } from '../log.js';
+import type { CardJson } from './card-renderer.js';
+
+export type ProactiveOutcome =
+  | { kind: 'sent'; activityId: string }
+  | { kind: 'unknown-conversation' }
+  | { kind: 'stale' };
+
+/**
+ * Sends into a conversation the bot is not currently answering, from its stored reference, so
+ * it works after a restart and from any instance.
+ * @remarks Teams answers 403 once the bot is removed; the conversation is then marked stale and
+ * the caller decides whom to tell.
+ */
+export class ProactiveMessenger {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly conversations: ConversationService,
+    private readonly logger: Logger,
+  ) {}
+
+  async send(conversationId: string, activity: Partial<Activity>, cardKey?: string): Promise<ProactiveOutcome> {
+    const record = await this.conversations.find(conversationId);
+    if (!record) return { kind: 'unknown-conversation' };
+    if (record.staleSince) return { kind: 'stale' };
+    let activityId: string | undefined;
+    try {
+      await this.adapter.continueConversationAsync(
+        this.botAppId,
+        record.reference as Partial<ConversationReference>,
+        async (turn) => {
+          activityId = (await turn.sendActivity(activity))?.id;
+        },
+      );
+    } catch (error) {
+      if (statusOf(error) === 403) {
+        await this.conversations.markStale(conversationId);
+        this.logger.warn('proactive.stale', { conversationKind: record.kind });
+        return { kind: 'stale' };
+      }
+      this.logger.warn('proactive.failed', errorFields(error));
+      throw error;
+    }
+    if (!activityId) throw new Error('The Bot Connector returned no activity id');
+    if (cardKey) await this.conversations.recordCard(conversationId, cardKey, activityId);
+    return { kind: 'sent', activityId };
+  }
+
+  sendCard(conversationId: string, card: CardJson, cardKey?: string): Promise<ProactiveOutcome> {
+    return this.send(conversationId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), cardKey);
+  }
+
+  /** Replaces a card posted earlier under `cardKey`; false when there is no such card. */
+  async updateCard(conversationId: string, cardKey: string, card: CardJson): Promise<boolean> {
+    const [record, posted] = await Promise.all([
+      this.conversations.find(conversationId),
+      this.conversations.findCard(conversationId, cardKey),
+    ]);
+    if (!record || !posted || record.staleSince) return false;
+    await this.adapter.continueConversationAsync(
+      this.botAppId,
+      record.reference as Partial<ConversationReference>,
+      async (turn) => {
+        await turn.updateActivity({
+          ...MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+          id: posted.activityId,
+        });
+      },
+    );
+    return true;
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+/** The default kommuner of a county förbund; override with FORBUND_KOMMUNER. */
+export const DEFAULT_KOMMUNER = [
+  'Eskilstuna',
+  'Strängnäs',
+  'Flen',
+  'Vingåker',
+  'Katrineholm',
+  'Nyköping',
+  'Oxelösund',
+  'Gnesta',
+  'Trosa',
+] as const;
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'ska vara ett GUID');
+
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0),
+    )
+    .pipe(z.array(item));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
+
+const rawEnvironment = z.object({
+  APP_ENV: z.enum(['local', 'production']).default('local'),
+  HOST: optionalText,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  MICROSOFT_APP_ID: optionalText.pipe(guid.optional()),
+  MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+  MICROSOFT_APP_TENANT_ID: optionalText.pipe(guid.optional()),
+  ALLOWED_TENANT_IDS: list(guid),
+  BOOTSTRAP_ADMIN_IDS: list(z.string().min(1)),
+  STORAGE_CONNECTION_STRING: optionalText,
+  STORAGE_ACCOUNT_URL: optionalText.pipe(z.url().optional()),
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'ska börja med en bokstav och bara innehålla a–z och 0–9')
+    .default('finsam'),
+  FORBUND_KOMMUNER: list(z.string().min(2).max(60)),
+});
+
+export type BotAuth =
+  | { kind: 'none' }
+  | { kind: 'SingleTenant'; appId: string; password: string; tenantId: string }
+  | { kind: 'UserAssignedMSI'; appId: string; tenantId: string };
+
+export type StorageConfig =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'accountUrl'; accountUrl: string };
+
+export interface AppConfig {
+  readonly env: 'local' | 'production';
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly auth: BotAuth;
+  /** Empty only in local mode, where every tenant is served. */
+  readonly allowedTenantIds: readonly string[];
+  readonly bootstrapAdminIds: readonly string[];
+  readonly storage: StorageConfig;
+  readonly tablePrefix: string;
+  readonly kommuner: readonly string[];
+}
+
+/** Azurite on its default port, for local runs that name no storage. */
+export const LOCAL_DEVELOPMENT_STORAGE = 'UseDevelopmentStorage=true';
+
+export class ConfigError extends Error {
+  readonly reason = 'invalid-config' as const;
+  constructor(readonly problems: readonly string[]) {
+    super(`Konfigurationen är ogiltig:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. Throws {@link ConfigError} listing every problem at once.
+ * @remarks Production refuses to start without Bot Framework credentials because botbuilder
+ * accepts unauthenticated requests when the app id is empty.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = rawEnvironment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'miljön'}: ${issue.message}`),
+    );
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const production = raw.APP_ENV === 'production';
+
+  const auth = resolveAuth(raw, production, problems);
+
+  if (production && raw.ALLOWED_TENANT_IDS.length === 0) {
+    problems.push('ALLOWED_TENANT_IDS: ange vilka Microsoft 365-klienter (tenant-id) som får använda boten.');
+  }
+  if (raw.STORAGE_CONNECTION_STRING && raw.STORAGE_ACCOUNT_URL) {
+    problems.push('Ange antingen STORAGE_CONNECTION_STRING eller STORAGE_ACCOUNT_URL, inte båda.');
+  }
+  let storage: StorageConfig;
+  if (raw.STORAGE_ACCOUNT_URL) {
+    storage = { kind: 'accountUrl', accountUrl: raw.STORAGE_ACCOUNT_URL };
+  } else if (raw.STORAGE_CONNECTION_STRING) {
+    storage = { kind: 'connectionString', connectionString: raw.STORAGE_CONNECTION_STRING };
+  } else {
+    if (production) {
+      problems.push(
+        'STORAGE_ACCOUNT_URL eller STORAGE_CONNECTION_STRING krävs i produktion (Azure Table Storage eller Cosmos DB for Table).',
+      );
+    }
+    storage = { kind: 'connectionString', connectionString: LOCAL_DEVELOPMENT_STORAGE };
+  }
+  if (production && storage.kind === 'connectionString' && /UseDevelopmentStorage|devstoreaccount1/i.test(storage.connectionString)) {
+    problems.push('STORAGE_CONNECTION_STRING pekar på lokal utvecklingslagring (Azurite), vilket inte är tillåtet i produktion.');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: raw.APP_ENV,
+    host: raw.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    auth,
+    allowedTenantIds: raw.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
+    bootstrapAdminIds: raw.BOOTSTRAP_ADMIN_IDS,
+    storage,
+    tablePrefix: raw.TABLE_PREFIX,
+    kommuner: raw.FORBUND_KOMMUNER.length > 0 ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC')) : DEFAULT_KOMMUNER,
+  };
+}
+
+function resolveAuth(
+  raw: z.infer<typeof rawEnvironment>,
+  production: boolean,
+  problems: string[],
+): BotAuth {
+  const appId = raw.MICROSOFT_APP_ID;
+  if (!appId) {
+    if (production) {
+      problems.push(
+        'MICROSOFT_APP_ID saknas: i produktion måste boten ha Bot Framework-uppgifter, annars tas oautentiserade anrop emot.',
+      );
+    }
+    return { kind: 'none' };
+  }
+  const type = raw.MICROSOFT_APP_TYPE;
+  if (type === undefined || type === 'MultiTenant') {
+    problems.push(
+      'MICROSOFT_APP_TYPE ska vara SingleTenant eller UserAssignedMSI (nya flerklientsbotar kan inte längre skapas).',
+    );
+    return { kind: 'none' };
+  }
+  const tenantId = raw.MICROSOFT_APP_TENANT_ID;
+  if (!tenantId) {
+    problems.push(`MICROSOFT_APP_TENANT_ID krävs när MICROSOFT_APP_TYPE är ${type}.`);
+    return { kind: 'none' };
+  }
+  if (type === 'SingleTenant') {
+    if (!raw.MICROSOFT_APP_PASSWORD) {
+      problems.push('MICROSOFT_APP_PASSWORD krävs när MICROSOFT_APP_TYPE är SingleTenant.');
+      return { kind: 'none' };
+    }
+    return { kind: 'SingleTenant', appId, password: raw.MICROSOFT_APP_PASSWORD, tenantId };
+  }
+  return { kind: 'UserAssignedMSI', appId, tenantId };
+}

@@ -1,0 +1,14 @@
+import type { Versioned } from '../versioned.js';
+import type { CardMessage, ConversationRecord } from './conversations.schema.js';
+
+export interface ConversationRepository {
+  get(conversationId: string): Promise<Versioned<ConversationRecord> | undefined>;
+  create(record: ConversationRecord): Promise<Versioned<ConversationRecord>>;
+  replace(record: ConversationRecord, version: string): Promise<Versioned<ConversationRecord>>;
+}
+
+export interface CardMessageRepository {
+  get(conversationId: string, cardKey: string): Promise<Versioned<CardMessage> | undefined>;
+  create(message: CardMessage): Promise<Versioned<CardMessage>>;
+  replace(message: CardMessage, version: string): Promise<Versioned<CardMessage>>;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const conversationKindSchema = z.enum(['personal', 'groupChat', 'channel']);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+
+/**
+ * Enough of a Bot Framework conversation reference to send into the conversation later.
+ * The user part is kept only for personal chats, where it identifies whom the chat is with.
+ */
+export const conversationReferenceSchema = z.object({
+  serviceUrl: z.url(),
+  channelId: z.string().min(1).max(40),
+  conversation: z.object({
+    id: z.string().min(1).max(1000),
+    conversationType: z.string().max(40).optional(),
+    tenantId: z.string().max(100).optional(),
+    isGroup: z.boolean().optional(),
+  }),
+  bot: z.object({ id: z.string().min(1).max(200), name: z.string().max(200).optional() }),
+  user: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() }).optional(),
+});
+export type ConversationReferenceData = z.infer<typeof conversationReferenceSchema>;
+
+export const conversationRecordSchema = z.object({
+  conversationId: z.string().min(1).max(1000),
+  tenantId: z.string().max(100),
+  kind: conversationKindSchema,
+  teamId: z.string().max(1000).optional(),
+  reference: conversationReferenceSchema,
+  updatedAt: z.iso.datetime(),
+  /** Set when Teams answered 403: the bot was removed from the conversation. */
+  staleSince: z.iso.datetime().optional(),
+});
+export type ConversationRecord = z.infer<typeof conversationRecordSchema>;
+
+/** A card the bot posted, so it can be updated in place later. */
+export const cardMessageSchema = z.object({
+  conversationId: z.string().min(1).max(1000),
+  cardKey: z.string().regex(/^[a-z]+(\.[a-zA-Z0-9-]+)+$/).max(200),
+  activityId: z.string().min(1).max(200),
+  postedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().optional(),
+});
+export type CardMessage = z.infer<typeof cardMessageSchema>;

@@ -1,0 +1,69 @@
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { StorageConfig } from '../config.js';
+
+/** Every table the bot uses, by its logical name. */
+export const TABLE_NAMES = [
+  'organisations',
+  'members',
+  'conversations',
+  'cardMessages',
+  'audit',
+] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export interface TableStore {
+  client(name: TableName): TableClient;
+  /** Creates missing tables; existing ones are left alone. */
+  ensureTables(): Promise<void>;
+  /** Resolves when storage answers a cheap read within the timeout, rejects otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+}
+
+const clientOptions: TableServiceClientOptions = {
+  retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1000 },
+};
+
+/**
+ * Connects to Azure Table Storage, Cosmos DB for Table or Azurite.
+ * @remarks An account URL uses `DefaultAzureCredential` (managed identity in Azure), so no
+ * account key is needed in production; connection strings are for local runs and Azurite.
+ */
+export function createTableStore(storage: StorageConfig, prefix: string): TableStore {
+  const clients = new Map<TableName, TableClient>();
+  const credential = storage.kind === 'accountUrl' ? new DefaultAzureCredential() : undefined;
+  const physicalName = (name: TableName) => `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}`;
+
+  const client = (name: TableName): TableClient => {
+    let existing = clients.get(name);
+    if (!existing) {
+      existing =
+        storage.kind === 'accountUrl'
+          ? new TableClient(storage.accountUrl, physicalName(name), credential!, clientOptions)
+          : TableClient.fromConnectionString(storage.connectionString, physicalName(name), {
+              ...clientOptions,
+              allowInsecureConnection: isInsecure(storage.connectionString),
+            });
+      clients.set(name, existing);
+    }
+    return existing;
+  };
+
+  return {
+    client,
+    async ensureTables() {
+      await Promise.all(TABLE_NAMES.map((name) => client(name).createTable()));
+    },
+    async ping(timeoutMs = 2000) {
+      const abortSignal = AbortSignal.timeout(timeoutMs);
+      const pages = client('organisations')
+        .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal })
+        .byPage({ maxPageSize: 1 });
+      await pages.next();
+    },
+  };
+}
+
+function isInsecure(connectionString: string): boolean {
+  return /UseDevelopmentStorage=true/i.test(connectionString) || /Endpoint=http:\/\//i.test(connectionString);
+}
