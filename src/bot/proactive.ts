@@ -1,5 +1,6 @@
-import type { Activity, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { CardFactory, MessageFactory } from 'botbuilder';
+import type { ConversationReferenceData } from '../conversations/conversations.schema.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { errorFields, type Logger } from '../log.js';
 import type { CardJson } from './card-renderer.js';
@@ -12,8 +13,9 @@ export type ProactiveOutcome =
 /**
  * Sends into a conversation the bot is not currently answering, from its stored reference, so
  * it works after a restart and from any instance.
- * @remarks Teams answers 403 once the bot is removed; the conversation is then marked stale and
- * the caller decides whom to tell.
+ * @remarks A continuation turn would make every send a reply to a made-up activity id, so the
+ * reply id is removed: proactive messages start a new post. Teams answers 403 once the bot is
+ * removed; the conversation is then marked stale and the caller decides whom to tell.
  */
 export class ProactiveMessenger {
   constructor(
@@ -29,13 +31,13 @@ export class ProactiveMessenger {
     if (record.staleSince) return { kind: 'stale' };
     let activityId: string | undefined;
     try {
-      await this.adapter.continueConversationAsync(
-        this.botAppId,
-        record.reference as Partial<ConversationReference>,
-        async (turn) => {
-          activityId = (await turn.sendActivity(activity))?.id;
-        },
-      );
+      await this.inConversation(record.reference, async (turn) => {
+        turn.onSendActivities(async (_turn, activities, next) => {
+          for (const outgoing of activities) delete outgoing.replyToId;
+          return next();
+        });
+        activityId = (await turn.sendActivity(activity))?.id;
+      });
     } catch (error) {
       if (statusOf(error) === 403) {
         await this.conversations.markStale(conversationId);
@@ -61,17 +63,36 @@ export class ProactiveMessenger {
       this.conversations.findCard(conversationId, cardKey),
     ]);
     if (!record || !posted || record.staleSince) return false;
+    await this.inConversation(record.reference, async (turn) => {
+      await turn.updateActivity({
+        ...MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+        id: posted.activityId,
+      });
+    });
+    return true;
+  }
+
+  /**
+   * Runs `work` in a continuation turn and rethrows what it threw: the adapter would otherwise
+   * hand the error to its turn-error handler and resolve as if all went well.
+   */
+  private async inConversation(
+    reference: ConversationReferenceData,
+    work: (turn: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    let failure: { error: unknown } | undefined;
     await this.adapter.continueConversationAsync(
       this.botAppId,
-      record.reference as Partial<ConversationReference>,
+      reference as Partial<ConversationReference>,
       async (turn) => {
-        await turn.updateActivity({
-          ...MessageFactory.attachment(CardFactory.adaptiveCard(card)),
-          id: posted.activityId,
-        });
+        try {
+          await work(turn);
+        } catch (error) {
+          failure = { error };
+        }
       },
     );
-    return true;
+    if (failure) throw failure.error;
   }
 }
 

@@ -43,7 +43,8 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
         body: JSON.stringify(activity),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+      const isJson = response.headers.get('content-type')?.includes('json') ?? false;
+      return { status: response.status, body: isJson && text ? (JSON.parse(text) as unknown) : text };
     },
   };
 }
