@@ -125,7 +125,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     storage = { kind: 'connectionString', connectionString: LOCAL_DEVELOPMENT_STORAGE };
   }
-  if (production && storage.kind === 'connectionString' && /UseDevelopmentStorage|devstoreaccount1/i.test(storage.connectionString)) {
+  const explicitDevStorage = /UseDevelopmentStorage|devstoreaccount1/i.test(raw.STORAGE_CONNECTION_STRING ?? '');
+  if (production && explicitDevStorage) {
     problems.push('STORAGE_CONNECTION_STRING pekar på lokal utvecklingslagring (Azurite), vilket inte är tillåtet i produktion.');
   }
 
