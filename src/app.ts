@@ -4,7 +4,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
-import { createBot } from './bot/bot.js';
+import { createBot, type Bot } from './bot/bot.js';
 import { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
@@ -14,7 +14,7 @@ import { createLogger, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
-import { createTableStore } from './storage/table-store.js';
+import { createTableStore, type TableStore } from './storage/table-store.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -49,12 +49,21 @@ function authSettings(auth: BotAuth): Record<string, string> {
   }
 }
 
-/** The composition root: builds every dependency from configuration and starts listening. */
-export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const now = options.now ?? (() => new Date());
+export interface Wired {
+  readonly bot: Bot;
+  readonly adapter: TeamsAdapter;
+  readonly proactive: ProactiveMessenger;
+  readonly access: AccessService;
+  readonly conversations: ConversationService;
+}
 
-  const store = createTableStore(config.storage, config.tablePrefix);
+/** Builds every service and the bot on top of a table store; no network listener. */
+export async function wire(
+  config: AppConfig,
+  store: TableStore,
+  options: { logger: Logger; now: () => Date },
+): Promise<Wired> {
+  const { logger, now } = options;
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
@@ -75,6 +84,15 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     [helpCapability, rolesCapability(access)],
   );
   const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
+  return { bot, adapter, proactive, access, conversations };
+}
+
+/** The composition root: builds every dependency from configuration and starts listening. */
+export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const store = createTableStore(config.storage, config.tablePrefix);
+  const { bot, adapter, proactive } = await wire(config, store, { logger, now });
 
   const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
   const server: Server = await new Promise((resolve, reject) => {
