@@ -75,7 +75,11 @@ export async function wire(
     bootstrapAdminIds: config.bootstrapAdminIds,
     now,
   });
-  const conversations = new ConversationService(conversationTable(store), cardMessageTable(store), now);
+  const conversations = new ConversationService(
+    conversationTable(store),
+    cardMessageTable(store),
+    now,
+  );
 
   const adapter = new TeamsAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
@@ -101,7 +105,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info('app.started', { env: config.env, port, auth: config.auth.kind, tenants: config.allowedTenantIds.length });
+  logger.info('app.started', {
+    env: config.env,
+    port,
+    auth: config.auth.kind,
+    tenants: config.allowedTenantIds.length,
+  });
 
   return {
     url,

@@ -107,7 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const auth = resolveAuth(raw, production, problems);
 
   if (production && raw.ALLOWED_TENANT_IDS.length === 0) {
-    problems.push('ALLOWED_TENANT_IDS: ange vilka Microsoft 365-klienter (tenant-id) som får använda boten.');
+    problems.push(
+      'ALLOWED_TENANT_IDS: ange vilka Microsoft 365-klienter (tenant-id) som får använda boten.',
+    );
   }
   if (raw.STORAGE_CONNECTION_STRING && raw.STORAGE_ACCOUNT_URL) {
     problems.push('Ange antingen STORAGE_CONNECTION_STRING eller STORAGE_ACCOUNT_URL, inte båda.');
@@ -125,9 +127,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     storage = { kind: 'connectionString', connectionString: LOCAL_DEVELOPMENT_STORAGE };
   }
-  const explicitDevStorage = /UseDevelopmentStorage|devstoreaccount1/i.test(raw.STORAGE_CONNECTION_STRING ?? '');
+  const explicitDevStorage = /UseDevelopmentStorage|devstoreaccount1/i.test(
+    raw.STORAGE_CONNECTION_STRING ?? '',
+  );
   if (production && explicitDevStorage) {
-    problems.push('STORAGE_CONNECTION_STRING pekar på lokal utvecklingslagring (Azurite), vilket inte är tillåtet i produktion.');
+    problems.push(
+      'STORAGE_CONNECTION_STRING pekar på lokal utvecklingslagring (Azurite), vilket inte är tillåtet i produktion.',
+    );
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -142,7 +148,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapAdminIds: raw.BOOTSTRAP_ADMIN_IDS,
     storage,
     tablePrefix: raw.TABLE_PREFIX,
-    kommuner: raw.FORBUND_KOMMUNER.length > 0 ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC')) : DEFAULT_KOMMUNER,
+    kommuner:
+      raw.FORBUND_KOMMUNER.length > 0
+        ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC'))
+        : DEFAULT_KOMMUNER,
   };
 }
 

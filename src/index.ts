@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     });
   }
   if (config.allowedTenantIds.length === 0) {
-    logger.warn('app.all-tenants', { note: 'ALLOWED_TENANT_IDS is empty: every tenant is served (local mode only).' });
+    logger.warn('app.all-tenants', {
+      note: 'ALLOWED_TENANT_IDS is empty: every tenant is served (local mode only).',
+    });
   }
   const app = await startApp(config, { logger });
   const shutdown = async (signal: string) => {

@@ -35,7 +35,9 @@ export function azuriteConnectionString(port: number, host = '127.0.0.1'): strin
  * @param options.location a folder to keep data in; omitted, data lives in memory only.
  * @param options.port 0 picks a free port.
  */
-export async function startAzurite(options: { location?: string; port?: number } = {}): Promise<RunningAzurite> {
+export async function startAzurite(
+  options: { location?: string; port?: number } = {},
+): Promise<RunningAzurite> {
   const TableServer = require('azurite/dist/src/table/TableServer').default;
   const TableConfiguration = require('azurite/dist/src/table/TableConfiguration').default;
   const inMemory = options.location === undefined;

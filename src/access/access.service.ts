@@ -75,12 +75,16 @@ export class AccessService {
   async listMembers(actor: Principal): Promise<Member[]> {
     requireAdmin(actor);
     const members = await this.deps.members.list();
-    return members.sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id, 'sv'));
+    return members.sort((a, b) =>
+      (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id, 'sv'),
+    );
   }
 
   isConfiguredAdmin(userId: string, aadObjectId?: string): boolean {
     return this.deps.bootstrapAdminIds.some(
-      (id) => id === userId || (aadObjectId !== undefined && id.toLowerCase() === aadObjectId.toLowerCase()),
+      (id) =>
+        id === userId ||
+        (aadObjectId !== undefined && id.toLowerCase() === aadObjectId.toLowerCase()),
     );
   }
 
@@ -91,7 +95,9 @@ export class AccessService {
     organisationWord?: string,
   ): Promise<RoleChange> {
     requireAdmin(actor);
-    const organisation = organisationWord ? await this.requireOrganisation(organisationWord) : undefined;
+    const organisation = organisationWord
+      ? await this.requireOrganisation(organisationWord)
+      : undefined;
     const change = await this.modify(actor, target, (member) => {
       const organisationId = organisation?.id ?? member.organisationId;
       if (ORGANISATION_REQUIRED.includes(role) && !organisationId) {
@@ -109,7 +115,10 @@ export class AccessService {
       };
     });
     if (change.changed) {
-      await this.audit(actor, 'roles.grant', change.member.id, { role, organisationId: change.member.organisationId ?? '' });
+      await this.audit(actor, 'roles.grant', change.member.id, {
+        role,
+        organisationId: change.member.organisationId ?? '',
+      });
     }
     return change;
   }
@@ -123,7 +132,9 @@ export class AccessService {
     }
     if (role === 'admin') await this.ensureAnotherAdmin(targetId);
     const change = await this.modify(actor, { id: targetId }, (member) =>
-      member.roles.includes(role) ? { ...member, roles: member.roles.filter((r) => r !== role) } : undefined,
+      member.roles.includes(role)
+        ? { ...member, roles: member.roles.filter((r) => r !== role) }
+        : undefined,
     );
     if (change.changed) await this.audit(actor, 'roles.revoke', change.member.id, { role });
     return change;
@@ -143,7 +154,9 @@ export class AccessService {
     if (this.deps.bootstrapAdminIds.length > 0) return;
     const admins = (await this.deps.members.list()).filter((m) => m.roles.includes('admin'));
     if (admins.every((admin) => admin.id === targetId)) {
-      throw invalidInput('Det måste finnas minst en administratör kvar. Ge någon annan rollen först.');
+      throw invalidInput(
+        'Det måste finnas minst en administratör kvar. Ge någon annan rollen först.',
+      );
     }
   }
 
@@ -167,7 +180,11 @@ export class AccessService {
       };
       const next = update(current);
       if (!next) return { member: current, changed: false };
-      const stamped: Member = { ...next, updatedAt: this.deps.now().toISOString(), updatedBy: actor.userId };
+      const stamped: Member = {
+        ...next,
+        updatedAt: this.deps.now().toISOString(),
+        updatedBy: actor.userId,
+      };
       const saved = stored
         ? await this.deps.members.replace(stamped, stored.version)
         : await this.deps.members.create(stamped);
@@ -175,7 +192,12 @@ export class AccessService {
     });
   }
 
-  private async audit(actor: Principal, action: string, memberId: string, details: Record<string, string>) {
+  private async audit(
+    actor: Principal,
+    action: string,
+    memberId: string,
+    details: Record<string, string>,
+  ) {
     await this.deps.audit.append({
       at: this.deps.now().toISOString(),
       actorId: actor.userId,
@@ -193,4 +215,3 @@ function requireAdmin(actor: Principal): void {
     throw forbidden('Bara en administratör kan se och ändra roller.');
   }
 }
-

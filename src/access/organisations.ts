@@ -18,14 +18,12 @@ export function defaultOrganisations(kommuner: readonly string[]): Organisation[
       kind: 'forbundskansli',
       aliases: ['kansliet', 'forbundet'],
     },
-    ...kommuner.map(
-      (kommun): Organisation => ({
-        id: `kommun-${slugify(kommun)}`,
-        name: `${kommun} kommun`,
-        kind: 'kommun',
-        aliases: [slugify(kommun)],
-      }),
-    ),
+    ...kommuner.map((kommun): Organisation => ({
+      id: `kommun-${slugify(kommun)}`,
+      name: `${kommun} kommun`,
+      kind: 'kommun',
+      aliases: [slugify(kommun)],
+    })),
   ];
 }
 

@@ -47,6 +47,9 @@ export function rolesView(
 
 export function organisationsView(organisations: readonly Organisation[]) {
   return {
-    organisations: organisations.map((org) => ({ name: org.name, words: org.aliases.join(', ') || org.id })),
+    organisations: organisations.map((org) => ({
+      name: org.name,
+      words: org.aliases.join(', ') || org.id,
+    })),
   };
 }

@@ -55,7 +55,8 @@ function parseRolesCommand(args: readonly string[]): RolesCommand {
       ...(organisation.length > 0 ? { organisation: organisation.join(' ') } : {}),
     };
   }
-  const revokeFrom = first === 'ta' && second === 'bort' ? 2 : first === 'aterkalla' ? 1 : undefined;
+  const revokeFrom =
+    first === 'ta' && second === 'bort' ? 2 : first === 'aterkalla' ? 1 : undefined;
   if (revokeFrom !== undefined) {
     const parsed = revokeArgs.safeParse(args.slice(revokeFrom));
     if (!parsed.success) throw invalidInput(firstIssue(parsed.error, USAGE_REVOKE));
@@ -74,10 +75,14 @@ function firstIssue(error: z.ZodError, usage: string): string {
   return `Kommandot saknar något eller har för många ord. Skriv så här: ${usage}`;
 }
 
-function resolveTarget(token: string, mentions: readonly MentionedUser[]): { id: string; displayName?: string } {
+function resolveTarget(
+  token: string,
+  mentions: readonly MentionedUser[],
+): { id: string; displayName?: string } {
   if (!token.startsWith('@')) return { id: token };
   const mention = mentions[Number(token.slice(1)) - 1];
-  if (!mention) throw invalidInput(`Ange personen genom att nämna hen med @. Skriv så här: ${USAGE_GRANT}`);
+  if (!mention)
+    throw invalidInput(`Ange personen genom att nämna hen med @. Skriv så här: ${USAGE_GRANT}`);
   return { id: mention.id, ...(mention.name ? { displayName: mention.name } : {}) };
 }
 
@@ -96,7 +101,9 @@ export function rolesCapability(access: AccessService): Capability {
           return;
         }
         case 'organisations':
-          await turn.sendActivity(cardMessage(cardAttachment('organisations', organisationsView(organisations))));
+          await turn.sendActivity(
+            cardMessage(cardAttachment('organisations', organisationsView(organisations))),
+          );
           return;
         case 'grant': {
           const target = resolveTarget(command.target, ctx.command.mentions);
@@ -139,7 +146,10 @@ export function rolesCapability(access: AccessService): Capability {
     );
 
     routes.cardAction('roles.list', z.object({}).loose(), async ({ principal }) =>
-      renderCard('roles', rolesView(await access.listMembers(principal), await access.listOrganisations())),
+      renderCard(
+        'roles',
+        rolesView(await access.listMembers(principal), await access.listOrganisations()),
+      ),
     );
 
     routes.cardAction('roles.revoke', rolesRevokeData.loose(), async ({ principal, data }) => {
@@ -148,7 +158,10 @@ export function rolesCapability(access: AccessService): Capability {
       const notice = change.changed
         ? `Rollen ${roleLabels[data.role]} togs bort från ${who}.`
         : `${who} har inte rollen ${roleLabels[data.role]} längre. Inget ändrades.`;
-      return renderCard('roles', rolesView(await access.listMembers(principal), await access.listOrganisations(), notice));
+      return renderCard(
+        'roles',
+        rolesView(await access.listMembers(principal), await access.listOrganisations(), notice),
+      );
     });
   };
 }

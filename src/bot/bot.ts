@@ -97,16 +97,27 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         try {
           const parsed = schema.safeParse(data);
           if (!parsed.success) {
-            throw invalidInput('Kortet skickade ogiltiga uppgifter. Öppna kortet på nytt och försök igen.');
+            throw invalidInput(
+              'Kortet skickade ogiltiga uppgifter. Öppna kortet på nytt och försök igen.',
+            );
           }
           const principal = await principalOf(turn);
           const card = await handler({ turn, principal, data: parsed.data });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
           return card as never;
         } catch (error) {
-          logger.warn('card.action', { verb, outcome: 'error', ms: Date.now() - started, ...errorFields(error) });
+          logger.warn('card.action', {
+            verb,
+            outcome: 'error',
+            ms: Date.now() - started,
+            ...errorFields(error),
+          });
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
-          return renderCard('notice', { title: 'Det gick inte', text: errorText(error), tone: 'attention' }) as never;
+          return renderCard('notice', {
+            title: 'Det gick inte',
+            text: errorText(error),
+            tone: 'attention',
+          }) as never;
         }
       });
     },
@@ -141,7 +152,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         }
         logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
       } catch (error) {
-        logger.warn('command', { command: name, outcome: 'error', ms: Date.now() - started, ...errorFields(error) });
+        logger.warn('command', {
+          command: name,
+          outcome: 'error',
+          ms: Date.now() - started,
+          ...errorFields(error),
+        });
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
         await turn.sendActivity(MessageFactory.text(errorText(error)));
       }
@@ -166,8 +182,14 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   return {
     async handle(turn) {
       const tenantId = tenantOf(turn.activity);
-      if (deps.allowedTenantIds.length > 0 && (!tenantId || !deps.allowedTenantIds.includes(tenantId))) {
-        logger.warn('tenant.refused', { tenantId: tenantId ?? 'none', activityType: turn.activity.type });
+      if (
+        deps.allowedTenantIds.length > 0 &&
+        (!tenantId || !deps.allowedTenantIds.includes(tenantId))
+      ) {
+        logger.warn('tenant.refused', {
+          tenantId: tenantId ?? 'none',
+          activityType: turn.activity.type,
+        });
         if (turn.activity.type === ActivityTypes.Invoke) {
           await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
         }
@@ -179,7 +201,11 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   };
 }
 
-async function rememberConversation(turn: TurnContext, deps: BotDeps, tenantId: string | undefined) {
+async function rememberConversation(
+  turn: TurnContext,
+  deps: BotDeps,
+  tenantId: string | undefined,
+) {
   const target = referenceOf(turn.activity);
   if (!target || !tenantId) return;
   try {

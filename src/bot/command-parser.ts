@@ -17,16 +17,21 @@ export interface ParsedCommand {
 }
 
 export type ParseResult =
-  | { kind: 'command'; command: ParsedCommand }
-  | { kind: 'unknown' }
-  | { kind: 'empty' };
+  { kind: 'command'; command: ParsedCommand } | { kind: 'unknown' } | { kind: 'empty' };
 
 const byWord = new Map<string, CommandSpec>();
 for (const spec of commandTable) {
   for (const word of [spec.name, ...spec.aliases]) byWord.set(word.normalize('NFC'), spec);
 }
 
-const entities: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+const entities: Record<string, string> = {
+  '&nbsp;': ' ',
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+};
 
 /**
  * Reads a chat message as a command. The bot's own mention is already removed by teams-ai;
@@ -39,10 +44,12 @@ export function parseCommand(activity: Partial<Activity>): ParseResult {
   );
   const mentions: MentionedUser[] = [];
   let text = raw.replace(/<at[^>]*>(.*?)<\/at>/gis, (_, name: string) => {
-    const entity = mentioned.find(
-      (candidate) => typeof candidate.text === 'string' && candidate.text.includes(`>${name}<`),
-    ) ?? mentioned[mentions.length];
-    const user = entity?.mentioned as { id?: string; name?: string; aadObjectId?: string } | undefined;
+    const entity =
+      mentioned.find(
+        (candidate) => typeof candidate.text === 'string' && candidate.text.includes(`>${name}<`),
+      ) ?? mentioned[mentions.length];
+    const user = entity?.mentioned as
+      { id?: string; name?: string; aadObjectId?: string } | undefined;
     if (!user?.id) return ' ';
     mentions.push({
       id: user.id,
@@ -51,7 +58,9 @@ export function parseCommand(activity: Partial<Activity>): ParseResult {
     });
     return ` @${mentions.length} `;
   });
-  text = text.replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/gi, (entity) => entities[entity] ?? ' ');
+  text = text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&[a-z#0-9]+;/gi, (entity) => entities[entity] ?? ' ');
   text = normaliseText(text);
   if (text.length === 0) return { kind: 'empty' };
 

@@ -29,7 +29,8 @@ export const commandTable = [
   {
     name: 'roller',
     aliases: [],
-    summary: 'Visar din organisation och dina roller. Administratörer tilldelar och tar bort roller.',
+    summary:
+      'Visar din organisation och dina roller. Administratörer tilldelar och tar bort roller.',
     usage: [
       '/roller – dina roller, och för administratörer alla tilldelade roller',
       '/roller ge @person <roll> [organisation]',

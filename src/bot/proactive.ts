@@ -6,9 +6,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { CardJson } from './card-renderer.js';
 
 export type ProactiveOutcome =
-  | { kind: 'sent'; activityId: string }
-  | { kind: 'unknown-conversation' }
-  | { kind: 'stale' };
+  { kind: 'sent'; activityId: string } | { kind: 'unknown-conversation' } | { kind: 'stale' };
 
 /**
  * Sends into a conversation the bot is not currently answering, from its stored reference, so
@@ -25,7 +23,11 @@ export class ProactiveMessenger {
     private readonly logger: Logger,
   ) {}
 
-  async send(conversationId: string, activity: Partial<Activity>, cardKey?: string): Promise<ProactiveOutcome> {
+  async send(
+    conversationId: string,
+    activity: Partial<Activity>,
+    cardKey?: string,
+  ): Promise<ProactiveOutcome> {
     const record = await this.conversations.find(conversationId);
     if (!record) return { kind: 'unknown-conversation' };
     if (record.staleSince) return { kind: 'stale' };
@@ -53,7 +55,11 @@ export class ProactiveMessenger {
   }
 
   sendCard(conversationId: string, card: CardJson, cardKey?: string): Promise<ProactiveOutcome> {
-    return this.send(conversationId, MessageFactory.attachment(CardFactory.adaptiveCard(card)), cardKey);
+    return this.send(
+      conversationId,
+      MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+      cardKey,
+    );
   }
 
   /** Replaces a card posted earlier under `cardKey`; false when there is no such card. */

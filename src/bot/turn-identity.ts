@@ -45,11 +45,13 @@ export function conversationKindOf(activity: Partial<Activity>): ConversationKin
 }
 
 /** The parts of the activity needed to write into its conversation later. */
-export function referenceOf(activity: Partial<Activity>): {
-  reference: ConversationReferenceData;
-  kind: ConversationKind;
-  teamId?: string;
-} | undefined {
+export function referenceOf(activity: Partial<Activity>):
+  | {
+      reference: ConversationReferenceData;
+      kind: ConversationKind;
+      teamId?: string;
+    }
+  | undefined {
   const { serviceUrl, channelId, conversation, recipient, from } = activity;
   if (!serviceUrl || !channelId || !conversation?.id || !recipient?.id) return undefined;
   const kind = conversationKindOf(activity);
@@ -62,7 +64,9 @@ export function referenceOf(activity: Partial<Activity>): {
       channelId,
       conversation: {
         id: conversation.id,
-        ...(conversation.conversationType ? { conversationType: conversation.conversationType } : {}),
+        ...(conversation.conversationType
+          ? { conversationType: conversation.conversationType }
+          : {}),
         ...(tenantOf(activity) ? { tenantId: tenantOf(activity) } : {}),
         ...(conversation.isGroup !== undefined ? { isGroup: conversation.isGroup } : {}),
       },

@@ -17,7 +17,9 @@ export const conversationReferenceSchema = z.object({
     isGroup: z.boolean().optional(),
   }),
   bot: z.object({ id: z.string().min(1).max(200), name: z.string().max(200).optional() }),
-  user: z.object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() }).optional(),
+  user: z
+    .object({ id: z.string().min(1).max(200), aadObjectId: z.string().max(100).optional() })
+    .optional(),
 });
 export type ConversationReferenceData = z.infer<typeof conversationReferenceSchema>;
 
@@ -36,7 +38,10 @@ export type ConversationRecord = z.infer<typeof conversationRecordSchema>;
 /** A card the bot posted, so it can be updated in place later. */
 export const cardMessageSchema = z.object({
   conversationId: z.string().min(1).max(1000),
-  cardKey: z.string().regex(/^[a-z]+(\.[a-zA-Z0-9-]+)+$/).max(200),
+  cardKey: z
+    .string()
+    .regex(/^[a-z]+(\.[a-zA-Z0-9-]+)+$/)
+    .max(200),
   activityId: z.string().min(1).max(200),
   postedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime().optional(),

@@ -1,6 +1,11 @@
 import { odata } from '@azure/data-tables';
 import type { MemberRepository, OrganisationRepository } from '../access/access.repository.js';
-import { memberSchema, organisationSchema, type Member, type Organisation } from '../access/access.schema.js';
+import {
+  memberSchema,
+  organisationSchema,
+  type Member,
+  type Organisation,
+} from '../access/access.schema.js';
 import { isAppError } from '../errors.js';
 import { EntityTable } from './entity-table.js';
 import { encodeKey } from './keys.js';

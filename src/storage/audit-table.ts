@@ -14,11 +14,17 @@ export function auditTable(store: TableStore): AuditLog {
   const partition = (type: string, id: string) => encodeKey(`${type}|${id}`);
   return {
     async append(entry) {
-      await table.create(partition(entry.subjectType, entry.subjectId), `${entry.at}|${randomUUID()}`, entry);
+      await table.create(
+        partition(entry.subjectType, entry.subjectId),
+        `${entry.at}|${randomUUID()}`,
+        entry,
+      );
     },
     async forSubject(subjectType, subjectId) {
       const entries: AuditEntry[] = [];
-      for await (const row of table.all(odata`PartitionKey eq ${partition(subjectType, subjectId)}`)) {
+      for await (const row of table.all(
+        odata`PartitionKey eq ${partition(subjectType, subjectId)}`,
+      )) {
         entries.push(row.value);
       }
       return entries;

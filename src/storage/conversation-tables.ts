@@ -2,7 +2,10 @@ import type {
   CardMessageRepository,
   ConversationRepository,
 } from '../conversations/conversations.repository.js';
-import { cardMessageSchema, conversationRecordSchema } from '../conversations/conversations.schema.js';
+import {
+  cardMessageSchema,
+  conversationRecordSchema,
+} from '../conversations/conversations.schema.js';
 import { EntityTable } from './entity-table.js';
 import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
@@ -10,7 +13,9 @@ import type { TableStore } from './table-store.js';
 const CONVERSATION = 'conversation';
 
 export function conversationTable(store: TableStore): ConversationRepository {
-  const table = new EntityTable(store.client('conversations'), conversationRecordSchema, ['reference']);
+  const table = new EntityTable(store.client('conversations'), conversationRecordSchema, [
+    'reference',
+  ]);
   return {
     get: (id) => table.get(CONVERSATION, encodeKey(id)),
     create: (record) => table.create(CONVERSATION, encodeKey(record.conversationId), record),
@@ -27,6 +32,11 @@ export function cardMessageTable(store: TableStore): CardMessageRepository {
     create: (message) =>
       table.create(encodeKey(message.conversationId), encodeKey(message.cardKey), message),
     replace: (message, version) =>
-      table.replace(encodeKey(message.conversationId), encodeKey(message.cardKey), message, version),
+      table.replace(
+        encodeKey(message.conversationId),
+        encodeKey(message.cardKey),
+        message,
+        version,
+      ),
   };
 }

@@ -3,7 +3,6 @@ import type { z } from 'zod';
 import type { Page, Versioned } from '../versioned.js';
 import { toAppError } from './table-errors.js';
 
-
 type Row = Record<string, unknown>;
 const systemProperties = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata']);
 
@@ -31,10 +30,18 @@ export class EntityTable<S extends z.ZodType<Row>> {
     }
   }
 
-  async create(partitionKey: string, rowKey: string, value: z.infer<S>): Promise<Versioned<z.infer<S>>> {
+  async create(
+    partitionKey: string,
+    rowKey: string,
+    value: z.infer<S>,
+  ): Promise<Versioned<z.infer<S>>> {
     const checked = this.schema.parse(value);
     try {
-      const result = await this.table.createEntity({ partitionKey, rowKey, ...this.write(checked) });
+      const result = await this.table.createEntity({
+        partitionKey,
+        rowKey,
+        ...this.write(checked),
+      });
       return { value: checked, version: result.etag ?? '' };
     } catch (error) {
       throw toAppError(error);
@@ -72,7 +79,11 @@ export class EntityTable<S extends z.ZodType<Row>> {
    * One page of rows matching an `odata` filter. Skips the empty pages the service may return
    * with a continuation token, so a page is only empty when nothing more matches.
    */
-  async page(filter: string | undefined, pageSize: number, cursor?: string): Promise<Page<Versioned<z.infer<S>>>> {
+  async page(
+    filter: string | undefined,
+    pageSize: number,
+    cursor?: string,
+  ): Promise<Page<Versioned<z.infer<S>>>> {
     try {
       let token = cursor;
       for (;;) {
@@ -126,6 +137,7 @@ export class EntityTable<S extends z.ZodType<Row>> {
 }
 
 function requireVersion(version: string): string {
-  if (!version || version === '*') throw new Error('A conditional write needs the version that was read');
+  if (!version || version === '*')
+    throw new Error('A conditional write needs the version that was read');
   return version;
 }

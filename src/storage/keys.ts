@@ -1,3 +1,6 @@
+const mustEncode = (code: number) =>
+  code < 0x20 || (code >= 0x7f && code <= 0x9f) || '%/\\#?'.includes(String.fromCharCode(code));
+
 /**
  * Table keys may not contain `/ \ # ?` or control characters. Teams ids contain `:` `@` `;` and
  * sometimes more, so every key built from outside input goes through {@link encodeKey}.
@@ -6,9 +9,11 @@
  */
 export function encodeKey(value: string): string {
   if (value.length === 0) throw new Error('A table key cannot be empty');
-  const encoded = value.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (char) =>
-    '%' + char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
-  );
+  let encoded = '';
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    encoded += mustEncode(code) ? '%' + code.toString(16).toUpperCase().padStart(2, '0') : char;
+  }
   if (encoded.length > 1024) throw new Error('A table key cannot exceed 1 KiB');
   return encoded;
 }

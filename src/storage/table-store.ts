@@ -65,5 +65,8 @@ export function createTableStore(storage: StorageConfig, prefix: string): TableS
 }
 
 function isInsecure(connectionString: string): boolean {
-  return /UseDevelopmentStorage=true/i.test(connectionString) || /Endpoint=http:\/\//i.test(connectionString);
+  return (
+    /UseDevelopmentStorage=true/i.test(connectionString) ||
+    /Endpoint=http:\/\//i.test(connectionString)
+  );
 }

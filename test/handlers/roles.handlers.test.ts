@@ -38,8 +38,12 @@ const serviceUrl = 'http://127.0.0.1:1/';
 describe('role handlers', () => {
   it('when an admin grants a role, then the member records who did it and when (from the injected clock)', async () => {
     const text = `/roller ge <at>${users.maria.name}</at> samordnare Region`;
-    const { replies } = await run(message(text, { serviceUrl, mention: [users.maria] }) as Partial<Activity>);
-    expect(replies.map((r) => r.text)).toEqual(['Maria Psykiatrin har nu rollen Samordnare (Region (Psykiatrin)).']);
+    const { replies } = await run(
+      message(text, { serviceUrl, mention: [users.maria] }) as Partial<Activity>,
+    );
+    expect(replies.map((r) => r.text)).toEqual([
+      'Maria Psykiatrin har nu rollen Samordnare (Region (Psykiatrin)).',
+    ]);
     const stored = await wired.access.listMembers(
       await wired.access.resolvePrincipal({ userId: users.anna.id, tenantId: TENANT_ID }),
     );
@@ -56,7 +60,9 @@ describe('role handlers', () => {
   });
 
   it('when a non-admin asks for /roller, then they see only their own profile card', async () => {
-    const { replies } = await run(message('/roller', { serviceUrl, from: users.maria }) as Partial<Activity>);
+    const { replies } = await run(
+      message('/roller', { serviceUrl, from: users.maria }) as Partial<Activity>,
+    );
     const card = replies[0]?.attachments?.[0]?.content;
     expect(cardText(card)).toContain('Dina roller');
     expect(cardText(card)).toContain('Samordnare');
@@ -65,10 +71,15 @@ describe('role handlers', () => {
 
   it('when the last configured admin tries to revoke their own configured admin role, then it is refused', async () => {
     const { replies } = await run(
-      cardAction('roles.revoke', { memberId: users.anna.id, role: 'admin' }, { serviceUrl }) as Partial<Activity>,
+      cardAction(
+        'roles.revoke',
+        { memberId: users.anna.id, role: 'admin' },
+        { serviceUrl },
+      ) as Partial<Activity>,
     );
     const invokeResponse = replies.find((r) => r.type === 'invokeResponse');
-    const value = (invokeResponse?.value as { body?: { value?: unknown } } | undefined)?.body?.value;
+    const value = (invokeResponse?.value as { body?: { value?: unknown } } | undefined)?.body
+      ?.value;
     expect(cardText(value)).toContain('angiven i konfigurationen');
   });
 });

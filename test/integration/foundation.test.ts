@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TableClient } from '@azure/data-tables';
 import { inject } from 'vitest';
-import { botAdded, cardAction, message, OTHER_TENANT_ID, TENANT_ID, users } from '../support/activities.js';
+import {
+  botAdded,
+  cardAction,
+  message,
+  OTHER_TENANT_ID,
+  TENANT_ID,
+  users,
+} from '../support/activities.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
@@ -11,7 +18,10 @@ const admin = users.anna;
 
 beforeAll(async () => {
   connector = await new FakeConnector().start();
-  bot = await startTestBot({ ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: admin.aadObjectId });
+  bot = await startTestBot({
+    ALLOWED_TENANT_IDS: TENANT_ID,
+    BOOTSTRAP_ADMIN_IDS: admin.aadObjectId,
+  });
 });
 afterAll(async () => {
   await bot.stop();
@@ -28,7 +38,11 @@ const say = async (text: string, options: Partial<Parameters<typeof message>[1]>
 const click = async (verb: string, data: Record<string, unknown>, from = admin) => {
   const response = await bot.post(cardAction(verb, data, { serviceUrl: connector.url, from }));
   expect(response.status).toBe(200);
-  const body = response.body as { statusCode: number; type: string; value: Record<string, unknown> };
+  const body = response.body as {
+    statusCode: number;
+    type: string;
+    value: Record<string, unknown>;
+  };
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
   return body.value;
 };
@@ -51,7 +65,9 @@ describe('commands in every kind of conversation', () => {
   });
 
   it('when a group chat asks for help, then the help card goes to the group chat', async () => {
-    const replies = await say('/hjälp', { where: { kind: 'groupChat', conversationId: '19:grupp@thread.v2' } });
+    const replies = await say('/hjälp', {
+      where: { kind: 'groupChat', conversationId: '19:grupp@thread.v2' },
+    });
     expect(replies.map((r) => r.conversationId)).toEqual(['19:grupp@thread.v2']);
   });
 
@@ -75,8 +91,15 @@ describe('commands in every kind of conversation', () => {
 
   it('when the bot is added to a team, then it introduces itself', async () => {
     connector.clear();
-    await bot.post(botAdded({ serviceUrl: connector.url, where: { kind: 'channel', conversationId: '19:ny@thread.tacv2' } }));
-    expect(cardText(cardOf(connector.messages('19:ny@thread.tacv2')[0]))).toContain('Hej! Finsam är nu tillagd här.');
+    await bot.post(
+      botAdded({
+        serviceUrl: connector.url,
+        where: { kind: 'channel', conversationId: '19:ny@thread.tacv2' },
+      }),
+    );
+    expect(cardText(cardOf(connector.messages('19:ny@thread.tacv2')[0]))).toContain(
+      'Hej! Finsam är nu tillagd här.',
+    );
   });
 });
 
@@ -97,7 +120,11 @@ describe('who is acting', () => {
     connector.clear();
     const conversationId = 'a:foreign-tenant-chat';
     const response = await bot.post(
-      message('/hjälp', { serviceUrl: connector.url, tenantId: OTHER_TENANT_ID, where: { kind: 'personal', conversationId } }),
+      message('/hjälp', {
+        serviceUrl: connector.url,
+        tenantId: OTHER_TENANT_ID,
+        where: { kind: 'personal', conversationId },
+      }),
     );
     expect(response.status).toBe(200);
     expect(connector.received).toHaveLength(0);
@@ -127,29 +154,46 @@ describe('roles', () => {
   const maria = `<at>${users.maria.name}</at>`;
 
   it('when an admin grants a role by @mention, then the person has it and the change is audited', async () => {
-    const [reply] = await say(`/roller ge ${erik} representant Försäkringskassan`, { mention: [users.erik] });
-    expect(reply!.body.text).toBe('Erik Försäkringskassan har nu rollen Organisationsrepresentant (Försäkringskassan).');
+    const [reply] = await say(`/roller ge ${erik} representant Försäkringskassan`, {
+      mention: [users.erik],
+    });
+    expect(reply!.body.text).toBe(
+      'Erik Försäkringskassan har nu rollen Organisationsrepresentant (Försäkringskassan).',
+    );
     const profile = cardText(await click('roles.mine', {}, users.erik));
     expect(profile).toContain('Organisationsrepresentant');
     expect(profile).toContain('Försäkringskassan');
 
-    const audit = TableClient.fromConnectionString(inject('tableConnectionString'), `${bot.tablePrefix}Audit`, {
-      allowInsecureConnection: true,
-    });
+    const audit = TableClient.fromConnectionString(
+      inject('tableConnectionString'),
+      `${bot.tablePrefix}Audit`,
+      {
+        allowInsecureConnection: true,
+      },
+    );
     const entries = [];
     for await (const row of audit.listEntities()) entries.push(row);
     expect(entries).toEqual([
-      expect.objectContaining({ action: 'roles.grant', actorId: users.anna.id, subjectId: users.erik.id }),
+      expect.objectContaining({
+        action: 'roles.grant',
+        actorId: users.anna.id,
+        subjectId: users.erik.id,
+      }),
     ]);
   });
 
   it('when the same grant is repeated, then nothing changes and the admin is told so', async () => {
     const [reply] = await say(`/roller ge ${erik} representant fk`, { mention: [users.erik] });
-    expect(reply!.body.text).toBe('Erik Försäkringskassan hade redan rollen Organisationsrepresentant. Inget ändrades.');
+    expect(reply!.body.text).toBe(
+      'Erik Försäkringskassan hade redan rollen Organisationsrepresentant. Inget ändrades.',
+    );
   });
 
   it('when someone without the admin role tries to grant, then it is refused', async () => {
-    const [reply] = await say(`/roller ge ${maria} samordnare`, { from: users.erik, mention: [users.maria] });
+    const [reply] = await say(`/roller ge ${maria} samordnare`, {
+      from: users.erik,
+      mention: [users.maria],
+    });
     expect(reply!.body.text).toBe('Bara en administratör kan se och ändra roller.');
   });
 
@@ -159,12 +203,15 @@ describe('roles', () => {
     [`/roller ge ${maria} representant`, 'måste höra till en organisation'],
     [`/roller ge ${maria} samordnare Atlantis`, 'Organisationen finns inte i förbundet'],
     ['/roller flyga', 'Okänt underkommando'],
-  ])('when the admin writes "%s", then a clear Swedish error says what is wrong', async (text, expected) => {
-    const [reply] = await say(text, { mention: [users.maria] });
-    expect(reply!.body.text).toContain(expected);
-    const profile = cardText(await click('roles.mine', {}, users.maria));
-    expect(profile).toContain('Inga roller ännu');
-  });
+  ])(
+    'when the admin writes "%s", then a clear Swedish error says what is wrong',
+    async (text, expected) => {
+      const [reply] = await say(text, { mention: [users.maria] });
+      expect(reply!.body.text).toContain(expected);
+      const profile = cardText(await click('roles.mine', {}, users.maria));
+      expect(profile).toContain('Inga roller ännu');
+    },
+  );
 
   it('when an admin lists roles, then every assignment has a "Ta bort" button', async () => {
     const [reply] = await say('/roller');
@@ -176,21 +223,34 @@ describe('roles', () => {
   it('when "Ta bort" is clicked twice (Teams re-delivers), then the role goes once and the second click changes nothing', async () => {
     const data = { memberId: users.erik.id, role: 'representant' };
     const first = cardText(await click('roles.revoke', data));
-    expect(first).toContain('Rollen Organisationsrepresentant togs bort från Erik Försäkringskassan.');
+    expect(first).toContain(
+      'Rollen Organisationsrepresentant togs bort från Erik Försäkringskassan.',
+    );
     const second = cardText(await click('roles.revoke', data));
     expect(second).toContain('har inte rollen Organisationsrepresentant längre. Inget ändrades.');
-    const audit = TableClient.fromConnectionString(inject('tableConnectionString'), `${bot.tablePrefix}Audit`, {
-      allowInsecureConnection: true,
-    });
+    const audit = TableClient.fromConnectionString(
+      inject('tableConnectionString'),
+      `${bot.tablePrefix}Audit`,
+      {
+        allowInsecureConnection: true,
+      },
+    );
     const revokes = [];
-    for await (const row of audit.listEntities()) if (row.action === 'roles.revoke') revokes.push(row);
+    for await (const row of audit.listEntities())
+      if (row.action === 'roles.revoke') revokes.push(row);
     expect(revokes).toHaveLength(1);
   });
 
-  it('when /roller organisationer is asked, then the förbund\'s members are listed', async () => {
+  it("when /roller organisationer is asked, then the förbund's members are listed", async () => {
     const [reply] = await say('/roller organisationer');
     const text = cardText(cardOf(reply));
-    for (const name of ['Försäkringskassan', 'Arbetsförmedlingen', 'Region (Psykiatrin)', 'Strängnäs kommun', 'Trosa kommun']) {
+    for (const name of [
+      'Försäkringskassan',
+      'Arbetsförmedlingen',
+      'Region (Psykiatrin)',
+      'Strängnäs kommun',
+      'Trosa kommun',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -25,7 +25,9 @@ describe('authentication', () => {
       connector.clear();
       const activity = message('/hjälp', { serviceUrl: connector.url });
       expect((await bot.post(activity)).status).toBe(401);
-      expect((await bot.post(activity, { authorization: 'Bearer forged.token.value' })).status).toBe(401);
+      expect(
+        (await bot.post(activity, { authorization: 'Bearer forged.token.value' })).status,
+      ).toBe(401);
       expect(connector.received).toHaveLength(0);
     } finally {
       await bot.stop();
@@ -69,7 +71,9 @@ describe('storage outage', () => {
     expect(await response.json()).toEqual({ status: 'unavailable', storage: 'unavailable' });
 
     connector.clear();
-    const reply = await bot.post(message('/roller', { serviceUrl: connector.url, from: users.maria }));
+    const reply = await bot.post(
+      message('/roller', { serviceUrl: connector.url, from: users.maria }),
+    );
     expect(reply.status).toBe(200);
     expect(connector.messages()[0]!.body.text).toBe(
       'Lagringen svarar inte just nu, så inget har sparats eller ändrats. Försök igen om en stund.',
@@ -91,7 +95,11 @@ describe('proactive messages', () => {
       connector.clear();
       const outcome = await second.proactive.sendCard(
         channel.conversationId,
-        { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Kallelse till referensgrupp' }] },
+        {
+          type: 'AdaptiveCard',
+          version: '1.5',
+          body: [{ type: 'TextBlock', text: 'Kallelse till referensgrupp' }],
+        },
         'demo.kallelse-1',
       );
       expect(outcome.kind).toBe('sent');
@@ -118,13 +126,21 @@ describe('proactive messages', () => {
       await bot.post(message('/hjälp', { serviceUrl: connector.url, where: channel }));
       connector.clear();
       connector.failNext(403);
-      expect((await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Påminnelse' })).kind).toBe('stale');
-      expect((await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Påminnelse' })).kind).toBe('stale');
+      expect(
+        (await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Påminnelse' }))
+          .kind,
+      ).toBe('stale');
+      expect(
+        (await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Påminnelse' }))
+          .kind,
+      ).toBe('stale');
       expect(connector.received).toHaveLength(0);
 
       await bot.post(message('/hjälp', { serviceUrl: connector.url, where: channel }));
       connector.clear();
-      expect((await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Åter' })).kind).toBe('sent');
+      expect(
+        (await bot.proactive.send(channel.conversationId, { type: 'message', text: 'Åter' })).kind,
+      ).toBe('sent');
     } finally {
       await bot.stop();
     }
@@ -133,9 +149,9 @@ describe('proactive messages', () => {
   it('when a conversation was never seen, then nothing is sent', async () => {
     const bot = await startTestBot();
     try {
-      expect((await bot.proactive.send('19:okand@thread.tacv2', { type: 'message', text: 'x' })).kind).toBe(
-        'unknown-conversation',
-      );
+      expect(
+        (await bot.proactive.send('19:okand@thread.tacv2', { type: 'message', text: 'x' })).kind,
+      ).toBe('unknown-conversation');
     } finally {
       await bot.stop();
     }

@@ -11,9 +11,21 @@ export interface TestUser {
 }
 
 export const users = {
-  anna: { id: '29:anna', name: 'Anna Samordnare', aadObjectId: 'a0000000-0000-4000-8000-000000000001' },
-  erik: { id: '29:erik', name: 'Erik Försäkringskassan', aadObjectId: 'a0000000-0000-4000-8000-000000000002' },
-  maria: { id: '29:maria', name: 'Maria Psykiatrin', aadObjectId: 'a0000000-0000-4000-8000-000000000003' },
+  anna: {
+    id: '29:anna',
+    name: 'Anna Samordnare',
+    aadObjectId: 'a0000000-0000-4000-8000-000000000001',
+  },
+  erik: {
+    id: '29:erik',
+    name: 'Erik Försäkringskassan',
+    aadObjectId: 'a0000000-0000-4000-8000-000000000002',
+  },
+  maria: {
+    id: '29:maria',
+    name: 'Maria Psykiatrin',
+    aadObjectId: 'a0000000-0000-4000-8000-000000000003',
+  },
 } satisfies Record<string, TestUser>;
 
 export type Where =
@@ -33,9 +45,17 @@ function conversationOf(where: Where, from: TestUser) {
     case 'personal':
       return { id: where.conversationId ?? `a:personal-${from.id}`, conversationType: 'personal' };
     case 'channel':
-      return { id: where.conversationId ?? '19:referensgrupp@thread.tacv2', conversationType: 'channel', isGroup: true };
+      return {
+        id: where.conversationId ?? '19:referensgrupp@thread.tacv2',
+        conversationType: 'channel',
+        isGroup: true,
+      };
     case 'groupChat':
-      return { id: where.conversationId ?? '19:groupchat@thread.v2', conversationType: 'groupChat', isGroup: true };
+      return {
+        id: where.conversationId ?? '19:groupchat@thread.v2',
+        conversationType: 'groupChat',
+        isGroup: true,
+      };
   }
 }
 
@@ -74,7 +94,13 @@ export function message(text: string, options: Options & { mention?: TestUser[] 
       mentioned: { id: user.id, name: user.name },
     })),
   ];
-  return { ...activity, type: 'message', text: `${mentionBot}${text}`, textFormat: 'plain', entities };
+  return {
+    ...activity,
+    type: 'message',
+    text: `${mentionBot}${text}`,
+    textFormat: 'plain',
+    entities,
+  };
 }
 
 /** An Adaptive Card Action.Execute click. */

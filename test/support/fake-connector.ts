@@ -36,7 +36,12 @@ export class FakeConnector {
       }
       const conversationId = String(req.params.conversationId);
       const activityId = req.params.activityId ? String(req.params.activityId) : undefined;
-      this.received.push({ method, conversationId, ...(activityId ? { activityId } : {}), body: req.body });
+      this.received.push({
+        method,
+        conversationId,
+        ...(activityId ? { activityId } : {}),
+        body: req.body,
+      });
       res.status(200).json({ id: method === 'PUT' ? activityId : `activity-${++this.counter}` });
     };
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
@@ -57,7 +62,8 @@ export class FakeConnector {
   messages(conversationId?: string): ReceivedActivity[] {
     return this.received.filter(
       (activity) =>
-        activity.body.type === 'message' && (conversationId === undefined || activity.conversationId === conversationId),
+        activity.body.type === 'message' &&
+        (conversationId === undefined || activity.conversationId === conversationId),
     );
   }
 
@@ -75,9 +81,12 @@ export class FakeConnector {
 }
 
 /** The first Adaptive Card of an activity, or undefined. */
-export function cardOf(activity: ReceivedActivity | undefined): Record<string, unknown> | undefined {
-  return activity?.body.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
-    ?.content;
+export function cardOf(
+  activity: ReceivedActivity | undefined,
+): Record<string, unknown> | undefined {
+  return activity?.body.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  )?.content;
 }
 
 /** All visible text in a card, flattened, for assertions. */
@@ -87,7 +96,8 @@ export function cardText(card: unknown): string {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string') parts.push(value);
+        if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string')
+          parts.push(value);
         else walk(value);
       }
     }

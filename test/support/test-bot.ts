@@ -8,7 +8,10 @@ export interface TestBot extends RunningApp {
   readonly tablePrefix: string;
   readonly logLines: string[];
   /** POSTs an activity to /api/messages and returns the HTTP status and parsed body. */
-  post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  post(
+    activity: object,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 /** A table prefix no other test file uses, so files share one Azurite without seeing each other. */
@@ -44,7 +47,10 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
       });
       const text = await response.text();
       const isJson = response.headers.get('content-type')?.includes('json') ?? false;
-      return { status: response.status, body: isJson && text ? (JSON.parse(text) as unknown) : text };
+      return {
+        status: response.status,
+        body: isJson && text ? (JSON.parse(text) as unknown) : text,
+      };
     },
   };
 }

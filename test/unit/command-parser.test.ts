@@ -21,12 +21,19 @@ describe('reading commands', () => {
     );
     expect(result).toEqual({
       kind: 'command',
-      command: { name: 'roller', args: ['ge', '@1', 'representant'], mentions: [{ id: '29:erik', name: 'Erik F' }] },
+      command: {
+        name: 'roller',
+        args: ['ge', '@1', 'representant'],
+        mentions: [{ id: '29:erik', name: 'Erik F' }],
+      },
     });
   });
 
   it('when HTML entities and tags from Teams surround the text, then they are cleaned away', () => {
-    expect(parseCommand(msg('<p>/hjälp&nbsp;</p>'))).toMatchObject({ kind: 'command', command: { name: 'hjälp' } });
+    expect(parseCommand(msg('<p>/hjälp&nbsp;</p>'))).toMatchObject({
+      kind: 'command',
+      command: { name: 'hjälp' },
+    });
   });
 
   it('when the message is only whitespace, then it is empty, and an unknown word is unknown', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_KOMMUNER, LOCAL_DEVELOPMENT_STORAGE, loadConfig } from '../../src/config.js';
+import {
+  ConfigError,
+  DEFAULT_KOMMUNER,
+  LOCAL_DEVELOPMENT_STORAGE,
+  loadConfig,
+} from '../../src/config.js';
 
 const tenant = '6f1c2a44-5b7e-4d0e-9a6b-0c3f8e2d1a55';
 const appId = '11111111-2222-4333-8444-555555555555';
@@ -40,7 +45,10 @@ describe('configuration', () => {
   it('when production is fully configured with a managed identity, then it loads', () => {
     const config = loadConfig(production);
     expect(config.auth).toEqual({ kind: 'UserAssignedMSI', appId, tenantId: tenant });
-    expect(config.storage).toEqual({ kind: 'accountUrl', accountUrl: 'https://finsam.table.core.windows.net' });
+    expect(config.storage).toEqual({
+      kind: 'accountUrl',
+      accountUrl: 'https://finsam.table.core.windows.net',
+    });
     expect(config.host).toBe('0.0.0.0');
   });
 
@@ -54,12 +62,17 @@ describe('configuration', () => {
 
   it('when a single-tenant bot has no secret, then it is refused', () => {
     const problems = problemsOf({ ...production, MICROSOFT_APP_TYPE: 'SingleTenant' });
-    expect(problems).toEqual(['MICROSOFT_APP_PASSWORD krävs när MICROSOFT_APP_TYPE är SingleTenant.']);
+    expect(problems).toEqual([
+      'MICROSOFT_APP_PASSWORD krävs när MICROSOFT_APP_TYPE är SingleTenant.',
+    ]);
   });
 
   it('when production points at Azurite, then it is refused', () => {
     const { STORAGE_ACCOUNT_URL: _url, ...rest } = production;
-    const problems = problemsOf({ ...rest, STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
+    const problems = problemsOf({
+      ...rest,
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    });
     expect(problems.join('\n')).toMatch(/lokal utvecklingslagring/);
   });
 

@@ -39,7 +39,9 @@ describe('table keys', () => {
     'Strängnäs',
   ])('when "%s" is encoded, then it has no forbidden characters and decodes back', (value) => {
     const key = encodeKey(value);
-    expect(key).not.toMatch(/[/\\#?\u0000-\u001f]/);
+    expect([...key].some((char) => '/\\#?'.includes(char) || char.charCodeAt(0) < 0x20)).toBe(
+      false,
+    );
     expect(decodeKey(key)).toBe(value);
   });
 
