@@ -255,3 +255,18 @@ describe('roles', () => {
     }
   });
 });
+
+describe('logs', () => {
+  it('when people write free text and click cards, then the logs hold events and ids but never the text', async () => {
+    const secret = 'Hemlig-anteckning-19121212-1212';
+    await say(`/roller ge ${secret}`);
+    await say(secret);
+    await click('roles.revoke', { memberId: secret, role: 'coach' });
+    const lines = bot.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.every((line) => typeof line.event === 'string' && typeof line.time === 'string')).toBe(true);
+    expect(bot.logLines.join('\n')).not.toContain('Hemlig');
+    expect(bot.logLines.join('\n')).not.toContain('19121212');
+  });
+});
+
