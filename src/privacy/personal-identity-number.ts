@@ -1,0 +1,55 @@
+import { AppError } from '../errors.js';
+
+/**
+ * Finds Swedish personnummer and samordningsnummer in free text: 10 or 12 digits, with `-`, `+`,
+ * a space or nothing before the last four, a real calendar date (samordningsnummer: day + 60)
+ * and a valid Luhn check digit. Digits that fail the date or the check are left alone, so
+ * ordinary numbers (dates, phone numbers, amounts) rarely trigger it.
+ */
+const candidate = /(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
+
+function luhnValid(nineDigits: string, check: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < nineDigits.length; i++) {
+    let value = Number(nineDigits[i]) * (i % 2 === 0 ? 2 : 1);
+    if (value > 9) value -= 9;
+    sum += value;
+  }
+  return (10 - (sum % 10)) % 10 === check;
+}
+
+function realDate(century: string | undefined, yy: string, mm: string, dd: number): boolean {
+  const month = Number(mm);
+  if (month < 1 || month > 12 || dd < 1) return false;
+  const year = century ? Number(century + yy) : 2000 + Number(yy);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Without a century, 29 February is accepted in either century.
+  return dd <= daysInMonth || (!century && month === 2 && dd === 29);
+}
+
+export function containsPersonalIdentityNumber(text: string): boolean {
+  for (const match of text.normalize('NFKC').matchAll(candidate)) {
+    const [, century, yy, mm, ddText, serial, check] = match as unknown as [
+      string,
+      string | undefined,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (century && century !== '19' && century !== '20' && century !== '18') continue;
+    const rawDay = Number(ddText);
+    const day = rawDay > 60 ? rawDay - 60 : rawDay;
+    if (!realDate(century, yy, mm, day)) continue;
+    if (luhnValid(`${yy}${mm}${ddText}${serial}`, Number(check))) return true;
+  }
+  return false;
+}
+
+/** Throws `personal-data` when any of the texts holds a personnummer or samordningsnummer. */
+export function refusePersonalIdentityNumbers(...texts: (string | undefined)[]): void {
+  if (texts.some((text) => text !== undefined && containsPersonalIdentityNumber(text))) {
+    throw new AppError('personal-data');
+  }
+}
