@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
 import { createBot, type Bot } from './bot/bot.js';
+import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
 import { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
@@ -14,12 +17,19 @@ import { createLogger, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
+import { reminderDelivery } from './reminders/reminder-delivery.js';
+import { remindersCapability } from './reminders/reminders.handlers.js';
+import { ReminderService } from './reminders/reminders.service.js';
+import { defaultSchedulerSettings, ReminderScheduler } from './reminders/scheduler.js';
+import { reminderTable } from './storage/reminder-table.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
 
 export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
+  readonly scheduler: ReminderScheduler;
+  readonly reminders: ReminderService;
   /** Stops accepting requests and waits for in-flight ones. */
   stop(): Promise<void>;
 }
@@ -53,6 +63,8 @@ export interface Wired {
   readonly bot: Bot;
   readonly adapter: TeamsAdapter;
   readonly proactive: ProactiveMessenger;
+  readonly scheduler: ReminderScheduler;
+  readonly reminders: ReminderService;
   readonly access: AccessService;
   readonly conversations: ConversationService;
 }
@@ -68,10 +80,11 @@ export async function wire(
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
 
+  const audit = auditTable(store);
   const access = new AccessService({
     members: memberTable(store),
     organisations,
-    audit: auditTable(store),
+    audit,
     bootstrapAdminIds: config.bootstrapAdminIds,
     now,
   });
@@ -83,12 +96,36 @@ export async function wire(
 
   const adapter = new TeamsAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
+  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
+  const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
+
+  const reminderRepository = reminderTable(store);
+  const scheduler = new ReminderScheduler({
+    reminders: reminderRepository,
+    ...reminderDelivery(sender, conversations, logger),
+    now,
+    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    logger,
+    settings: {
+      ...defaultSchedulerSettings,
+      graceMs: config.scheduler.graceMs,
+      leaseMs: config.scheduler.leaseMs,
+    },
+  });
+  const reminders = new ReminderService({
+    reminders: reminderRepository,
+    scheduler,
+    updateCard: (conversationId, cardKey, card) => proactive.updateCard(conversationId, cardKey, card),
+    audit,
+    now,
+    graceMs: config.scheduler.graceMs,
+  });
+
   const bot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
-    [helpCapability, rolesCapability(access)],
+    [helpCapability, rolesCapability(access), remindersCapability(reminders, now)],
   );
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
-  return { bot, adapter, proactive, access, conversations };
+  return { bot, adapter, proactive, scheduler, reminders, access, conversations };
 }
 
 /** The composition root: builds every dependency from configuration and starts listening. */
@@ -96,7 +133,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive } = await wire(config, store, { logger, now });
+  const { bot, adapter, proactive, scheduler, reminders } = await wire(config, store, { logger, now });
 
   const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
   const server: Server = await new Promise((resolve, reject) => {
@@ -105,21 +142,27 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
   logger.info('app.started', {
     env: config.env,
     port,
     auth: config.auth.kind,
     tenants: config.allowedTenantIds.length,
+    scheduler: config.scheduler.enabled,
   });
 
   return {
     url,
     port,
     proactive,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    scheduler,
+    reminders,
+    async stop() {
+      await scheduler.stop();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }

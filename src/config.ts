@@ -52,6 +52,10 @@ const rawEnvironment = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'ska börja med en bokstav och bara innehålla a–z och 0–9')
     .default('finsam'),
   FORBUND_KOMMUNER: list(z.string().min(2).max(60)),
+  SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true'),
+  REMINDER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  REMINDER_GRACE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(360),
+  REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
 });
 
 export type BotAuth =
@@ -75,6 +79,14 @@ export interface AppConfig {
   readonly storage: StorageConfig;
   readonly tablePrefix: string;
   readonly kommuner: readonly string[];
+  readonly scheduler: {
+    readonly enabled: boolean;
+    readonly tickMs: number;
+    /** Reminders due while the bot was down are still sent if at most this late. */
+    readonly graceMs: number;
+    /** How long an instance's claim on a reminder holds before another may take over. */
+    readonly leaseMs: number;
+  };
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -152,6 +164,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       raw.FORBUND_KOMMUNER.length > 0
         ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC'))
         : DEFAULT_KOMMUNER,
+    scheduler: {
+      enabled: raw.SCHEDULER_ENABLED === 'true',
+      tickMs: raw.REMINDER_TICK_SECONDS * 1000,
+      graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
+      leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
+    },
   };
 }
 

@@ -39,6 +39,18 @@ export const commandTable = [
     ],
     scopes: everywhere,
   },
+  {
+    name: 'påminnelser',
+    aliases: ['paminnelser'],
+    summary: 'Visar påminnelserna de närmaste 14 dagarna här. Samordnare kan pausa, återuppta och skicka direkt.',
+    usage: [
+      '/påminnelser – det som är planerat i den här kanalen eller chatten',
+      '/påminnelser ny 2026-03-02 09:00 <text> – en egen påminnelse (samordnare)',
+      '/påminnelser ny imorgon 08:30 <text>',
+      '/påminnelser ny om 10 min <text>',
+    ],
+    scopes: everywhere,
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof commandTable)[number]['name'];

@@ -5,6 +5,8 @@ export interface ConversationRepository {
   get(conversationId: string): Promise<Versioned<ConversationRecord> | undefined>;
   create(record: ConversationRecord): Promise<Versioned<ConversationRecord>>;
   replace(record: ConversationRecord, version: string): Promise<Versioned<ConversationRecord>>;
+  /** The bot's personal chat with a user, if the user ever wrote to it. */
+  findPersonal(userId: string): Promise<ConversationRecord | undefined>;
 }
 
 export interface CardMessageRepository {

@@ -28,6 +28,8 @@ export const conversationRecordSchema = z.object({
   tenantId: z.string().max(100),
   kind: conversationKindSchema,
   teamId: z.string().max(1000).optional(),
+  /** The person a personal chat is with. */
+  userId: z.string().max(200).optional(),
   reference: conversationReferenceSchema,
   updatedAt: z.iso.datetime(),
   /** Set when Teams answered 403: the bot was removed from the conversation. */

@@ -38,6 +38,7 @@ export class ConversationService {
       reference: input.reference,
       updatedAt: this.now().toISOString(),
       ...(input.teamId ? { teamId: input.teamId } : {}),
+      ...(input.kind === 'personal' && input.reference.user ? { userId: input.reference.user.id } : {}),
     };
     await this.write(conversationId, (current) =>
       current && sameTarget(current, record) ? undefined : record,
@@ -47,6 +48,10 @@ export class ConversationService {
 
   async find(conversationId: string): Promise<ConversationRecord | undefined> {
     return (await this.conversations.get(conversationId))?.value;
+  }
+
+  findPersonal(userId: string): Promise<ConversationRecord | undefined> {
+    return this.conversations.findPersonal(userId);
   }
 
   /** Teams answered 403: the bot is no longer in the conversation. */

@@ -1,3 +1,4 @@
+import { odata } from '@azure/data-tables';
 import type {
   CardMessageRepository,
   ConversationRepository,
@@ -21,6 +22,11 @@ export function conversationTable(store: TableStore): ConversationRepository {
     create: (record) => table.create(CONVERSATION, encodeKey(record.conversationId), record),
     replace: (record, version) =>
       table.replace(CONVERSATION, encodeKey(record.conversationId), record, version),
+    async findPersonal(userId) {
+      const filter = odata`PartitionKey eq ${CONVERSATION} and kind eq ${'personal'} and userId eq ${userId}`;
+      const page = await table.page(filter, 1);
+      return page.items[0]?.value;
+    },
   };
 }
 

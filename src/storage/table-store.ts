@@ -9,6 +9,7 @@ export const TABLE_NAMES = [
   'conversations',
   'cardMessages',
   'audit',
+  'reminders',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -23,18 +23,22 @@ export function uniquePrefix(): string {
  * Starts the real bot (HTTP endpoint, teams-ai, storage) on a free loopback port against the
  * run's Azurite. `env` overrides the environment the config is parsed from.
  */
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestBot> {
   const tablePrefix = env.TABLE_PREFIX ?? uniquePrefix();
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'info',
     STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
     TABLE_PREFIX: tablePrefix,
+    SCHEDULER_ENABLED: 'false',
     ...env,
   });
   const logLines: string[] = [];
   const logger: Logger = createLogger(config.logLevel, (line) => logLines.push(line));
-  const app = await startApp(config, { logger });
+  const app = await startApp(config, { logger, ...(options.now ? { now: options.now } : {}) });
   return {
     ...app,
     tablePrefix,

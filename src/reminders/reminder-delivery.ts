@@ -1,0 +1,41 @@
+import { cardMessage, textMessage } from '../bot/bot.js';
+import { cardAttachment } from '../bot/card-renderer.js';
+import type { ReliableSender } from '../bot/delivery.js';
+import type { ConversationService } from '../conversations/conversations.service.js';
+import type { Logger } from '../log.js';
+import { formatWhen } from '../schedule/format.js';
+import { reminderKindLabels, reminderProblemTexts } from './reminder-kinds.js';
+import { reminderView } from './reminders.cards.js';
+import type { Reminder } from './reminders.schema.js';
+import type { SchedulerDeps } from './scheduler.js';
+
+/** How the scheduler sends a reminder and whom it tells when it cannot. */
+export function reminderDelivery(
+  sender: ReliableSender,
+  conversations: ConversationService,
+  logger: Logger,
+): Pick<SchedulerDeps, 'deliver' | 'report'> {
+  return {
+    deliver: (reminder, beforePost) =>
+      sender.send(
+        reminder.conversationId,
+        cardMessage(cardAttachment('reminder', reminderView(reminder))),
+        reminder.cardKey,
+        beforePost,
+      ),
+
+    async report(reminder: Reminder, problem) {
+      const text =
+        `Påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
+        `planerad ${formatWhen(new Date(reminder.dueAt))}) skickades inte: ${reminderProblemTexts[problem]}`;
+      const personal = await conversations.findPersonal(reminder.ownerId);
+      const target = personal?.conversationId ?? (problem === 'stale' ? undefined : reminder.conversationId);
+      if (!target) {
+        logger.warn('reminder.report.no-target', { kind: reminder.kind, problem });
+        return;
+      }
+      const outcome = await sender.send(target, textMessage(text));
+      logger.info('reminder.reported', { kind: reminder.kind, problem, outcome: outcome.kind });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { ReminderKind } from './reminders.schema.js';
+
+/** How each kind of reminder is named in Swedish, in cards and lists. */
+export const reminderKindLabels: Record<ReminderKind, string> = {
+  kallelse: 'Kallelse – lämna punkter till dagordningen',
+  agendaDeadline: 'Sista dag för dagordningspunkter',
+  finalAgenda: 'Dagordning inför mötet',
+  meetingStart: 'Mötet börjar',
+  minutesToApprove: 'Minnesanteckningar att godkänna',
+  actionItemDue: 'Uppgift som ska vara klar',
+  followUpDue: 'Uppföljning av deltagare',
+  reportDue: 'Lägesrapport att lämna',
+  custom: 'Påminnelse',
+};
+
+export const reminderStateLabels = {
+  scheduled: 'Planerad',
+  claimed: 'Skickas',
+  sending: 'Skickas',
+  sent: 'Skickad',
+  paused: 'Pausad',
+  cancelled: 'Borttagen',
+  missed: 'Missad (boten var nere)',
+  failed: 'Kunde inte skickas',
+  uncertain: 'Oklart om den kom fram',
+} as const;
+
+export const reminderProblemTexts = {
+  stale: 'boten är inte längre med i kanalen eller chatten. Lägg till boten igen.',
+  rejected: 'Teams tog inte emot meddelandet.',
+  'retries-exhausted': 'Teams svarade inte trots flera försök.',
+  'crashed-while-sending':
+    'boten startade om medan den skickades, så den skickas inte igen för att undvika dubbletter. Kontrollera kanalen.',
+  missed: 'boten var inte igång vid den tiden och det har gått för lång tid för att skicka den nu.',
+} as const;

@@ -1,0 +1,187 @@
+import type { Principal } from '../access/access.schema.js';
+import { hasRole } from '../access/access.schema.js';
+import type { AuditLog } from '../audit/audit.schema.js';
+import { retryOnConflict } from '../concurrency.js';
+import { AppError, forbidden, invalidInput, notFound } from '../errors.js';
+import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
+import { renderCard, type CardJson } from '../bot/card-renderer.js';
+import { reminderView } from './reminders.cards.js';
+import type { ReminderRepository } from './reminders.repository.js';
+import type { Reminder, ReminderKind, ReminderRef } from './reminders.schema.js';
+import type { ReminderScheduler } from './scheduler.js';
+
+export interface ScheduleInput {
+  readonly id: string;
+  readonly kind: ReminderKind;
+  readonly conversationId: string;
+  readonly dueAt: Date;
+  readonly title: string;
+  readonly text: string;
+  readonly cardKey?: string;
+  readonly ownerId: string;
+  readonly createdBy: string;
+}
+
+export interface ReminderServiceDeps {
+  readonly reminders: ReminderRepository;
+  readonly scheduler: ReminderScheduler;
+  /** Replaces a card the bot posted earlier; false when there is no such card. */
+  readonly updateCard: (conversationId: string, cardKey: string, card: CardJson) => Promise<boolean>;
+  readonly audit: AuditLog;
+  readonly now: () => Date;
+  readonly graceMs: number;
+}
+
+const LIST_DAYS = 14;
+
+/** Scheduling and managing reminders; delivery is the scheduler's job. */
+export class ReminderService {
+  constructor(private readonly deps: ReminderServiceDeps) {}
+
+  /**
+   * Schedules a reminder once: the same id and due time again changes nothing (so capabilities
+   * may re-plan freely). A time just passed (within the grace window) means "now".
+   */
+  async schedule(input: ScheduleInput): Promise<{ reminder: Reminder; created: boolean }> {
+    refusePersonalIdentityNumbers(input.title, input.text);
+    const now = this.deps.now();
+    if (input.dueAt.getTime() < now.getTime() - this.deps.graceMs) {
+      throw invalidInput('Tiden har redan passerat. Välj en tid framåt.');
+    }
+    const dueAt = new Date(Math.max(input.dueAt.getTime(), now.getTime())).toISOString();
+    const reminder: Reminder = {
+      id: input.id,
+      kind: input.kind,
+      conversationId: input.conversationId,
+      dueAt,
+      title: input.title.normalize('NFC'),
+      text: input.text.normalize('NFC'),
+      ...(input.cardKey ? { cardKey: input.cardKey } : {}),
+      ownerId: input.ownerId,
+      state: 'scheduled',
+      attempts: 0,
+      createdAt: now.toISOString(),
+      createdBy: input.createdBy,
+    };
+    try {
+      await this.deps.reminders.create(reminder);
+      return { reminder, created: true };
+    } catch (error) {
+      if (error instanceof AppError && error.reason === 'already-exists') {
+        const existing = await this.deps.reminders.get(reminder);
+        return { reminder: existing?.value ?? reminder, created: false };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Updates a sent reminder's card where it was posted, e.g. to say that the deadline passed.
+   * False when the reminder was not sent, or was sent without a card key.
+   */
+  async updatePosted(ref: ReminderRef, note: string): Promise<boolean> {
+    const stored = await this.deps.reminders.get(ref);
+    const reminder = stored?.value;
+    if (!reminder || reminder.state !== 'sent' || !reminder.cardKey) return false;
+    const card = renderCard('reminder', reminderView(reminder, note.normalize('NFC')));
+    return this.deps.updateCard(reminder.conversationId, reminder.cardKey, card);
+  }
+
+  /** A samordnare's own reminder to a channel or chat. */
+  async scheduleCustom(
+    actor: Principal,
+    input: { id: string; conversationId: string; dueAt: Date; text: string },
+  ): Promise<{ reminder: Reminder; created: boolean }> {
+    requireCoordinator(actor);
+    const title = input.text.length > 80 ? `${input.text.slice(0, 77)}…` : input.text;
+    const result = await this.schedule({
+      ...input,
+      kind: 'custom',
+      title,
+      text: input.text.length > 80 ? input.text : '',
+      ownerId: actor.userId,
+      createdBy: actor.userId,
+    });
+    if (result.created) await this.audit(actor, 'reminders.create', result.reminder);
+    return result;
+  }
+
+  /** What is planned for a conversation over the next two weeks, soonest first. */
+  async upcoming(conversationId: string): Promise<Reminder[]> {
+    const now = this.deps.now();
+    const until = new Date(now.getTime() + LIST_DAYS * 86_400_000);
+    const from = new Date(now.getTime() - 86_400_000);
+    const list = await this.deps.reminders.forConversation(conversationId, from, until);
+    return list
+      .filter((r) => r.state !== 'cancelled' && (new Date(r.dueAt) >= now || r.state !== 'sent'))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  async pause(actor: Principal, ref: ReminderRef): Promise<Reminder> {
+    return this.change(actor, ref, 'reminders.pause', (reminder) => {
+      if (reminder.state === 'paused') return undefined;
+      if (reminder.state !== 'scheduled') throw invalidInput('Påminnelsen har redan skickats eller håller på att skickas.');
+      return { ...reminder, state: 'paused' };
+    });
+  }
+
+  async resume(actor: Principal, ref: ReminderRef): Promise<Reminder> {
+    return this.change(actor, ref, 'reminders.resume', (reminder) => {
+      if (reminder.state === 'scheduled') return undefined;
+      if (reminder.state !== 'paused') throw invalidInput('Bara en pausad påminnelse kan återupptas.');
+      if (new Date(reminder.dueAt) < this.deps.now()) {
+        throw invalidInput('Tiden för påminnelsen har passerat. Välj Skicka nu i stället.');
+      }
+      return { ...reminder, state: 'scheduled' };
+    });
+  }
+
+  async sendNow(actor: Principal, ref: ReminderRef): Promise<'sent' | 'already-sent' | 'not-sent'> {
+    requireCoordinator(actor);
+    const outcome = await this.deps.scheduler.sendNow(ref);
+    if (outcome === 'not-pending') {
+      const current = await this.deps.reminders.get(ref);
+      if (!current) throw notFound('Påminnelsen finns inte längre.');
+      return current.value.state === 'sent' ? 'already-sent' : 'not-sent';
+    }
+    if (outcome === 'sent') await this.audit(actor, 'reminders.sendNow', ref);
+    return outcome === 'sent' ? 'sent' : outcome === 'elsewhere' ? 'already-sent' : 'not-sent';
+  }
+
+  private async change(
+    actor: Principal,
+    ref: ReminderRef,
+    action: string,
+    update: (reminder: Reminder) => Reminder | undefined,
+  ): Promise<Reminder> {
+    requireCoordinator(actor);
+    const result = await retryOnConflict(async () => {
+      const stored = await this.deps.reminders.get(ref);
+      if (!stored) throw notFound('Påminnelsen finns inte längre.');
+      const next = update(stored.value);
+      if (!next) return { reminder: stored.value, changed: false };
+      await this.deps.reminders.replace(next, stored.version);
+      return { reminder: next, changed: true };
+    });
+    if (result.changed) await this.audit(actor, action, ref);
+    return result.reminder;
+  }
+
+  private async audit(actor: Principal, action: string, ref: ReminderRef) {
+    await this.deps.audit.append({
+      at: this.deps.now().toISOString(),
+      actorId: actor.userId,
+      ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
+      action,
+      subjectType: 'reminder',
+      subjectId: ref.id,
+      details: { dueAt: ref.dueAt },
+    });
+  }
+}
+
+export function requireCoordinator(actor: Principal): void {
+  if (!hasRole(actor, 'samordnare', 'admin')) {
+    throw forbidden('Bara samordnare kan ändra påminnelser.');
+  }
+}
