@@ -115,7 +115,8 @@ export async function wire(
   const reminders = new ReminderService({
     reminders: reminderRepository,
     scheduler,
-    updateCard: (conversationId, cardKey, card) => proactive.updateCard(conversationId, cardKey, card),
+    updateCard: (conversationId, cardKey, card) =>
+      proactive.updateCard(conversationId, cardKey, card),
     audit,
     now,
     graceMs: config.scheduler.graceMs,
@@ -133,7 +134,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders } = await wire(config, store, { logger, now });
+  const { bot, adapter, proactive, scheduler, reminders } = await wire(config, store, {
+    logger,
+    now,
+  });
 
   const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
   const server: Server = await new Promise((resolve, reject) => {

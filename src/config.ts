@@ -54,7 +54,12 @@ const rawEnvironment = z.object({
   FORBUND_KOMMUNER: list(z.string().min(2).max(60)),
   SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true'),
   REMINDER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
-  REMINDER_GRACE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(360),
+  REMINDER_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
 });
 

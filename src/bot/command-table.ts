@@ -42,7 +42,8 @@ export const commandTable = [
   {
     name: 'påminnelser',
     aliases: ['paminnelser'],
-    summary: 'Visar påminnelserna de närmaste 14 dagarna här. Samordnare kan pausa, återuppta och skicka direkt.',
+    summary:
+      'Visar påminnelserna de närmaste 14 dagarna här. Samordnare kan pausa, återuppta och skicka direkt.',
     usage: [
       '/påminnelser – det som är planerat i den här kanalen eller chatten',
       '/påminnelser ny 2026-03-02 09:00 <text> – en egen påminnelse (samordnare)',

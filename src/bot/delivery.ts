@@ -30,7 +30,10 @@ export class ConversationRateLimiter {
   acquire(conversationId: string): Promise<void> {
     const previous = this.queues.get(conversationId) ?? Promise.resolve();
     const next = previous.then(() => this.waitForSlot(conversationId));
-    this.queues.set(conversationId, next.catch(() => undefined));
+    this.queues.set(
+      conversationId,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -80,7 +83,11 @@ export class ReliableSender {
     private readonly messenger: ProactiveMessenger,
     private readonly limiter: ConversationRateLimiter,
     private readonly logger: Logger,
-    private readonly options: DeliveryOptions = { maxAttempts: 5, baseDelayMs: 250, maxDelayMs: 8_000 },
+    private readonly options: DeliveryOptions = {
+      maxAttempts: 5,
+      baseDelayMs: 250,
+      maxDelayMs: 8_000,
+    },
     private readonly clock: Clock = systemClock,
     private readonly random: () => number = Math.random,
   ) {}
@@ -98,7 +105,8 @@ export class ReliableSender {
     let lastStatus: number | undefined;
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       await this.limiter.acquire(conversationId);
-      if (attempt === 1 && beforeFirstPost && !(await beforeFirstPost())) return { kind: 'aborted' };
+      if (attempt === 1 && beforeFirstPost && !(await beforeFirstPost()))
+        return { kind: 'aborted' };
       try {
         return await this.messenger.send(conversationId, activity, cardKey);
       } catch (error) {
@@ -108,15 +116,26 @@ export class ReliableSender {
         if (!retryable) return { kind: 'rejected', status };
         if (attempt === this.options.maxAttempts) break;
         const delay = this.delayFor(attempt, retryAfterMs(error));
-        this.logger.warn('delivery.retry', { attempt, status: status ?? 0, delayMs: delay, ...errorFields(error) });
+        this.logger.warn('delivery.retry', {
+          attempt,
+          status: status ?? 0,
+          delayMs: delay,
+          ...errorFields(error),
+        });
         await this.clock.sleep(delay);
       }
     }
-    return { kind: 'retries-exhausted', ...(lastStatus !== undefined ? { status: lastStatus } : {}) };
+    return {
+      kind: 'retries-exhausted',
+      ...(lastStatus !== undefined ? { status: lastStatus } : {}),
+    };
   }
 
   private delayFor(attempt: number, retryAfter: number | undefined): number {
-    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1));
+    const ceiling = Math.min(
+      this.options.maxDelayMs,
+      this.options.baseDelayMs * 2 ** (attempt - 1),
+    );
     const jittered = Math.round(this.random() * ceiling);
     return Math.max(jittered, retryAfter ?? 0);
   }
@@ -128,8 +147,9 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function retryAfterMs(error: unknown): number | undefined {
-  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } } | null)
-    ?.response?.headers;
+  const headers = (
+    error as { response?: { headers?: { get?(name: string): string | undefined } } } | null
+  )?.response?.headers;
   const value = headers?.get?.('retry-after');
   if (!value) return undefined;
   const seconds = Number(value);

@@ -38,7 +38,9 @@ export class ConversationService {
       reference: input.reference,
       updatedAt: this.now().toISOString(),
       ...(input.teamId ? { teamId: input.teamId } : {}),
-      ...(input.kind === 'personal' && input.reference.user ? { userId: input.reference.user.id } : {}),
+      ...(input.kind === 'personal' && input.reference.user
+        ? { userId: input.reference.user.id }
+        : {}),
     };
     await this.write(conversationId, (current) =>
       current && sameTarget(current, record) ? undefined : record,

@@ -29,7 +29,8 @@ export function reminderDelivery(
         `Påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
         `planerad ${formatWhen(new Date(reminder.dueAt))}) skickades inte: ${reminderProblemTexts[problem]}`;
       const personal = await conversations.findPersonal(reminder.ownerId);
-      const target = personal?.conversationId ?? (problem === 'stale' ? undefined : reminder.conversationId);
+      const target =
+        personal?.conversationId ?? (problem === 'stale' ? undefined : reminder.conversationId);
       if (!target) {
         logger.warn('reminder.report.no-target', { kind: reminder.kind, problem });
         return;

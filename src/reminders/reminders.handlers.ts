@@ -12,7 +12,8 @@ import { reminderListView } from './reminders.cards.js';
 import { reminderRefSchema } from './reminders.schema.js';
 import type { ReminderService } from './reminders.service.js';
 
-const USAGE = '/påminnelser ny <ÅÅÅÅ-MM-DD|idag|imorgon> <TT:MM> <text> eller /påminnelser ny om <minuter> min <text>';
+const USAGE =
+  '/påminnelser ny <ÅÅÅÅ-MM-DD|idag|imorgon> <TT:MM> <text> eller /påminnelser ny om <minuter> min <text>';
 const MAX_TEXT = 500;
 
 const reminderText = z
@@ -26,13 +27,17 @@ const minutesAhead = z.coerce
   .max(60 * 24 * 60, 'Högst 60 dagar framåt.');
 
 /** Reads `ny …` into a due time and a text, or explains what was wrong. */
-export function parseNewReminder(args: readonly string[], now: Date): { dueAt: Date; text: string } {
+export function parseNewReminder(
+  args: readonly string[],
+  now: Date,
+): { dueAt: Date; text: string } {
   const [first, second, third, ...rest] = args;
   if (first === undefined) throw invalidInput(`Ange när och vad. ${USAGE}`);
   if (foldForLookup(first) === 'om') {
     const minutes = minutesAhead.safeParse(second);
     if (!minutes.success) throw invalidInput(minutes.error.issues[0]!.message);
-    if (!third || !/^min(ut|uter)?$/.test(foldForLookup(third))) throw invalidInput(`Skriv "min" efter antalet. ${USAGE}`);
+    if (!third || !/^min(ut|uter)?$/.test(foldForLookup(third)))
+      throw invalidInput(`Skriv "min" efter antalet. ${USAGE}`);
     const text = reminderText.safeParse(rest.join(' '));
     if (!text.success) throw invalidInput(text.error.issues[0]!.message);
     return { dueAt: new Date(now.getTime() + minutes.data * 60_000), text: text.data };
@@ -59,7 +64,9 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
       if (sub === undefined) {
         const list = await reminders.upcoming(conversationId);
         const canManage = hasRole(principal, 'samordnare', 'admin');
-        await turn.sendActivity(cardMessage(cardAttachment('reminders', reminderListView(list, canManage))));
+        await turn.sendActivity(
+          cardMessage(cardAttachment('reminders', reminderListView(list, canManage))),
+        );
         return;
       }
       if (foldForLookup(sub) !== 'ny') throw invalidInput(`Okänt underkommando. ${USAGE}`);
@@ -74,34 +81,70 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
         dueAt,
         text,
       });
-      await turn.sendActivity(textMessage(`Påminnelsen skickas här ${formatWhen(new Date(reminder.dueAt))}.`));
+      await turn.sendActivity(
+        textMessage(`Påminnelsen skickas här ${formatWhen(new Date(reminder.dueAt))}.`),
+      );
     });
 
-    const listAfter = async (conversationId: string, canManage: boolean, notice: { text: string; isError: boolean }) =>
-      renderCard('reminders', reminderListView(await reminders.upcoming(conversationId), canManage, notice));
+    const listAfter = async (
+      conversationId: string,
+      canManage: boolean,
+      notice: { text: string; isError: boolean },
+    ) =>
+      renderCard(
+        'reminders',
+        reminderListView(await reminders.upcoming(conversationId), canManage, notice),
+      );
 
     routes.cardAction('reminders.list', z.object({}).loose(), async ({ turn, principal }) =>
-      listAfter(turn.activity.conversation.id, hasRole(principal, 'samordnare', 'admin'), { text: '', isError: false }),
+      listAfter(turn.activity.conversation.id, hasRole(principal, 'samordnare', 'admin'), {
+        text: '',
+        isError: false,
+      }),
     );
 
-    routes.cardAction('reminders.pause', reminderRefSchema.loose(), async ({ turn, principal, data }) => {
-      await reminders.pause(principal, data);
-      return listAfter(turn.activity.conversation.id, true, { text: 'Påminnelsen är pausad.', isError: false });
-    });
+    routes.cardAction(
+      'reminders.pause',
+      reminderRefSchema.loose(),
+      async ({ turn, principal, data }) => {
+        await reminders.pause(principal, data);
+        return listAfter(turn.activity.conversation.id, true, {
+          text: 'Påminnelsen är pausad.',
+          isError: false,
+        });
+      },
+    );
 
-    routes.cardAction('reminders.resume', reminderRefSchema.loose(), async ({ turn, principal, data }) => {
-      await reminders.resume(principal, data);
-      return listAfter(turn.activity.conversation.id, true, { text: 'Påminnelsen är återupptagen.', isError: false });
-    });
+    routes.cardAction(
+      'reminders.resume',
+      reminderRefSchema.loose(),
+      async ({ turn, principal, data }) => {
+        await reminders.resume(principal, data);
+        return listAfter(turn.activity.conversation.id, true, {
+          text: 'Påminnelsen är återupptagen.',
+          isError: false,
+        });
+      },
+    );
 
-    routes.cardAction('reminders.sendNow', reminderRefSchema.loose(), async ({ turn, principal, data }) => {
-      const outcome = await reminders.sendNow(principal, data);
-      const notice = {
-        sent: { text: 'Påminnelsen är skickad.', isError: false },
-        'already-sent': { text: 'Påminnelsen var redan skickad. Den skickades inte igen.', isError: false },
-        'not-sent': { text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar och försöks igen.', isError: true },
-      }[outcome];
-      return listAfter(turn.activity.conversation.id, true, notice);
-    });
+    routes.cardAction(
+      'reminders.sendNow',
+      reminderRefSchema.loose(),
+      async ({ turn, principal, data }) => {
+        const outcome = await reminders.sendNow(principal, data);
+        const notice = {
+          sent: { text: 'Påminnelsen är skickad.', isError: false },
+          'already-sent': {
+            text: 'Påminnelsen var redan skickad. Den skickades inte igen.',
+            isError: false,
+          },
+          'not-sent': {
+            text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar och försöks igen.',
+            isError: true,
+          },
+        }[outcome];
+        return listAfter(turn.activity.conversation.id, true, notice);
+      },
+    );
   };
 }

@@ -56,7 +56,9 @@ export const reminderSchema = z.object({
   leaseUntil: z.iso.datetime().optional(),
   activityId: z.string().max(200).optional(),
   sentAt: z.iso.datetime().optional(),
-  problem: z.enum(['stale', 'rejected', 'retries-exhausted', 'crashed-while-sending', 'missed']).optional(),
+  problem: z
+    .enum(['stale', 'rejected', 'retries-exhausted', 'crashed-while-sending', 'missed'])
+    .optional(),
   createdAt: z.iso.datetime(),
   createdBy: z.string().max(200),
 });

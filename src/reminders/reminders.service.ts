@@ -26,7 +26,11 @@ export interface ReminderServiceDeps {
   readonly reminders: ReminderRepository;
   readonly scheduler: ReminderScheduler;
   /** Replaces a card the bot posted earlier; false when there is no such card. */
-  readonly updateCard: (conversationId: string, cardKey: string, card: CardJson) => Promise<boolean>;
+  readonly updateCard: (
+    conversationId: string,
+    cardKey: string,
+    card: CardJson,
+  ) => Promise<boolean>;
   readonly audit: AuditLog;
   readonly now: () => Date;
   readonly graceMs: number;
@@ -120,7 +124,8 @@ export class ReminderService {
   async pause(actor: Principal, ref: ReminderRef): Promise<Reminder> {
     return this.change(actor, ref, 'reminders.pause', (reminder) => {
       if (reminder.state === 'paused') return undefined;
-      if (reminder.state !== 'scheduled') throw invalidInput('Påminnelsen har redan skickats eller håller på att skickas.');
+      if (reminder.state !== 'scheduled')
+        throw invalidInput('Påminnelsen har redan skickats eller håller på att skickas.');
       return { ...reminder, state: 'paused' };
     });
   }
@@ -128,7 +133,8 @@ export class ReminderService {
   async resume(actor: Principal, ref: ReminderRef): Promise<Reminder> {
     return this.change(actor, ref, 'reminders.resume', (reminder) => {
       if (reminder.state === 'scheduled') return undefined;
-      if (reminder.state !== 'paused') throw invalidInput('Bara en pausad påminnelse kan återupptas.');
+      if (reminder.state !== 'paused')
+        throw invalidInput('Bara en pausad påminnelse kan återupptas.');
       if (new Date(reminder.dueAt) < this.deps.now()) {
         throw invalidInput('Tiden för påminnelsen har passerat. Välj Skicka nu i stället.');
       }

@@ -13,7 +13,10 @@ export interface SchedulerDeps {
    * Sends the reminder. `beforePost` must be awaited right before the first POST to Teams; when
    * it answers false the claim was lost and nothing may be sent.
    */
-  readonly deliver: (reminder: Reminder, beforePost: () => Promise<boolean>) => Promise<DeliveryOutcome>;
+  readonly deliver: (
+    reminder: Reminder,
+    beforePost: () => Promise<boolean>,
+  ) => Promise<DeliveryOutcome>;
   /** Tells the reminder's owner that it could not be delivered. */
   readonly report: (reminder: Reminder, problem: ReminderProblem) => Promise<void>;
   readonly now: () => Date;
@@ -104,7 +107,9 @@ export class ReminderScheduler {
   }
 
   /** Delivers one reminder now, whatever its due time (a samordnare's "skicka nu"). */
-  async sendNow(ref: ReminderRef): Promise<'sent' | 'failed' | 'retrying' | 'elsewhere' | 'not-pending'> {
+  async sendNow(
+    ref: ReminderRef,
+  ): Promise<'sent' | 'failed' | 'retrying' | 'elsewhere' | 'not-pending'> {
     const row = await this.deps.reminders.get(ref);
     if (!row || !['scheduled', 'paused'].includes(row.value.state)) return 'not-pending';
     return this.process(row, this.deps.now());
@@ -118,7 +123,15 @@ export class ReminderScheduler {
       ? new Date(mark.value.getTime() - settings.clockSkewMs)
       : new Date(now.getTime() - settings.firstLookbackMs);
     const rows = await reminders.due(from, now, ['scheduled', 'claimed', 'sending']);
-    const report: TickReport = { due: rows.length, sent: 0, missed: 0, failed: 0, uncertain: 0, retrying: 0, elsewhere: 0 };
+    const report: TickReport = {
+      due: rows.length,
+      sent: 0,
+      missed: 0,
+      failed: 0,
+      uncertain: 0,
+      retrying: 0,
+      elsewhere: 0,
+    };
     const unsettled: string[] = [];
     const work: Versioned<Reminder>[] = [];
 
@@ -126,7 +139,8 @@ export class ReminderScheduler {
       const reminder = row.value;
       const leaseHeld = reminder.leaseUntil !== undefined && new Date(reminder.leaseUntil) > now;
       if (reminder.state === 'scheduled') {
-        if (reminder.notBefore && new Date(reminder.notBefore) > now) unsettled.push(reminder.dueAt);
+        if (reminder.notBefore && new Date(reminder.notBefore) > now)
+          unsettled.push(reminder.dueAt);
         else if (now.getTime() - new Date(reminder.dueAt).getTime() > settings.graceMs) {
           if (await this.settle(row, { state: 'missed', problem: 'missed' })) report.missed++;
         } else work.push(row);
@@ -215,7 +229,11 @@ export class ReminderScheduler {
       case 'retries-exhausted': {
         if (current.value.attempts < settings.maxTickAttempts) {
           const notBefore = new Date(this.deps.now().getTime() + 60_000 * current.value.attempts);
-          await this.settle(current, { state: 'scheduled', notBefore: notBefore.toISOString() }, false);
+          await this.settle(
+            current,
+            { state: 'scheduled', notBefore: notBefore.toISOString() },
+            false,
+          );
           return 'retrying';
         }
         await this.settle(current, { state: 'failed', problem: 'retries-exhausted' });
@@ -225,7 +243,11 @@ export class ReminderScheduler {
   }
 
   /** Writes a final (or retry) state, drops the lease, and reports problems to the owner. */
-  private async settle(row: Versioned<Reminder>, change: Partial<Reminder>, reportProblem = true): Promise<boolean> {
+  private async settle(
+    row: Versioned<Reminder>,
+    change: Partial<Reminder>,
+    reportProblem = true,
+  ): Promise<boolean> {
     const { leaseOwner: _owner, leaseUntil: _until, ...rest } = row.value;
     const next: Reminder = { ...rest, ...change };
     try {
@@ -245,7 +267,11 @@ export class ReminderScheduler {
   }
 }
 
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inPool<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
   const workers = Array.from({ length: Math.min(size, items.length) }, async () => {

@@ -5,7 +5,9 @@ import { TIME_ZONE } from './local-time.js';
 
 /** "måndag 23 november kl. 09:00" in Stockholm time. */
 export function formatWhen(instant: Date): string {
-  return format(new TZDate(instant.getTime(), TIME_ZONE), "EEEE d MMMM 'kl.' HH:mm", { locale: sv });
+  return format(new TZDate(instant.getTime(), TIME_ZONE), "EEEE d MMMM 'kl.' HH:mm", {
+    locale: sv,
+  });
 }
 
 /** "mån 23 nov 09:00", for lists. */

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { isValidLocalDate } from './local-time.js';
 
-export const localDateSchema = z
-  .string()
-  .refine(isValidLocalDate, {
-    message: 'Datumet ska skrivas ÅÅÅÅ-MM-DD, till exempel 2026-03-10.',
-  });
+export const localDateSchema = z.string().refine(isValidLocalDate, {
+  message: 'Datumet ska skrivas ÅÅÅÅ-MM-DD, till exempel 2026-03-10.',
+});
 export const localTimeSchema = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Tiden ska skrivas TT:MM, till exempel 09:00.');

@@ -34,7 +34,8 @@ export function reminderTable(store: TableStore): ReminderRepository {
   return {
     create: (reminder) => table.create(partitionOf(reminder.dueAt), rowOf(reminder), reminder),
     get: (ref) => table.get(partitionOf(ref.dueAt), rowOf(ref)),
-    replace: (reminder, version) => table.replace(partitionOf(reminder.dueAt), rowOf(reminder), reminder, version),
+    replace: (reminder, version) =>
+      table.replace(partitionOf(reminder.dueAt), rowOf(reminder), reminder, version),
     async due(from, to, states) {
       const stateFilter = states.map((state) => odata`state eq ${state}`).join(' or ');
       const rows = [];
@@ -43,7 +44,9 @@ export function reminderTable(store: TableStore): ReminderRepository {
     },
     async forConversation(conversationId, from, to) {
       const rows: Reminder[] = [];
-      for await (const row of table.all(`${window(from, to)} and ${odata`conversationId eq ${conversationId}`}`)) {
+      for await (const row of table.all(
+        `${window(from, to)} and ${odata`conversationId eq ${conversationId}`}`,
+      )) {
         rows.push(row.value);
       }
       return rows;

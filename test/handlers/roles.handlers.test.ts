@@ -39,7 +39,7 @@ describe('role handlers', () => {
   it('when an admin grants a role, then the member records who did it and when (from the injected clock)', async () => {
     const text = `/roller ge <at>${users.maria.name}</at> samordnare Region`;
     const { replies } = await run(
-      message(text, { serviceUrl, mention: [users.maria] }) as Partial<Activity>,
+      message(text, { serviceUrl, mention: [users.maria] }) as unknown as Partial<Activity>,
     );
     expect(replies.map((r) => r.text)).toEqual([
       'Maria Psykiatrin har nu rollen Samordnare (Region (Psykiatrin)).',
@@ -61,7 +61,7 @@ describe('role handlers', () => {
 
   it('when a non-admin asks for /roller, then they see only their own profile card', async () => {
     const { replies } = await run(
-      message('/roller', { serviceUrl, from: users.maria }) as Partial<Activity>,
+      message('/roller', { serviceUrl, from: users.maria }) as unknown as Partial<Activity>,
     );
     const card = replies[0]?.attachments?.[0]?.content;
     expect(cardText(card)).toContain('Dina roller');
@@ -75,7 +75,7 @@ describe('role handlers', () => {
         'roles.revoke',
         { memberId: users.anna.id, role: 'admin' },
         { serviceUrl },
-      ) as Partial<Activity>,
+      ) as unknown as Partial<Activity>,
     );
     const invokeResponse = replies.find((r) => r.type === 'invokeResponse');
     const value = (invokeResponse?.value as { body?: { value?: unknown } } | undefined)?.body

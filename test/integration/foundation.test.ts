@@ -264,9 +264,10 @@ describe('logs', () => {
     await click('roles.revoke', { memberId: secret, role: 'coach' });
     const lines = bot.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(5);
-    expect(lines.every((line) => typeof line.event === 'string' && typeof line.time === 'string')).toBe(true);
+    expect(
+      lines.every((line) => typeof line.event === 'string' && typeof line.time === 'string'),
+    ).toBe(true);
     expect(bot.logLines.join('\n')).not.toContain('Hemlig');
     expect(bot.logLines.join('\n')).not.toContain('19121212');
   });
 });
-

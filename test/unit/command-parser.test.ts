@@ -1,9 +1,10 @@
+import type { Entity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/bot/command-parser.js';
 import { commandTable } from '../../src/bot/command-table.js';
 
 const bot = { id: '28:bot', name: 'Finsam' };
-const msg = (text: string, entities: object[] = []) => ({ text, entities, recipient: bot });
+const msg = (text: string, entities: Entity[] = []) => ({ text, entities, recipient: bot });
 
 describe('reading commands', () => {
   it('when a command has arguments, then they are split into words', () => {
