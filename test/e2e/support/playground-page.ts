@@ -1,0 +1,63 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * The Agents Playground's screen, in the words a test needs: open a chat or channel, write to
+ * the bot, find the bot's cards and press their buttons. Selectors follow the Playground's
+ * accessible names (tree items, buttons) and its Lexical editor.
+ */
+export class PlaygroundPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.editor().waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  async openChat(name: 'Personal Chat' | 'RSG-gruppen'): Promise<void> {
+    await this.page.getByRole('treeitem', { name }).click();
+    await this.editor().waitFor({ state: 'visible' });
+  }
+
+  async openChannel(name: string): Promise<void> {
+    await this.page.getByRole('treeitem', { name: `Samordningsförbundet - ${name}` }).click();
+    await this.editor().waitFor({ state: 'visible' });
+  }
+
+  /** Sends text in a chat (Enter sends). */
+  async say(text: string): Promise<void> {
+    const editor = this.editor();
+    await editor.click();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Writes to the bot with an @mention, as Teams requires in channels and group chats. A channel
+   * has a "Post" button for a new post; a chat sends on Enter.
+   */
+  async sayMentioningBot(botName: string, text: string): Promise<void> {
+    const editor = this.editor();
+    await editor.click();
+    await this.page.keyboard.type(`@${botName.slice(0, 3)}`);
+    await this.page.locator('#typeahead-menu').getByText(botName).click();
+    await this.page.keyboard.type(` ${text}`);
+    const post = this.page.getByRole('button', { name: 'Post', exact: true });
+    if (await post.isVisible()) await post.click();
+    else await this.page.keyboard.press('Enter');
+  }
+
+  /** The rendered Adaptive Cards whose text contains `text`, newest last. */
+  cards(text: string | RegExp): Locator {
+    return this.page.locator('.ac-adaptiveCard').filter({ hasText: text });
+  }
+
+  async expectCard(text: string | RegExp, timeout = 15_000): Promise<Locator> {
+    const card = this.cards(text).last();
+    await card.waitFor({ state: 'visible', timeout });
+    return card;
+  }
+
+  private editor(): Locator {
+    return this.page.locator('[data-lexical-editor="true"]:visible').first();
+  }
+}
