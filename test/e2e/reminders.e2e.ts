@@ -36,6 +36,7 @@ describe('reminders in the local Teams client', () => {
     );
     await browser.page
       .getByText(/Påminnelsen skickas här .* kl\. \d\d:\d\d\./)
+      .last()
       .waitFor({ state: 'visible', timeout: 15_000 });
     await browser.screenshot('10-reminder-scheduled');
 
