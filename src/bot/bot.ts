@@ -11,17 +11,21 @@ import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
 import { errorText } from './error-text.js';
-import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
+import { conversationIdOf, identityOf, referenceOf, tenantOf } from './turn-identity.js';
 
 export interface CommandContext {
   readonly turn: TurnContext;
   readonly principal: Principal;
+  /** The channel (not the thread) or chat the command was written in. */
+  readonly conversationId: string;
   readonly command: ParsedCommand;
 }
 
 export interface CardActionContext<T> {
   readonly turn: TurnContext;
   readonly principal: Principal;
+  /** The channel (not the thread) or chat the card is in. */
+  readonly conversationId: string;
   readonly data: T;
 }
 
@@ -102,7 +106,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             );
           }
           const principal = await principalOf(turn);
-          const card = await handler({ turn, principal, data: parsed.data });
+          const card = await handler({
+            turn,
+            principal,
+            conversationId: conversationIdOf(turn.activity),
+            data: parsed.data,
+          });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
           return card as never;
         } catch (error) {
@@ -146,7 +155,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       try {
         if (parsed.kind === 'command') {
           const principal = await principalOf(turn);
-          await commands.get(parsed.command.name)!({ turn, principal, command: parsed.command });
+          await commands.get(parsed.command.name)!({
+            turn,
+            principal,
+            conversationId: conversationIdOf(turn.activity),
+            command: parsed.command,
+          });
         } else {
           await answerUnknown(turn);
         }

@@ -44,6 +44,16 @@ export function conversationKindOf(activity: Partial<Activity>): ConversationKin
   }
 }
 
+/**
+ * The conversation a feature belongs to. In a channel Teams names each thread
+ * `<channel>;messageid=<root>`; channel features (meetings, reminders, the queue) belong to the
+ * channel, and a proactive post to the bare channel id starts a new post there.
+ */
+export function conversationIdOf(activity: Partial<Activity>): string {
+  const id = activity.conversation?.id ?? '';
+  return conversationKindOf(activity) === 'channel' ? id.replace(/;messageid=.*$/, '') : id;
+}
+
 /** The parts of the activity needed to write into its conversation later. */
 export function referenceOf(activity: Partial<Activity>):
   | {
@@ -63,7 +73,7 @@ export function referenceOf(activity: Partial<Activity>):
       serviceUrl,
       channelId,
       conversation: {
-        id: conversation.id,
+        id: conversationIdOf(activity),
         ...(conversation.conversationType
           ? { conversationType: conversation.conversationType }
           : {}),

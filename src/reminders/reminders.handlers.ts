@@ -58,8 +58,7 @@ export function parseNewReminder(
 
 export function remindersCapability(reminders: ReminderService, now: () => Date): Capability {
   return (routes) => {
-    routes.command('påminnelser', async ({ turn, principal, command }) => {
-      const conversationId = turn.activity.conversation.id;
+    routes.command('påminnelser', async ({ turn, principal, conversationId, command }) => {
       const [sub, ...rest] = command.args;
       if (sub === undefined) {
         const list = await reminders.upcoming(conversationId);
@@ -96,19 +95,22 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
         reminderListView(await reminders.upcoming(conversationId), canManage, notice),
       );
 
-    routes.cardAction('reminders.list', z.object({}).loose(), async ({ turn, principal }) =>
-      listAfter(turn.activity.conversation.id, hasRole(principal, 'samordnare', 'admin'), {
-        text: '',
-        isError: false,
-      }),
+    routes.cardAction(
+      'reminders.list',
+      z.object({}).loose(),
+      async ({ principal, conversationId }) =>
+        listAfter(conversationId, hasRole(principal, 'samordnare', 'admin'), {
+          text: '',
+          isError: false,
+        }),
     );
 
     routes.cardAction(
       'reminders.pause',
       reminderRefSchema.loose(),
-      async ({ turn, principal, data }) => {
+      async ({ principal, conversationId, data }) => {
         await reminders.pause(principal, data);
-        return listAfter(turn.activity.conversation.id, true, {
+        return listAfter(conversationId, true, {
           text: 'Påminnelsen är pausad.',
           isError: false,
         });
@@ -118,9 +120,9 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
     routes.cardAction(
       'reminders.resume',
       reminderRefSchema.loose(),
-      async ({ turn, principal, data }) => {
+      async ({ principal, conversationId, data }) => {
         await reminders.resume(principal, data);
-        return listAfter(turn.activity.conversation.id, true, {
+        return listAfter(conversationId, true, {
           text: 'Påminnelsen är återupptagen.',
           isError: false,
         });
@@ -130,7 +132,7 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
     routes.cardAction(
       'reminders.sendNow',
       reminderRefSchema.loose(),
-      async ({ turn, principal, data }) => {
+      async ({ principal, conversationId, data }) => {
         const outcome = await reminders.sendNow(principal, data);
         const notice = {
           sent: { text: 'Påminnelsen är skickad.', isError: false },
@@ -143,7 +145,7 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
             isError: true,
           },
         }[outcome];
-        return listAfter(turn.activity.conversation.id, true, notice);
+        return listAfter(conversationId, true, notice);
       },
     );
   };
