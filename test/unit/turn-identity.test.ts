@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { conversationIdOf, referenceOf } from '../../src/bot/turn-identity.js';
 
@@ -13,7 +14,7 @@ const channelThread = {
     isGroup: true,
   },
   channelData: { tenant: { id: 'T1' }, team: { id: '19:team@thread.tacv2' } },
-};
+} as unknown as Partial<Activity>;
 
 describe('which conversation a turn belongs to', () => {
   it('when a command is written in a channel thread, then it belongs to the channel, not the thread', () => {
@@ -25,7 +26,7 @@ describe('which conversation a turn belongs to', () => {
     const chat = {
       ...channelThread,
       conversation: { id: 'a:1;messageid=2', conversationType: 'personal' },
-    };
+    } as Partial<Activity>;
     expect(conversationIdOf(chat)).toBe('a:1;messageid=2');
   });
 
