@@ -6,7 +6,8 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
-import { createBot, type Bot } from './bot/bot.js';
+import { createBot, textMessage, type Bot } from './bot/bot.js';
+import type { CardJson } from './bot/card-renderer.js';
 import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
 import { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
@@ -22,6 +23,16 @@ import { remindersCapability } from './reminders/reminders.handlers.js';
 import { ReminderService } from './reminders/reminders.service.js';
 import { defaultSchedulerSettings, ReminderScheduler } from './reminders/scheduler.js';
 import { reminderTable } from './storage/reminder-table.js';
+import {
+  actionItemTable,
+  decisionTable,
+  meetingTable,
+  occurrenceTable,
+} from './storage/meeting-tables.js';
+import { meetingReminderCards } from './meetings/meeting-reminders.js';
+import { meetingsCapability } from './meetings/meetings.handlers.js';
+import { MeetingService } from './meetings/meetings.service.js';
+import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
 
 export interface RunningApp {
@@ -67,6 +78,7 @@ export interface Wired {
   readonly reminders: ReminderService;
   readonly access: AccessService;
   readonly conversations: ConversationService;
+  readonly meetings: MeetingService;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
@@ -100,9 +112,11 @@ export async function wire(
   const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
 
   const reminderRepository = reminderTable(store);
+  // Meetings build their reminder cards from the agenda; bound once meetings exist below.
+  let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger),
+    ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
     now,
     instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     logger,
@@ -122,11 +136,33 @@ export async function wire(
     graceMs: config.scheduler.graceMs,
   });
 
+  const meetings = new MeetingService({
+    meetings: meetingTable(store),
+    occurrences: occurrenceTable(store),
+    decisions: decisionTable(store),
+    actionItems: actionItemTable(store),
+    reminders,
+    audit,
+    now,
+  });
+  reminderCards = meetingReminderCards(meetings, access);
+  const sendPersonal = async (userId: string, text: string) => {
+    const personal = await conversations.findPersonal(userId);
+    if (!personal) return false;
+    const outcome = await sender.send(personal.conversationId, textMessage(text));
+    return outcome.kind === 'sent';
+  };
+
   const bot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
-    [helpCapability, rolesCapability(access), remindersCapability(reminders, now)],
+    [
+      helpCapability,
+      rolesCapability(access),
+      remindersCapability(reminders, now),
+      meetingsCapability({ meetings, access, now, sendPersonal }),
+    ],
   );
-  return { bot, adapter, proactive, scheduler, reminders, access, conversations };
+  return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };
 }
 
 /** The composition root: builds every dependency from configuration and starts listening. */

@@ -80,6 +80,17 @@ export class AccessService {
     );
   }
 
+  /** The people a samordnare can assign work to: every stored member, by name. */
+  async listPeople(actor: Principal): Promise<Member[]> {
+    if (!hasRole(actor, 'samordnare', 'admin')) {
+      throw forbidden('Bara samordnare kan se förbundets medlemmar.');
+    }
+    const members = await this.deps.members.list();
+    return members.sort((a, b) =>
+      (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id, 'sv'),
+    );
+  }
+
   isConfiguredAdmin(userId: string, aadObjectId?: string): boolean {
     return this.deps.bootstrapAdminIds.some(
       (id) =>

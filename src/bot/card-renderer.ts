@@ -4,7 +4,20 @@ import { CardFactory, type Attachment } from 'botbuilder';
 
 /** The templates in `cards/`, by file name without `.json`. */
 export type CardName =
-  'help' | 'profile' | 'roles' | 'organisations' | 'notice' | 'reminder' | 'reminders';
+  | 'help'
+  | 'profile'
+  | 'roles'
+  | 'organisations'
+  | 'notice'
+  | 'reminder'
+  | 'reminders'
+  | 'meeting-form'
+  | 'meetings'
+  | 'agenda'
+  | 'dagordning'
+  | 'meeting-run'
+  | 'minutes'
+  | 'action-items';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

@@ -52,6 +52,32 @@ export const commandTable = [
     ],
     scopes: everywhere,
   },
+  {
+    name: 'möte',
+    aliases: ['mote'],
+    summary:
+      'Visar nästa mötes dagordning där alla kan lägga till punkter. Samordnare skapar mötesserier och för protokoll.',
+    usage: [
+      '/möte – nästa möte här, med dagordning och formulär för nya punkter',
+      '/möte ny – skapa en mötesserie med kallelser och påminnelser (samordnare)',
+      '/möte protokoll – närvaro, anteckningar, beslut och uppgifter under mötet (samordnare)',
+    ],
+    scopes: ['team', 'groupChat'],
+  },
+  {
+    name: 'möten',
+    aliases: ['moten'],
+    summary: 'Listar kommande möten här. Samordnare kan flytta eller ställa in ett möte.',
+    usage: ['/möten'],
+    scopes: ['team', 'groupChat'],
+  },
+  {
+    name: 'uppgifter',
+    aliases: [],
+    summary: 'Visar öppna uppgifter från mötena här, eller dina egna i chatten med boten.',
+    usage: ['/uppgifter'],
+    scopes: everywhere,
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof commandTable)[number]['name'];

@@ -50,7 +50,14 @@ export class ProactiveMessenger {
       throw error;
     }
     if (!activityId) throw new Error('The Bot Connector returned no activity id');
-    if (cardKey) await this.conversations.recordCard(conversationId, cardKey, activityId);
+    if (cardKey) {
+      // The message is out: failing to remember its id must not make anyone send it again.
+      try {
+        await this.conversations.recordCard(conversationId, cardKey, activityId);
+      } catch (error) {
+        this.logger.error('proactive.recordCard.failed', errorFields(error));
+      }
+    }
     return { kind: 'sent', activityId };
   }
 

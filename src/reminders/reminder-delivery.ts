@@ -1,5 +1,6 @@
 import { cardMessage, textMessage } from '../bot/bot.js';
-import { cardAttachment } from '../bot/card-renderer.js';
+import { CardFactory } from 'botbuilder';
+import { cardAttachment, type CardJson } from '../bot/card-renderer.js';
 import type { ReliableSender } from '../bot/delivery.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { Logger } from '../log.js';
@@ -14,15 +15,21 @@ export function reminderDelivery(
   sender: ReliableSender,
   conversations: ConversationService,
   logger: Logger,
+  /** A capability's own card for a reminder (e.g. the live agenda); undefined for the default. */
+  cardFor: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined,
 ): Pick<SchedulerDeps, 'deliver' | 'report'> {
   return {
-    deliver: (reminder, beforePost) =>
-      sender.send(
+    deliver: async (reminder, beforePost) => {
+      const card = await cardFor(reminder);
+      return sender.send(
         reminder.conversationId,
-        cardMessage(cardAttachment('reminder', reminderView(reminder))),
+        card
+          ? cardMessage(CardFactory.adaptiveCard(card))
+          : cardMessage(cardAttachment('reminder', reminderView(reminder))),
         reminder.cardKey,
         beforePost,
-      ),
+      );
+    },
 
     async report(reminder: Reminder, problem) {
       const text =

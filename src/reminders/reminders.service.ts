@@ -91,6 +91,19 @@ export class ReminderService {
     return this.deps.updateCard(reminder.conversationId, reminder.cardKey, card);
   }
 
+  /**
+   * Withdraws a reminder another capability planned (e.g. its meeting moved or was cancelled).
+   * Only one still waiting is cancelled; one already sent or under way is left as it is.
+   */
+  async cancelPlanned(ref: ReminderRef): Promise<boolean> {
+    return retryOnConflict(async () => {
+      const stored = await this.deps.reminders.get(ref);
+      if (!stored || !['scheduled', 'paused'].includes(stored.value.state)) return false;
+      await this.deps.reminders.replace({ ...stored.value, state: 'cancelled' }, stored.version);
+      return true;
+    });
+  }
+
   /** A samordnare's own reminder to a channel or chat. */
   async scheduleCustom(
     actor: Principal,

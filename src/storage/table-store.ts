@@ -10,6 +10,10 @@ export const TABLE_NAMES = [
   'cardMessages',
   'audit',
   'reminders',
+  'meetings',
+  'occurrences',
+  'decisions',
+  'actionItems',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -1,0 +1,351 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
+import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
+import { startTestBot, type TestBot } from '../support/test-bot.js';
+
+/**
+ * A whole referensgrupp cycle through the real HTTP endpoint and real Azurite, with the clock
+ * moved forward by hand: series → kallelse → items from three organisations (one late, one
+ * double-clicked) → final agenda → decisions and action items → minutes → carry-over.
+ */
+const sara: TestUser = {
+  id: '29:sara',
+  name: 'Sara Eskilstuna',
+  aadObjectId: 'a0000000-0000-4000-8000-000000000004',
+};
+const admin = users.anna;
+const channel = '19:referensgrupp-cykel@thread.tacv2';
+const where = { kind: 'channel' as const, conversationId: channel };
+
+let clock = new Date('2026-11-23T08:00:00Z');
+let connector: FakeConnector;
+let bot: TestBot;
+
+beforeAll(async () => {
+  connector = await new FakeConnector().start();
+  bot = await startTestBot(
+    { ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: admin.aadObjectId },
+    { now: () => clock },
+  );
+  // Personal chats, so the bot can reach people directly.
+  for (const user of [admin, users.erik, users.maria, sara]) {
+    await bot.post(message('/hjälp', { serviceUrl: connector.url, from: user }));
+  }
+  for (const grant of [
+    `/roller ge <at>${users.erik.name}</at> representant fk`,
+    `/roller ge <at>${users.maria.name}</at> representant region`,
+    `/roller ge <at>${sara.name}</at> representant eskilstuna`,
+    `/roller ge <at>${admin.name}</at> samordnare forbundskansliet`,
+  ]) {
+    const mentioned = [users.erik, users.maria, sara, admin].filter((u) => grant.includes(u.name));
+    const response = await bot.post(
+      message(grant, { serviceUrl: connector.url, mention: mentioned }),
+    );
+    expect(response.status).toBe(200);
+  }
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await connector?.stop();
+});
+
+const say = async (text: string, from: TestUser = admin) => {
+  connector.clear();
+  const response = await bot.post(message(text, { serviceUrl: connector.url, from, where }));
+  expect(response.status).toBe(200);
+  return connector.messages(channel);
+};
+
+const click = async (verb: string, data: Record<string, unknown>, from: TestUser = admin) => {
+  const response = await bot.post(
+    cardAction(verb, data, { serviceUrl: connector.url, from, where }),
+  );
+  expect(response.status).toBe(200);
+  const body = response.body as { type: string; value: Record<string, unknown> };
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  return body.value;
+};
+
+/** Finds the data of the first Action.Execute with `verb` in a card. */
+function actionData(card: unknown, verb: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown) => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const record = node as Record<string, unknown>;
+    if (record.type === 'Action.Execute' && record.verb === verb) {
+      found = (record.data ?? {}) as Record<string, unknown>;
+      return;
+    }
+    Object.values(record).forEach(walk);
+  };
+  walk(card);
+  if (!found) throw new Error(`No action ${verb} in card`);
+  return found;
+}
+
+const tick = () => bot.scheduler.tick();
+let kallelse: Record<string, unknown>;
+let ref: { meetingId: string; date: string };
+
+describe('a referensgrupp from series to minutes', () => {
+  it('when a non-samordnare asks for /möte ny, then it is refused and no form is shown', async () => {
+    const replies = await say('/möte ny', users.erik);
+    expect(replies.map((r) => r.body.text).join()).toContain('Bara samordnare');
+    expect(cardOf(replies[0])).toBeUndefined();
+  });
+
+  it('when the form has a date in the past, then it comes back with the values kept and a Swedish error', async () => {
+    const [form] = await say('/möte ny');
+    const { requestId } = actionData(cardOf(form), 'meeting.create');
+    const card = await click('meeting.create', {
+      requestId,
+      type: 'referensgrupp',
+      name: 'Referensgrupp Sikta',
+      recurrence: 'dates',
+      dates: '2026-12-08, 2027-01-12',
+      startDate: '2026-11-01',
+      time: '09:00',
+      place: 'Teams',
+      organisations: 'fk,region,kommun-eskilstuna',
+    });
+    expect(cardText(card)).toContain('Startdatumet har redan passerat');
+    expect(cardText(card)).toContain('Referensgrupp Sikta');
+  });
+
+  it('when a samordnare creates a series, then its kallelse, deadline and agenda reminders are planned', async () => {
+    const [form] = await say('/möte ny');
+    const { requestId } = actionData(cardOf(form), 'meeting.create');
+    const card = await click('meeting.create', {
+      requestId,
+      type: 'referensgrupp',
+      name: 'Referensgrupp Sikta',
+      recurrence: 'dates',
+      dates: '2026-12-08, 2027-01-12',
+      startDate: '2026-11-23',
+      time: '09:00',
+      place: 'Teams',
+      organisations: 'fk,region,kommun-eskilstuna',
+      holidayPolicy: 'nextWorkday',
+      summerBreak: 'true',
+    });
+    const text = cardText(card);
+    expect(text).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
+    expect(text).toContain('tis 8 dec. 09:00');
+    expect(text).toContain('tis 12 jan. 09:00');
+    ref = actionData(card, 'agenda.open') as typeof ref;
+    expect(ref.date).toBe('2026-12-08');
+
+    const planned = await bot.reminders.upcoming(channel);
+    expect(planned.map((r) => [r.kind, r.dueAt])).toEqual([
+      ['kallelse', '2026-12-01T08:00:00.000Z'],
+      ['agendaDeadline', '2026-12-06T08:00:00.000Z'],
+      ['finalAgenda', '2026-12-07T08:00:00.000Z'],
+    ]);
+  });
+
+  it('when the call time comes, then the kallelse is posted once as the live agenda card', async () => {
+    clock = new Date('2026-12-01T08:00:30Z');
+    connector.clear();
+    const report = await tick();
+    expect(report.sent).toBe(1);
+    expect((await tick()).sent).toBe(0);
+    const posted = connector.messages(channel);
+    expect(posted).toHaveLength(1);
+    kallelse = cardOf(posted[0])!;
+    expect(cardText(kallelse)).toContain('Kallelse · Referensgrupp');
+    expect(cardText(kallelse)).toContain('Inga punkter ännu');
+    expect(actionData(kallelse, 'agenda.add')).toMatchObject(ref);
+  });
+
+  it('when three organisations add items and one is double-clicked, then each item is there once with its organisation', async () => {
+    const add = (from: TestUser, title: string, requestId: string, minutes = '15') =>
+      click(
+        'agenda.add',
+        {
+          ...ref,
+          requestId,
+          title,
+          description: '',
+          category: 'fraga',
+          presenter: from.name,
+          minutes,
+        },
+        from,
+      );
+    await add(users.erik, 'Gemensam kartläggning', 'req-erik-000001');
+    const again = await add(users.erik, 'Gemensam kartläggning', 'req-erik-000001');
+    expect(cardText(again)).toContain('Punkten fanns redan');
+    await add(users.maria, 'Remissvägar från psykiatrin', 'req-maria-00001');
+    const card = await add(sara, 'Arbetsträning i kommunen', 'req-sara-000001', '20');
+    const text = cardText(card);
+    expect(text.match(/Gemensam kartläggning/g)).toHaveLength(1);
+    expect(text).toContain('1. Gemensam kartläggning');
+    expect(text).toContain('Försäkringskassan');
+    expect(text).toContain('Region (Psykiatrin)');
+    expect(text).toContain('Eskilstuna kommun');
+    expect(text).toContain('3 punkter, 50 av 90 min');
+  });
+
+  it('when two items are added at the same moment, then both land (no lost update)', async () => {
+    const cards = await Promise.all(
+      ['A', 'B'].map((letter) =>
+        click('agenda.add', {
+          ...ref,
+          requestId: `req-parallel-${letter}`,
+          title: `Samtidig punkt ${letter}`,
+          category: 'information',
+          minutes: '5',
+        }),
+      ),
+    );
+    const final = await click('agenda.open', ref);
+    expect(cardText(final)).toContain('Samtidig punkt A');
+    expect(cardText(final)).toContain('Samtidig punkt B');
+    expect(cards).toHaveLength(2);
+  });
+
+  it('when an item contains a personnummer, then it is refused and the agenda is unchanged', async () => {
+    const card = await click(
+      'agenda.add',
+      { ...ref, requestId: 'req-pnr-000001', title: 'Ärende 19811218-9876', category: 'fraga' },
+      users.erik,
+    );
+    expect(cardText(card)).toContain('personnummer');
+    expect(cardText(card)).not.toContain('19811218');
+  });
+
+  it('when an item is added after the deadline, then it waits for approval, and the samordnare approves it', async () => {
+    clock = new Date('2026-12-06T13:00:00Z');
+    const late = await click(
+      'agenda.add',
+      {
+        ...ref,
+        requestId: 'req-late-000001',
+        title: 'Sen fråga om statistik',
+        category: 'fraga',
+        minutes: '5',
+      },
+      users.maria,
+    );
+    expect(cardText(late)).toContain('väntar på samordnarens godkännande');
+    const itemId = String((actionData(late, 'agenda.item') as { itemId: string }).itemId);
+    // Refused for the representative, allowed for the samordnare.
+    const items = JSON.stringify(late);
+    const lateId = /"itemId":"([^"]+)"/g;
+    const ids = [...items.matchAll(lateId)].map((m) => m[1]!);
+    const lateItem = ids[ids.length - 1]!;
+    const refused = await click(
+      'agenda.item',
+      { ...ref, itemId: lateItem, [`action-${lateItem}`]: 'approve' },
+      users.maria,
+    );
+    expect(cardText(refused)).toContain('Bara samordnare');
+    const approved = await click('agenda.item', {
+      ...ref,
+      itemId: lateItem,
+      [`action-${lateItem}`]: 'approve',
+    });
+    expect(cardText(approved)).toContain('Punkten är godkänd');
+    expect(cardText(approved)).not.toContain('väntar på samordnarens godkännande');
+    expect(itemId).toBeTruthy();
+  });
+
+  it('when the agenda time comes, then the dagordning is posted numbered with start times', async () => {
+    clock = new Date('2026-12-07T08:00:10Z');
+    connector.clear();
+    expect((await tick()).sent).toBeGreaterThanOrEqual(1);
+    const dagordning = connector
+      .messages(channel)
+      .map((m) => cardOf(m))
+      .find((c) => cardText(c).startsWith('Dagordning'));
+    const text = cardText(dagordning);
+    expect(text).toContain('09:00');
+    expect(text).toContain('1. Gemensam kartläggning');
+    expect(text).toContain('09:15');
+    expect(text).toContain('Sen fråga om statistik');
+  });
+
+  let run: Record<string, unknown>;
+  it('when the meeting runs, then attendance, a decision and an action item are recorded once', async () => {
+    clock = new Date('2026-12-08T08:05:00Z');
+    run = await click('meeting.run', ref);
+    expect(cardText(run)).toContain('Mötet pågår');
+    run = await click('meeting.attendance', { ...ref, attendance: 'fk,kommun-eskilstuna' });
+    expect(cardText(run)).toContain('Saknas: Region (Psykiatrin)');
+
+    const record = actionData(run, 'meeting.recordItem') as { itemId: string; requestId: string };
+    const data = {
+      ...ref,
+      ...record,
+      [`notes-${record.itemId}`]: 'Genomgång av kartläggningsmallen.',
+      [`decision-${record.itemId}`]: 'Mallen används från januari.',
+      [`actionWhat-${record.itemId}`]: 'Skicka ut mallen',
+      [`actionOwner-${record.itemId}`]: users.erik.id,
+      [`actionDue-${record.itemId}`]: '2026-12-15',
+    };
+    await click('meeting.recordItem', data);
+    run = await click('meeting.recordItem', data);
+    expect(cardText(run).match(/Beslut: Mallen används från januari/g)).toHaveLength(1);
+
+    const tasks = await say('/uppgifter');
+    const taskText = cardText(cardOf(tasks[0]));
+    expect(taskText.match(/Skicka ut mallen/g)).toHaveLength(1);
+    expect(taskText).toContain('Erik Försäkringskassan');
+  });
+
+  it('when the meeting is closed, then the minutes card is posted, Markdown goes to the samordnare, and unhandled items move on', async () => {
+    connector.clear();
+    const minutes = await click('meeting.close', ref);
+    const text = cardText(minutes);
+    expect(text).toContain('Minnesanteckningar');
+    expect(text).toContain('Mallen används från januari');
+    expect(text).toContain('Skicka ut mallen – Erik Försäkringskassan, klar senast 2026-12-15');
+    expect(text).toContain('Flyttas till nästa möte');
+    expect(text).toContain('Remissvägar från psykiatrin');
+    const markdown = connector.messages(`a:personal-${admin.id}`).map((m) => m.body.text ?? '');
+    expect(markdown.join()).toContain('# Minnesanteckningar: Referensgrupp Sikta');
+
+    const again = await click('meeting.close', ref);
+    expect(cardText(again)).toContain('Mötet var redan avslutat');
+
+    const next = await click('agenda.open', { ...ref, date: '2027-01-12' });
+    const nextText = cardText(next);
+    expect(nextText).toContain('Remissvägar från psykiatrin');
+    expect(nextText).toContain('Flyttad från mötet 2026-12-08');
+    expect(nextText).not.toContain('Gemensam kartläggning');
+  });
+
+  it('when a decision is corrected, then both the original and the correction are shown with who and when', async () => {
+    const minutes = await click('meeting.run', ref);
+    const correct = actionData(minutes, 'meeting.correctDecision') as {
+      decisionId: string;
+      requestId: string;
+    };
+    const corrected = await click('meeting.correctDecision', {
+      ...ref,
+      ...correct,
+      [`correction-${correct.decisionId}`]: 'Mallen används från februari.',
+    });
+    const text = cardText(corrected);
+    expect(text).toContain('Beslut: Mallen används från januari.');
+    expect(text).toContain('Rättelse: Mallen används från februari.');
+    expect(text).toMatch(/Rättat av Anna Samordnare/);
+  });
+
+  it('when a card from the closed meeting is used to add an item, then it is refused and nothing changes', async () => {
+    const card = await click(
+      'agenda.add',
+      { ...ref, requestId: 'req-old-0000001', title: 'För sent', category: 'fraga' },
+      users.erik,
+    );
+    expect(cardText(card)).toContain('Mötet är redan avslutat');
+    expect(cardText(card)).not.toContain('”För sent” är tillagd');
+  });
+
+  it('when an occurrence with items is cancelled, then the items move to the next meeting', async () => {
+    const card = await click('meeting.cancel', { ...ref, date: '2027-01-12' });
+    expect(cardText(card)).toContain('det finns inget senare möte');
+  });
+});
