@@ -78,6 +78,7 @@ export function agendaView(
     deadline: formatWhen(deadline),
     notice: notice.text,
     noticeIsError: notice.isError,
+    countText: items.length === 1 ? '1 punkt' : `${items.length} punkter`,
     totalMinutes: total,
     durationMinutes: occurrence.durationMinutes,
     overtime: total > occurrence.durationMinutes,
@@ -234,7 +235,7 @@ export function minutesMarkdown(view: ReturnType<typeof minutesView>): string {
     '## Punkter',
   ];
   for (const item of view.items) {
-    lines.push('', `### ${item.number}. ${item.title}`);
+    lines.push('', `### § ${item.number} ${item.title}`);
     if (item.notes) lines.push('', item.notes);
     for (const d of item.decisions) lines.push('', `**${d.label}:** ${d.text}  `, `_${d.byline}_`);
   }

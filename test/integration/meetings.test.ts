@@ -181,7 +181,7 @@ describe('a referensgrupp from series to minutes', () => {
     const card = await add(sara, 'Arbetsträning i kommunen', 'req-sara-000001', '20');
     const text = cardText(card);
     expect(text.match(/Gemensam kartläggning/g)).toHaveLength(1);
-    expect(text).toContain('1. Gemensam kartläggning');
+    expect(text).toContain('§ 1 Gemensam kartläggning');
     expect(text).toContain('Försäkringskassan');
     expect(text).toContain('Region (Psykiatrin)');
     expect(text).toContain('Eskilstuna kommun');
@@ -262,7 +262,7 @@ describe('a referensgrupp from series to minutes', () => {
       .find((c) => cardText(c).startsWith('Dagordning'));
     const text = cardText(dagordning);
     expect(text).toContain('09:00');
-    expect(text).toContain('1. Gemensam kartläggning');
+    expect(text).toContain('§ 1 Gemensam kartläggning');
     expect(text).toContain('09:15');
     expect(text).toContain('Sen fråga om statistik');
   });

@@ -1,6 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 /** Where screenshots are kept for CI to publish. */
 export const artifactsDir = join(process.cwd(), 'test-artifacts', 'e2e');
@@ -9,7 +15,8 @@ const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 
 export interface HeadlessBrowser {
   readonly page: Page;
-  screenshot(name: string): Promise<string>;
+  /** The whole page, or just `element` (e.g. one card) when given. */
+  screenshot(name: string, element?: Locator): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -46,9 +53,10 @@ export async function openBrowser(): Promise<HeadlessBrowser> {
   mkdirSync(artifactsDir, { recursive: true });
   return {
     page,
-    async screenshot(name) {
+    async screenshot(name, element) {
       const path = join(artifactsDir, `${name}.png`);
-      await page.screenshot({ path, fullPage: true });
+      if (element) await element.screenshot({ path });
+      else await page.screenshot({ path, fullPage: true });
       return path;
     },
     async close() {

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
+import { openBrowser, type HeadlessBrowser } from './support/browser.js';
+import { PlaygroundPage } from './support/playground-page.js';
+
+/**
+ * A referensgrupp run in the local Teams client, a screenshot per card: series form → list →
+ * agenda with a new item → final agenda → the meeting → minutes.
+ */
+let stack: LocalStack;
+let browser: HeadlessBrowser;
+let teams: PlaygroundPage;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    botPort: 0,
+    playgroundPort: 56162,
+    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
+  });
+  browser = await openBrowser();
+  teams = new PlaygroundPage(browser.page);
+  await teams.open(stack.playgroundUrl);
+  await teams.openChannel('Referensgrupp');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('a referensgrupp in the local Teams client', () => {
+  it('when a samordnare fills in /möte ny, then the series is created and listed', async () => {
+    await teams.sayMentioningBot('Finsam', '/möte ny');
+    const form = await teams.expectCard(/^Ny mötesserie/);
+    await form.getByLabel('Namn').fill('Referensgrupp Sikta');
+    await form.getByLabel('Från och med').fill('2027-01-01');
+    await form.getByLabel('Plats eller Teams-länk').fill('Stadshuset, sal 2');
+    await browser.screenshot('20-meeting-form', form);
+    await form.getByRole('button', { name: 'Skapa mötesserien' }).click();
+    const list = await teams.expectCard('Mötesserien ”Referensgrupp Sikta” är skapad');
+    await expect(list.innerText()).resolves.toMatch(/tis 12 jan\.? 09:00/);
+    await browser.screenshot('21-meeting-list', list);
+  });
+
+  it('when the agenda is opened and an item added, then it shows on the agenda', async () => {
+    const list = teams.cards(/^Kommande möten/).last();
+    await list.getByRole('button', { name: 'Öppna' }).first().click();
+    const agenda = await teams.expectCard(/^Kallelse · Referensgrupp/);
+    await agenda.getByRole('button', { name: 'Lägg till punkt' }).click();
+    await agenda.getByLabel('Rubrik').fill('Gemensam kartläggning');
+    await agenda.getByLabel('Föredragande').fill('Anna Samordnare');
+    await agenda.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    const updated = await teams.expectCard('”Gemensam kartläggning” är tillagd på dagordningen.');
+    await expect(updated.innerText()).resolves.toContain('§ 1 Gemensam kartläggning');
+    await browser.screenshot('22-agenda-with-item', updated);
+  });
+
+  it('when the samordnare sends the final agenda and starts the meeting, then the meeting card opens', async () => {
+    const agenda = teams.cards(/^Kallelse · Referensgrupp/).last();
+    await agenda.getByRole('button', { name: 'Visa dagordning' }).click();
+    const dagordning = await teams.expectCard(/^Dagordning/);
+    await expect(dagordning.innerText()).resolves.toMatch(/09:00\s*§ 1 Gemensam kartläggning/);
+    await browser.screenshot('23-dagordning', dagordning);
+    await dagordning.getByRole('button', { name: 'Starta mötet' }).click();
+    const running = await teams.expectCard(/^Mötet pågår/);
+    await browser.screenshot('24-meeting-running', running);
+  });
+
+  it('when a decision is recorded and the meeting closed, then the minutes show it', async () => {
+    const run = teams.cards(/^Mötet pågår/).last();
+    await run.getByRole('button', { name: 'Anteckna' }).click();
+    await run
+      .getByLabel('Beslut (lämna tomt om inget beslut)')
+      .fill('Mallen används från februari.');
+    await run.getByRole('button', { name: 'Spara punkten' }).click();
+    await teams.expectCard('Punkten är sparad.');
+    const saved = teams.cards(/^Mötet pågår/).last();
+    await saved.getByRole('button', { name: 'Avsluta mötet' }).click();
+    await saved.getByRole('button', { name: 'Avsluta och skicka minnesanteckningar' }).click();
+    const minutes = await teams.expectCard(/^Minnesanteckningar\s*Referensgrupp Sikta/);
+    await expect(minutes.innerText()).resolves.toContain('Mallen används från februari.');
+    await browser.screenshot('25-minutes', minutes);
+  });
+});
