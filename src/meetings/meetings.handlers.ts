@@ -547,7 +547,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
     );
 
     routes.cardAction(
-      'actionItems.list',
+      'tasks.list',
       z.object({}).loose(),
       async ({ turn, principal, conversationId }) => {
         const personal = turn.activity.conversation.conversationType === 'personal';
@@ -567,7 +567,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
     );
 
     routes.cardAction(
-      'actionItems.done',
+      'tasks.done',
       z
         .object({ id: z.string().min(1).max(200), conversationId: z.string().min(1).max(1000) })
         .loose(),
