@@ -32,9 +32,13 @@ export function reminderDelivery(
     },
 
     async report(reminder: Reminder, problem) {
+      const what =
+        `påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
+        `planerad ${formatWhen(new Date(reminder.dueAt))})`;
       const text =
-        `Påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
-        `planerad ${formatWhen(new Date(reminder.dueAt))}) skickades inte: ${reminderProblemTexts[problem]}`;
+        problem === 'crashed-while-sending'
+          ? `Det är oklart om ${what} kom fram: ${reminderProblemTexts[problem]}`
+          : `${what[0]!.toUpperCase()}${what.slice(1)} skickades inte: ${reminderProblemTexts[problem]}`;
       const personal = await conversations.findPersonal(reminder.ownerId);
       const target =
         personal?.conversationId ?? (problem === 'stale' ? undefined : reminder.conversationId);

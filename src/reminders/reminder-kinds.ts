@@ -30,6 +30,6 @@ export const reminderProblemTexts = {
   rejected: 'Teams tog inte emot meddelandet.',
   'retries-exhausted': 'Teams svarade inte trots flera försök.',
   'crashed-while-sending':
-    'boten startade om medan den skickades, så den skickas inte igen för att undvika dubbletter. Kontrollera kanalen.',
+    'boten startade om medan den skickades. Den skickas inte igen, för att undvika dubbletter – kontrollera kanalen och skicka den själv om den saknas.',
   missed: 'boten var inte igång vid den tiden och det har gått för lång tid för att skicka den nu.',
 } as const;

@@ -99,7 +99,11 @@ export class ReminderScheduler {
     this.timer = setTimeout(loop, 0);
   }
 
-  /** Stops the loop and waits for a tick in progress, so no claim is left half done. */
+  /**
+   * Stops the loop and waits for the tick in progress. Reminders it has not started on are left
+   * for another instance, and a claim not yet posted is handed back, so a graceful shutdown
+   * leaves no lease behind for others to wait out.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -158,7 +162,7 @@ export class ReminderScheduler {
     }
 
     const outcomes = await inPool(work, settings.concurrency, async (row) => {
-      const outcome = await this.process(row, now);
+      const outcome: Outcome = this.stopped ? 'elsewhere' : await this.process(row, now);
       if (outcome === 'retrying' || outcome === 'elsewhere') unsettled.push(row.value.dueAt);
       return outcome;
     });
@@ -192,6 +196,14 @@ export class ReminderScheduler {
 
     const beforePost = async () => {
       try {
+        if (this.stopped) {
+          const { leaseOwner: _owner, leaseUntil: _until, ...rest } = current.value;
+          await reminders.replace(
+            { ...rest, state: 'scheduled', attempts: row.value.attempts },
+            current.version,
+          );
+          return false;
+        }
         current = await reminders.replace({ ...current.value, state: 'sending' }, current.version);
         return true;
       } catch (error) {

@@ -14,13 +14,29 @@ export interface ReceivedActivity {
   };
 }
 
+/** A scripted answer: an error status, optionally with a `Retry-After` header (seconds). */
+export type ScriptedFailure = number | { status: number; retryAfterSeconds?: number };
+
+/** A request the connector answered with a scripted error. */
+export interface RefusedRequest {
+  readonly method: 'POST' | 'PUT';
+  readonly conversationId: string;
+  readonly status: number;
+  readonly at: number;
+}
+
 /**
  * Plays the Bot Connector that receives the bot's replies: records every activity the bot sends
- * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests.
+ * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests; `delayMs`
+ * holds each answer back (the activity counts as received when the request arrives).
  */
 export class FakeConnector {
   readonly received: ReceivedActivity[] = [];
-  private readonly failures: number[] = [];
+  readonly refused: RefusedRequest[] = [];
+  /** Arrival time of each received activity, in the same order as `received`. */
+  readonly receivedAt: number[] = [];
+  delayMs = 0;
+  private readonly failures: ScriptedFailure[] = [];
   private server?: Server;
   private counter = 0;
   url = '';
@@ -29,12 +45,17 @@ export class FakeConnector {
     const app = express();
     app.use(express.json({ limit: '1mb' }));
     const record = (method: 'POST' | 'PUT') => (req: express.Request, res: express.Response) => {
+      const conversationId = String(req.params.conversationId);
       const failure = this.failures.shift();
       if (failure !== undefined) {
-        res.status(failure).json({ error: { code: 'Scripted', message: `scripted ${failure}` } });
+        const { status, retryAfterSeconds } =
+          typeof failure === 'number' ? { status: failure, retryAfterSeconds: undefined } : failure;
+        this.refused.push({ method, conversationId, status, at: Date.now() });
+        if (retryAfterSeconds !== undefined)
+          res.setHeader('Retry-After', String(retryAfterSeconds));
+        res.status(status).json({ error: { code: 'Scripted', message: `scripted ${status}` } });
         return;
       }
-      const conversationId = String(req.params.conversationId);
       const activityId = req.params.activityId ? String(req.params.activityId) : undefined;
       this.received.push({
         method,
@@ -42,7 +63,13 @@ export class FakeConnector {
         ...(activityId ? { activityId } : {}),
         body: req.body,
       });
-      res.status(200).json({ id: method === 'PUT' ? activityId : `activity-${++this.counter}` });
+      this.receivedAt.push(Date.now());
+      const id = method === 'PUT' ? activityId : `activity-${++this.counter}`;
+      const answer = () => {
+        if (!res.writableEnded) res.status(200).json({ id });
+      };
+      if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+      else answer();
     };
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:replyTo', record('POST'));
@@ -54,8 +81,8 @@ export class FakeConnector {
     return this;
   }
 
-  failNext(...statuses: number[]): void {
-    this.failures.push(...statuses);
+  failNext(...failures: ScriptedFailure[]): void {
+    this.failures.push(...failures);
   }
 
   /** Messages (not typing indicators) sent to one conversation, oldest first. */
@@ -69,6 +96,8 @@ export class FakeConnector {
 
   clear(): void {
     this.received.length = 0;
+    this.receivedAt.length = 0;
+    this.refused.length = 0;
   }
 
   async stop(): Promise<void> {
