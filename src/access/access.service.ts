@@ -44,9 +44,11 @@ export class AccessService {
   constructor(private readonly deps: AccessDeps) {}
 
   async resolvePrincipal(identity: TurnIdentity): Promise<Principal> {
-    const stored =
-      (await this.deps.members.get(identity.userId)) ??
-      (identity.aadObjectId ? await this.deps.members.get(identity.aadObjectId) : undefined);
+    const [byUserId, byObjectId] = await Promise.all([
+      this.deps.members.get(identity.userId),
+      identity.aadObjectId ? this.deps.members.get(identity.aadObjectId) : undefined,
+    ]);
+    const stored = byUserId ?? byObjectId;
     const configuredAdmin = this.isConfiguredAdmin(identity.userId, identity.aadObjectId);
     const roles = new Set<Role>(stored?.value.roles ?? []);
     if (configuredAdmin) roles.add('admin');

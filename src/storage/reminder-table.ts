@@ -17,6 +17,12 @@ function partitionOf(dueAt: string): string {
 }
 const rowOf = (ref: ReminderRef) => `${ref.dueAt}|${encodeKey(ref.id)}`;
 
+/** Where a reminder row lives, for tools that load many rows at once (the benchmark). */
+export const reminderKeys = (ref: ReminderRef) => ({
+  partitionKey: partitionOf(ref.dueAt),
+  rowKey: rowOf(ref),
+});
+
 /**
  * Reminders keyed by due time, so "what is due now" is a narrow range query over a few hourly
  * partitions; the scheduler's watermark lives in a partition outside that range.

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { projectRoot } from '../../scripts/local/playground.js';
 
 export interface BotProcess {
@@ -8,7 +9,12 @@ export interface BotProcess {
   readonly logs: Record<string, unknown>[];
   /** Ends the process with a signal and waits for it to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Resident memory now and at its peak, in MiB (Linux). */
+  memory(): { rssMiB: number; peakMiB: number };
 }
+
+/** How production starts the bot, without a build step: `src/index.ts` through tsx. */
+export const SOURCE_ENTRY = ['--import', 'tsx', 'src/index.ts'];
 
 /**
  * Starts the bot as its own process, exactly as production does (`src/index.ts` reading its
@@ -18,8 +24,9 @@ export interface BotProcess {
 export async function startBotProcess(
   env: Record<string, string>,
   timeoutMs = 20_000,
+  args: readonly string[] = SOURCE_ENTRY,
 ): Promise<BotProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,8 +61,18 @@ export async function startBotProcess(
     });
   });
 
+  const statusKiB = (field: string) => {
+    const line = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
+    return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN);
+  };
   return {
     pid: child.pid!,
+    memory: () => ({
+      rssMiB: Math.round(statusKiB('VmRSS') / 1024),
+      peakMiB: Math.round(statusKiB('VmHWM') / 1024),
+    }),
     url: `http://127.0.0.1:${port}`,
     logs,
     kill: (signal) =>

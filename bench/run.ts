@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../scripts/local/playground.js';
+import { startAzuriteProcess } from './support/azurite-process.js';
+import { FakeConnector } from '../test/support/fake-connector.js';
+import { measureAgendaAdd } from './scenarios/agenda.js';
+import { measureBaseline } from './scenarios/baseline.js';
+import { measureColdStart } from './scenarios/cold-start.js';
+import { measureTick } from './scenarios/scheduler.js';
+import { startBenchBot } from './support/bot.js';
+import { benchTenant, benchUsers, freshPrefix, type BenchContext } from './support/context.js';
+import { startCountingProxy } from './support/counting-proxy.js';
+import { summarise, type BenchResults } from './summary.js';
+
+/**
+ * `npm run bench`: builds the bot, starts embedded Azurite (in memory) behind a request-counting
+ * proxy and a local Bot Connector, measures the baseline (a bare botbuilder bot, raw Azurite)
+ * and every scenario, then writes bench/results/<date>.json and .md and the README's table.
+ * Bounded: every level has a fixed number of requests and a time cap.
+ */
+const log = (text: string) => process.stdout.write(`${text}\n`);
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build')) {
+    log('Building (npm run build) …');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, stdio: 'inherit' });
+  }
+  const azurite = await startAzuriteProcess();
+  const proxy = await startCountingProxy(azurite.port);
+  const connector = await new FakeConnector().start();
+  const ctx: BenchContext = {
+    azurite,
+    proxy,
+    connector,
+    levels: [1, 8, 32],
+    users: benchUsers(32),
+    tenantId: benchTenant,
+  };
+  const started = Date.now();
+  try {
+    log('Baseline: bare botbuilder bot and raw Azurite …');
+    const baseline = await measureBaseline(ctx);
+    log('Cold start …');
+    const coldStart = await measureColdStart(ctx);
+
+    const bot = await startBenchBot(ctx, freshPrefix());
+    let agenda;
+    try {
+      log('Agenda items through the kallelse card …');
+      agenda = await measureAgendaAdd(ctx, bot);
+    } finally {
+      await bot.kill('SIGTERM');
+    }
+
+    log('Scheduler tick, 200 due, nothing else stored …');
+    const tickEmpty = await measureTick(ctx, 0);
+    log('Scheduler tick, 200 due, 100,000 more stored …');
+    const tickFull = await measureTick(ctx, 100_000);
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      machine: {
+        node: process.version,
+        cpus: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+      },
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      baseline,
+      coldStart,
+      agenda,
+      tick: [tickEmpty, tickFull],
+    };
+    write(results);
+  } finally {
+    await connector.stop();
+    await proxy.stop();
+    await azurite.stop();
+  }
+}
+
+function write(results: BenchResults): void {
+  const folder = join(projectRoot, 'bench', 'results');
+  mkdirSync(folder, { recursive: true });
+  const stamp = results.date.slice(0, 10);
+  const markdown = summarise(results);
+  writeFileSync(join(folder, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(folder, `${stamp}.md`), markdown);
+  const readmePath = join(projectRoot, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+  if (marked.test(readme)) {
+    writeFileSync(
+      readmePath,
+      readme.replace(marked, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`),
+    );
+  }
+  log(markdown);
+  log(`Written: bench/results/${stamp}.json, bench/results/${stamp}.md, README.md`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
