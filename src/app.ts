@@ -159,7 +159,15 @@ export async function wire(
       helpCapability,
       rolesCapability(access),
       remindersCapability(reminders, now),
-      meetingsCapability({ meetings, access, now, sendPersonal }),
+      meetingsCapability({
+        meetings,
+        access,
+        now,
+        sendPersonal,
+        updateCard: (conversationId, cardKey, card) =>
+          proactive.updateCard(conversationId, cardKey, card),
+        logger,
+      }),
     ],
   );
   return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };

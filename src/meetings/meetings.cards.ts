@@ -62,18 +62,37 @@ function badges(item: AgendaItem): string {
     .join(' · ');
 }
 
-/** The kallelse: the agenda so far, with a form to add items. */
+/** Teams refreshes a card automatically for at most this many users. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * Who gets the agenda card refreshed when they look at it: the samordnare who created the
+ * series, then the people who put items on this agenda, most recent first.
+ */
+export function refreshUserIds(series: MeetingSeries, occurrence: Occurrence): string[] {
+  const authors = [...occurrence.items]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .map((i) => i.authorId);
+  return [...new Set([series.createdBy, ...authors])].slice(0, MAX_REFRESH_USERS);
+}
+
+/**
+ * The kallelse: the agenda so far, with a form to add items. `shared` is the copy everyone
+ * sees in the channel, which refreshes itself; an answer to one person's click is not.
+ */
 export function agendaView(
   series: MeetingSeries,
   occurrence: Occurrence,
   deadline: Date,
   names: OrgNames,
   notice: Notice = none,
+  shared = false,
 ) {
   const items = onAgenda(occurrence);
   const total = totalMinutes(items);
   return {
     ...header(series, occurrence),
+    refreshUserIds: shared ? refreshUserIds(series, occurrence) : [],
     kicker: `Kallelse · ${meetingTypeLabels[series.type]}`,
     deadline: formatWhen(deadline),
     notice: notice.text,
@@ -93,6 +112,27 @@ export function agendaView(
       minutes: item.minutes,
       defaultAction: item.status === 'pendingApproval' ? 'approve' : 'up',
     })),
+  };
+}
+
+/** The form that changes one agenda item, filled in with what it says now. */
+export function agendaItemFormView(
+  series: MeetingSeries,
+  occurrence: Occurrence,
+  item: Pick<AgendaItem, 'id' | 'title' | 'description' | 'category' | 'presenter' | 'minutes'>,
+  notice = '',
+) {
+  return {
+    ...header(series, occurrence),
+    itemId: item.id,
+    notice,
+    values: {
+      title: item.title,
+      description: item.description,
+      category: item.category,
+      presenter: item.presenter,
+      minutes: item.minutes,
+    },
   };
 }
 
@@ -255,6 +295,17 @@ export function meetingListView(list: readonly UpcomingOccurrence[], notice: Not
     notice: notice.text,
     noticeIsError: notice.isError,
     items: list.map(({ series, planned }) => ({
+      moveChoices: list
+        .filter(
+          (later) =>
+            later.series.id === series.id &&
+            later.planned.start > planned.start &&
+            later.planned.status !== 'cancelled',
+        )
+        .map((later) => ({
+          title: formatWhenShort(later.planned.start),
+          value: later.planned.key,
+        })),
       meetingId: series.id,
       date: planned.key,
       title: series.name,
