@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
+import { actionData } from '../support/card-actions.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
@@ -66,24 +67,6 @@ const click = async (verb: string, data: Record<string, unknown>, from: TestUser
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
   return body.value;
 };
-
-/** Finds the data of the first Action.Execute with `verb` in a card. */
-function actionData(card: unknown, verb: string): Record<string, unknown> {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Action.Execute' && record.verb === verb) {
-      found = (record.data ?? {}) as Record<string, unknown>;
-      return;
-    }
-    Object.values(record).forEach(walk);
-  };
-  walk(card);
-  if (!found) throw new Error(`No action ${verb} in card`);
-  return found;
-}
 
 const tick = () => bot.scheduler.tick();
 let kallelse: Record<string, unknown>;

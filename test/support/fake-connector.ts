@@ -6,6 +6,8 @@ export interface ReceivedActivity {
   readonly method: 'POST' | 'PUT';
   readonly conversationId: string;
   readonly activityId?: string;
+  /** The id the connector gave a POSTed activity (what a later PUT addresses). */
+  readonly responseId?: string;
   readonly body: {
     type?: string;
     text?: string;
@@ -36,13 +38,15 @@ export class FakeConnector {
       }
       const conversationId = String(req.params.conversationId);
       const activityId = req.params.activityId ? String(req.params.activityId) : undefined;
+      const responseId = method === 'PUT' ? activityId : `activity-${++this.counter}`;
       this.received.push({
         method,
         conversationId,
         ...(activityId ? { activityId } : {}),
+        ...(responseId ? { responseId } : {}),
         body: req.body,
       });
-      res.status(200).json({ id: method === 'PUT' ? activityId : `activity-${++this.counter}` });
+      res.status(200).json({ id: responseId });
     };
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:replyTo', record('POST'));
