@@ -166,6 +166,7 @@ export async function wire(
         sendPersonal,
         updateCard: (conversationId, cardKey, card) =>
           proactive.updateCard(conversationId, cardKey, card),
+        post: (conversationId, activity, cardKey) => sender.send(conversationId, activity, cardKey),
         logger,
       }),
     ],

@@ -1,4 +1,4 @@
-import { CardFactory } from 'botbuilder';
+import { CardFactory, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
@@ -32,7 +32,7 @@ import {
 import { defaultDurationMinutes, defaultOffsets } from './meeting-types.js';
 import { itemCategorySchema, meetingTypeSchema } from './meetings.schema.js';
 import {
-  agendaCardKeys,
+  meetingCardKeys,
   type ItemChange,
   type MeetingService,
   type OccurrenceRef,
@@ -50,6 +50,12 @@ export interface MeetingHandlerDeps {
     cardKey: string,
     card: CardJson,
   ) => Promise<boolean>;
+  /** Posts into a conversation (rate-limited, retried) and remembers the post under `cardKey`. */
+  readonly post: (
+    conversationId: string,
+    activity: Partial<Activity>,
+    cardKey: string,
+  ) => Promise<{ readonly kind: string }>;
   readonly logger: Logger;
 }
 
@@ -177,7 +183,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
    * saved; the card's own refresh and the Uppdatera button catch up.
    */
   const publish = async (ref: OccurrenceRef) => {
-    const keys = agendaCardKeys(ref.meetingId, ref.date);
+    const keys = meetingCardKeys(ref.meetingId, ref.date);
     try {
       await deps.updateCard(
         ref.conversationId,
@@ -243,6 +249,13 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
       notice = failed(error);
     }
     return card(notice);
+  };
+
+  const postOrFail = async (conversationId: string, card: CardJson, cardKey: string) => {
+    const outcome = await deps.post(conversationId, cardMessage(wrap(card)), cardKey);
+    if (outcome.kind !== 'sent') {
+      throw invalidInput('Kortet kunde inte skickas till kanalen. Försök igen om en stund.');
+    }
   };
 
   /** Runs `work`; a refusal shows the agenda with the Swedish reason instead. */
@@ -477,14 +490,19 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
     routes.cardAction(
       'agenda.final',
       refSchema.loose(),
-      async ({ turn, principal, conversationId, data }) => {
+      async ({ principal, conversationId, data }) => {
         const ref = { conversationId, ...pick(data) };
         return answer(
           async () => {
             if (!hasRole(principal, 'samordnare', 'admin')) {
               throw invalidInput('Bara samordnare kan skicka ut dagordningen.');
             }
-            await turn.sendActivity(cardMessage(wrap(await dagordningCard(ref))));
+            const card = await dagordningCard(ref);
+            const key = meetingCardKeys(ref.meetingId, ref.date).dagordning;
+            if (await deps.updateCard(conversationId, key, card)) {
+              return ok('Dagordningen i kanalen är uppdaterad.');
+            }
+            await postOrFail(conversationId, card, key);
             return ok('Dagordningen är skickad till kanalen.');
           },
           (notice) => agendaCard(ref, notice),
@@ -577,8 +595,17 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           if (alreadyClosed) return minutesCard(ref, ok('Mötet var redan avslutat.'));
           if (carriedTo) await publish({ ...ref, date: carriedTo });
           const view = await minutesData(ref);
+          const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
+          const posted = await deps.post(
+            conversationId,
+            cardMessage(wrap(renderCard('minutes', view))),
+            key,
+          );
           const sent = await deps.sendPersonal(principal.userId, minutesMarkdown(view));
           const notes = [
+            posted.kind === 'sent'
+              ? 'Minnesanteckningarna är skickade till kanalen.'
+              : 'Minnesanteckningarna kunde inte skickas till kanalen. Visa dem igen med /möte protokoll.',
             carriedTo ? `Punkter som inte behandlades är flyttade till mötet ${carriedTo}.` : '',
             sent
               ? 'Minnesanteckningarna i Markdown finns i din chatt med boten.'
@@ -607,6 +634,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             if (text.length > 1000)
               throw invalidInput('Beslutet är för långt (högst 1000 tecken).');
             await meetings.correctDecision(principal, ref, data.decisionId, data.requestId, text);
+            const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
+            await deps.updateCard(conversationId, key, await minutesCard(ref));
             return ok('Rättelsen är sparad. Det ursprungliga beslutet finns kvar i historiken.');
           },
           (notice) => minutesCard(ref, notice),

@@ -99,10 +99,11 @@ const DEADLINE_TIME = '12:00';
 export const reminderIds = (meetingId: string, date: string, kind: ReminderKind) =>
   `mtg.${meetingId}.${date}.${kind}`;
 
-/** The keys the kallelse (live agenda) and the dagordning are posted under. */
-export const agendaCardKeys = (meetingId: string, date: string) => ({
+/** The keys the kallelse (live agenda), the dagordning and the minutes are posted under. */
+export const meetingCardKeys = (meetingId: string, date: string) => ({
   agenda: `agenda.${meetingId}.${date}`,
   dagordning: `dagordning.${meetingId}.${date}`,
+  minutes: `minutes.${meetingId}.${date}`,
 });
 
 /**
@@ -639,8 +640,10 @@ export class MeetingService {
       (o) => o.status === 'planned' || o.status === 'moved',
     );
     if (next && notHandled.length > 0) await this.carryOver(series, ref.date, next, notHandled);
+    let closedHere = true;
     const closed = await this.changeOccurrence(ref, (occ) => {
-      if (occ.state === 'closed') return { result: occ };
+      closedHere = occ.state !== 'closed';
+      if (!closedHere) return { result: occ };
       const now = this.deps.now().toISOString();
       const items = occ.items.map((i) =>
         next && i.status === 'active' && !i.handled ? { ...i, status: 'deferred' as const } : i,
@@ -655,6 +658,7 @@ export class MeetingService {
       };
       return { next: updated, result: updated };
     });
+    if (!closedHere) return { occurrence: closed, alreadyClosed: true };
     await this.audit(actor, 'meetings.close', ref.meetingId, { date: ref.date });
     return {
       occurrence: closed,
@@ -870,7 +874,7 @@ export class MeetingService {
         kind: 'kallelse' as const,
         dueAt: toInstant(addDays(planned.date, -callDays), STEP_TIME),
         text: 'Kallelse: lägg till punkter på dagordningen.',
-        cardKey: agendaCardKeys(series.id, planned.key).agenda,
+        cardKey: meetingCardKeys(series.id, planned.key).agenda,
       },
       {
         kind: 'agendaDeadline' as const,
@@ -882,7 +886,7 @@ export class MeetingService {
         kind: 'finalAgenda' as const,
         dueAt: agendaAt,
         text: 'Dagordningen är klar.',
-        cardKey: agendaCardKeys(series.id, planned.key).dagordning,
+        cardKey: meetingCardKeys(series.id, planned.key).dagordning,
       },
     ];
   }

@@ -70,6 +70,7 @@ const click = async (verb: string, data: Record<string, unknown>, from: TestUser
 
 const tick = () => bot.scheduler.tick();
 let kallelse: Record<string, unknown>;
+let minutesPostId: string;
 let ref: { meetingId: string; date: string };
 
 describe('a referensgrupp from series to minutes', () => {
@@ -268,6 +269,12 @@ describe('a referensgrupp from series to minutes', () => {
       [`actionOwner-${record.itemId}`]: users.erik.id,
       [`actionDue-${record.itemId}`]: '2026-12-15',
     };
+    const pastDue = await click('meeting.recordItem', {
+      ...data,
+      [`actionDue-${record.itemId}`]: '2026-12-01',
+    });
+    expect(cardText(pastDue)).toContain('Datumet för uppgiften har redan passerat.');
+    expect(cardText(pastDue)).not.toContain('Beslut: Mallen används från januari');
     await click('meeting.recordItem', data);
     run = await click('meeting.recordItem', data);
     expect(cardText(run).match(/Beslut: Mallen används från januari/g)).toHaveLength(1);
@@ -287,11 +294,18 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Skicka ut mallen – Erik Försäkringskassan, klar senast 2026-12-15');
     expect(text).toContain('Flyttas till nästa möte');
     expect(text).toContain('Remissvägar från psykiatrin');
+    expect(text).toContain('Minnesanteckningarna är skickade till kanalen.');
     const markdown = connector.messages(`a:personal-${admin.id}`).map((m) => m.body.text ?? '');
     expect(markdown.join()).toContain('# Minnesanteckningar: Referensgrupp Sikta');
+    const posted = connector.messages(channel);
+    expect(posted).toHaveLength(1);
+    expect(cardText(cardOf(posted[0]))).toMatch(/^Minnesanteckningar/);
+    minutesPostId = posted[0]!.responseId!;
 
+    connector.clear();
     const again = await click('meeting.close', ref);
     expect(cardText(again)).toContain('Mötet var redan avslutat');
+    expect(connector.messages()).toHaveLength(0);
 
     const next = await click('agenda.open', { ...ref, date: '2027-01-12' });
     const nextText = cardText(next);
@@ -300,7 +314,8 @@ describe('a referensgrupp from series to minutes', () => {
     expect(nextText).not.toContain('Gemensam kartläggning');
   });
 
-  it('when a decision is corrected, then both the original and the correction are shown with who and when', async () => {
+  it('when a decision is corrected, then both the original and the correction are shown with who and when, also on the posted minutes', async () => {
+    connector.clear();
     const minutes = await click('meeting.run', ref);
     const correct = actionData(minutes, 'meeting.correctDecision') as {
       decisionId: string;
@@ -315,6 +330,11 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Beslut: Mallen används från januari.');
     expect(text).toContain('Rättelse: Mallen används från februari.');
     expect(text).toMatch(/Rättat av Anna Samordnare/);
+    const update = connector.received.find(
+      (r) => r.method === 'PUT' && r.activityId === minutesPostId,
+    );
+    expect(cardText(cardOf(update))).toContain('Rättelse: Mallen används från februari.');
+    expect(cardText(cardOf(update))).toContain('Beslut: Mallen används från januari.');
   });
 
   it('when a card from the closed meeting is used to add an item, then it is refused and nothing changes', async () => {
