@@ -144,6 +144,8 @@ export async function wire(
     reminders,
     audit,
     now,
+    personalConversationOf: async (userId) =>
+      (await conversations.findPersonal(userId))?.conversationId,
   });
   reminderCards = meetingReminderCards(meetings, access);
   const sendPersonal = async (userId: string, text: string) => {

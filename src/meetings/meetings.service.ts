@@ -45,6 +45,8 @@ export interface MeetingServiceDeps {
   readonly reminders: MeetingReminders;
   readonly audit: AuditLog;
   readonly now: () => Date;
+  /** The user's personal chat with the bot, where their own reminders go; undefined if none. */
+  readonly personalConversationOf: (userId: string) => Promise<string | undefined>;
 }
 
 /** Which occurrence a card or command points at. */
@@ -894,10 +896,11 @@ export class MeetingService {
   private async planActionReminder(series: MeetingSeries, item: ActionItem): Promise<void> {
     const dueAt = actionReminderAt(item.dueDate);
     if (dueAt <= this.deps.now()) return;
+    const personal = await this.deps.personalConversationOf(item.ownerId);
     await this.deps.reminders.schedule({
       id: `task.${item.id}`.slice(0, 150),
       kind: 'actionItemDue',
-      conversationId: series.conversationId,
+      conversationId: personal ?? series.conversationId,
       dueAt,
       title: item.what,
       text: `Uppgift från ${series.name}, ska vara klar ${item.dueDate}. Ansvarig: ${item.ownerName}.`,
@@ -939,7 +942,10 @@ function stepTimes(offsets: Offsets, planned: Planned): { deadline: Date; agenda
   };
 }
 
-/** An action item's reminder: 09:00 the working day before it is due. */
+/**
+ * An action item's reminder: 09:00 the day before it is due, in the owner's personal chat with
+ * the bot, or in the meeting's channel when there is none.
+ */
 export function actionReminderAt(dueDate: string): Date {
   return toInstant(addDays(dueDate, -1), STEP_TIME);
 }

@@ -252,7 +252,7 @@ describe('a referensgrupp from series to minutes', () => {
   });
 
   let run: Record<string, unknown>;
-  it('when the meeting runs, then attendance, a decision and an action item are recorded once', async () => {
+  it('when the meeting runs, then attendance, a decision and an action item are recorded once, and the owner gets a reminder in their own chat', async () => {
     clock = new Date('2026-12-08T08:05:00Z');
     run = await click('meeting.run', ref);
     expect(cardText(run)).toContain('Mötet pågår');
@@ -283,6 +283,11 @@ describe('a referensgrupp from series to minutes', () => {
     const taskText = cardText(cardOf(tasks[0]));
     expect(taskText.match(/Skicka ut mallen/g)).toHaveLength(1);
     expect(taskText).toContain('Erik Försäkringskassan');
+
+    const ownerReminders = await bot.reminders.upcoming(`a:personal-${users.erik.id}`);
+    expect(ownerReminders.map((r) => [r.kind, r.dueAt, r.title])).toEqual([
+      ['actionItemDue', '2026-12-14T08:00:00.000Z', 'Skicka ut mallen'],
+    ]);
   });
 
   it('when the meeting is closed, then the minutes card is posted, Markdown goes to the samordnare, and unhandled items move on', async () => {
