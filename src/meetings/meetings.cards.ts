@@ -205,7 +205,9 @@ export function meetingRunView(
         title: item.title,
         statusText: item.handled ? 'Behandlad' : 'Inte behandlad ännu',
         notes: item.notes ?? '',
-        decisions: current.filter((d) => d.itemId === item.id).map((d) => ({ text: d.text })),
+        decisions: current
+          .filter((d) => d.itemId === item.id)
+          .map((d) => ({ text: d.text, byline: byline(d) })),
         requestId: randomUUID(),
       })),
   };

@@ -278,6 +278,7 @@ describe('a referensgrupp from series to minutes', () => {
     await click('meeting.recordItem', data);
     run = await click('meeting.recordItem', data);
     expect(cardText(run).match(/Beslut: Mallen används från januari/g)).toHaveLength(1);
+    expect(cardText(run)).toContain('(Beslutat av Anna Samordnare, tis 8 dec. 09:05)');
 
     const tasks = await say('/uppgifter');
     const taskText = cardText(cardOf(tasks[0]));
