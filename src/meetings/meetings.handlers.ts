@@ -1,10 +1,12 @@
-import { CardFactory, type Activity } from 'botbuilder';
+import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
 import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { cardAttachment, renderCard, type CardJson } from '../bot/card-renderer.js';
+import type { CommandName } from '../bot/command-table.js';
 import { errorText } from '../bot/error-text.js';
+import { helpView } from '../help/help.cards.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
 import { toLocal } from '../schedule/local-time.js';
@@ -271,6 +273,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
   return (routes) => {
     routes.command('möte', async ({ turn, principal, conversationId, command }) => {
       const [sub] = command.args.map((a) => foldForLookup(a));
+      if (asksForHelp(command.args)) return sendHelp(turn, 'möte');
       if (sub === 'ny') {
         if (!hasRole(principal, 'samordnare', 'admin')) {
           throw invalidInput('Bara samordnare kan skapa mötesserier.');
@@ -297,11 +300,13 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
       await turn.sendActivity(cardMessage(wrap(await agendaCard(ref, undefined, true))));
     });
 
-    routes.command('möten', async ({ turn, conversationId }) => {
+    routes.command('möten', async ({ turn, conversationId, command }) => {
+      if (asksForHelp(command.args)) return sendHelp(turn, 'möten');
       await turn.sendActivity(cardMessage(wrap(await listCard(conversationId))));
     });
 
-    routes.command('uppgifter', async ({ turn, principal, conversationId }) => {
+    routes.command('uppgifter', async ({ turn, principal, conversationId, command }) => {
+      if (asksForHelp(command.args)) return sendHelp(turn, 'uppgifter');
       const personal = turn.activity.conversation.conversationType === 'personal';
       const items = await meetings.openActionItems(
         conversationId,
@@ -748,6 +753,16 @@ function typedValues(raw: Record<string, unknown>): Partial<ItemChange> {
     ...(category.success ? { category: category.data } : {}),
     ...(Number.isInteger(minutes) && minutes >= 1 && minutes <= 240 ? { minutes } : {}),
   };
+}
+
+const asksForHelp = (args: readonly string[]) =>
+  args.length > 0 && ['hjalp', 'help'].includes(foldForLookup(args[0]!));
+
+/** `/<command> hjälp`: the help card for that one command. */
+async function sendHelp(turn: TurnContext, name: CommandName): Promise<void> {
+  const view = helpView();
+  const commands = view.commands.filter((c) => c.command === `/${name}`);
+  await turn.sendActivity(cardMessage(cardAttachment('help', { ...view, commands })));
 }
 
 const pick = (data: { meetingId: string; date: string }) => ({

@@ -529,3 +529,17 @@ describe('moving and cancelling a meeting', () => {
     expect(cardText(await click('agenda.open', march()))).toBe(before);
   });
 });
+
+describe('help for the meeting commands', () => {
+  it('when someone writes /möte hjälp, /möten hjälp or /uppgifter help, then the help for that command alone is shown', async () => {
+    const möte = cardText(cardOf((await say('/möte hjälp', erik))[0]));
+    expect(möte).toContain('/möte ny – skapa en mötesserie');
+    expect(möte).not.toContain('/roller');
+    const möten = cardText(cardOf((await say('/moten hjalp', erik))[0]));
+    expect(möten).toContain('Listar kommande möten här.');
+    expect(möten).not.toContain('/möte ny');
+    const uppgifter = cardText(cardOf((await say('/uppgifter help', erik))[0]));
+    expect(uppgifter).toContain('Visar öppna uppgifter');
+    expect(uppgifter).not.toContain('/möten');
+  });
+});
