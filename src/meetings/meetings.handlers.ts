@@ -169,7 +169,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
 
   const agendaCard = async (ref: OccurrenceRef, notice?: Notice, shared = false) => {
     const { series, occurrence } = await meetings.occurrence(ref);
-    const deadline = meetings.deadlineOf(series, ref.date);
+    const deadline = meetings.deadlineOf(series, occurrence);
     const { refresh, ...card } = renderCard(
       'agenda',
       agendaView(series, occurrence, deadline, await names(), notice, shared),
@@ -660,6 +660,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const time = String(raw[`toTime-${ref.meetingId}-${ref.date}`] ?? '');
             const toTime = time === '' ? undefined : parse(localTimeSchema, time);
             await meetings.moveOccurrence(principal, ref, toDate, toTime);
+            await publish(ref);
             return ok(`Mötet är flyttat till ${toDate}${toTime ? ` kl. ${toTime}` : ''}.`);
           },
           (notice) => listCard(conversationId, notice),

@@ -299,8 +299,10 @@ export class MeetingService {
     }
   }
 
-  deadlineOf(series: MeetingSeries, date: string): Date {
-    return toInstant(addDays(date, -series.offsets.deadlineDays), DEADLINE_TIME);
+  /** The last time for items: counted from the day the meeting is held (also when moved). */
+  deadlineOf(series: MeetingSeries, occurrence: Occurrence): Date {
+    const heldOn = toLocal(new Date(occurrence.startsAt)).date;
+    return toInstant(addDays(heldOn, -series.offsets.deadlineDays), DEADLINE_TIME);
   }
 
   /**
@@ -318,9 +320,9 @@ export class MeetingService {
       );
     }
     refusePersonalIdentityNumbers(input.title, input.description, input.presenter);
-    const { series } = await this.occurrence(ref);
+    const { series, occurrence } = await this.occurrence(ref);
     const now = this.deps.now();
-    const late = now > this.deadlineOf(series, ref.date);
+    const late = now > this.deadlineOf(series, occurrence);
     const id = itemIdFor(actor.userId, input.requestId);
     const added = await this.changeOccurrence<{ item: AgendaItem; created: boolean }>(
       ref,
@@ -365,8 +367,8 @@ export class MeetingService {
     input: ItemChange,
   ): Promise<{ occurrence: Occurrence; changed: boolean }> {
     refusePersonalIdentityNumbers(input.title, input.description, input.presenter);
-    const { series } = await this.occurrence(ref);
-    const afterDeadline = this.deps.now() > this.deadlineOf(series, ref.date);
+    const { series, occurrence: current } = await this.occurrence(ref);
+    const afterDeadline = this.deps.now() > this.deadlineOf(series, current);
     let changed = false;
     const occurrence = await this.changeItemAudited(
       actor,
@@ -396,7 +398,7 @@ export class MeetingService {
     requireNotClosed(occurrence);
     const item = occurrence.items.find((i) => i.id === itemId);
     if (!item) throw notFound('Punkten finns inte längre på dagordningen.');
-    this.requireItemEditor(actor, item, this.deps.now() > this.deadlineOf(series, ref.date));
+    this.requireItemEditor(actor, item, this.deps.now() > this.deadlineOf(series, occurrence));
     return item;
   }
 
@@ -415,8 +417,8 @@ export class MeetingService {
 
   /** The author until the deadline, a samordnare always. */
   async withdrawItem(actor: Principal, ref: OccurrenceRef, itemId: string): Promise<Occurrence> {
-    const { series } = await this.occurrence(ref);
-    const afterDeadline = this.deps.now() > this.deadlineOf(series, ref.date);
+    const { series, occurrence: current } = await this.occurrence(ref);
+    const afterDeadline = this.deps.now() > this.deadlineOf(series, current);
     return this.changeItemAudited(actor, 'meetings.item.withdraw', ref, itemId, (item) => {
       const coordinator = hasRole(actor, 'samordnare', 'admin');
       if (!coordinator && item.authorId !== actor.userId) {

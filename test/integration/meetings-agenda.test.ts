@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
 import { actionData, allActionData } from '../support/card-actions.js';
 import {
@@ -81,6 +82,18 @@ const click = (verb: string, data: Record<string, unknown>, from: TestUser = ann
 /** The updates (PUT) the bot made to one posted message since the connector was cleared. */
 const updatesOf = (activityId: string): ReceivedActivity[] =>
   connector.received.filter((r) => r.method === 'PUT' && r.activityId === activityId);
+
+/** Every audit row the bot wrote, read straight from the table. */
+async function auditRows(): Promise<Record<string, unknown>[]> {
+  const table = TableClient.fromConnectionString(
+    inject('tableConnectionString'),
+    `${bot.tablePrefix}Audit`,
+    { allowInsecureConnection: true },
+  );
+  const rows: Record<string, unknown>[] = [];
+  for await (const row of table.listEntities()) rows.push(row);
+  return rows;
+}
 
 const seriesForm = {
   type: 'referensgrupp',
@@ -356,6 +369,12 @@ describe('authors edit their own items', () => {
     const again = cardText(await click('agenda.edit', edit, erik));
     expect(again).toContain('Inget var ändrat i punkten.');
     expect(updatesOf(kallelseId)).toHaveLength(0);
+
+    const edits = (await auditRows()).filter((row) => row.action === 'meetings.item.edit');
+    expect(edits).toHaveLength(1);
+    expect(edits[0]).toMatchObject({ actorId: erik.id, subjectId: ref.meetingId });
+    expect(String(edits[0]!.details)).toContain(item);
+    expect(JSON.stringify(edits)).not.toContain('kartläggning');
   });
 
   it('when an edit has an empty title, an oversized field or a personnummer, then the form says so and the item is unchanged', async () => {
@@ -527,6 +546,26 @@ describe('moving and cancelling a meeting', () => {
     const again = await click('meeting.cancel', february());
     expect(cardText(again)).toContain('Mötet är inställt.');
     expect(cardText(await click('agenda.open', march()))).toBe(before);
+  });
+});
+
+describe('moving a meeting that has items', () => {
+  it('when the samordnare moves a meeting, then its agenda keeps its items and shows the new time and item deadline', async () => {
+    const march = { ...ref, date: '2027-03-09' };
+    const before = cardText(await click('agenda.open', march));
+    const moved = await click('meeting.move', {
+      ...march,
+      [`toDate-${ref.meetingId}-2027-03-09`]: '2027-03-10',
+      [`toTime-${ref.meetingId}-2027-03-09`]: '14:00',
+    });
+    expect(cardText(moved)).toContain('Mötet är flyttat till 2027-03-10 kl. 14:00.');
+    const after = cardText(await click('agenda.open', march));
+    expect(after).toContain('onsdag 10 mars kl. 14:00');
+    expect(after).toContain('måndag 8 mars kl. 12:00');
+    expect(after).toContain('Uppföljning i februari');
+    expect(after.replace(/^.*kl\. \d\d:\d\d$/gm, '')).toBe(
+      before.replace(/^.*kl\. \d\d:\d\d$/gm, ''),
+    );
   });
 });
 
