@@ -62,6 +62,15 @@ function badges(item: AgendaItem): string {
     .join(' · ');
 }
 
+/** What an agenda card says once its meeting is over or off, so an old card is not misread. */
+const stateNotices = {
+  cancelled: {
+    text: 'Mötet är inställt. Punkterna är flyttade till nästa möte; öppna det med /möten.',
+    isError: true,
+  },
+  closed: { text: 'Mötet är avslutat. Nya punkter läggs på nästa möte: /möte.', isError: true },
+} as const satisfies Record<string, Notice>;
+
 /** Teams refreshes a card automatically for at most this many users. */
 export const MAX_REFRESH_USERS = 60;
 
@@ -90,6 +99,7 @@ export function agendaView(
 ) {
   const items = onAgenda(occurrence);
   const total = totalMinutes(items);
+  if (notice.text === '' && occurrence.state !== 'planned') notice = stateNotices[occurrence.state];
   return {
     ...header(series, occurrence),
     refreshUserIds: shared ? refreshUserIds(series, occurrence) : [],

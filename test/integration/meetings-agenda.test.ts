@@ -530,7 +530,7 @@ describe('moving and cancelling a meeting', () => {
     expect(after.filter((id) => id.includes('2027-02-09'))).toEqual([]);
   });
 
-  it('when a card from the cancelled meeting is used, then it is refused and nothing changes', async () => {
+  it('when a card from the cancelled meeting is used, then it is refused, nothing changes, and the old agenda says it is cancelled', async () => {
     const before = cardText(await click('agenda.open', march()));
     const card = await click(
       'agenda.add',
@@ -539,6 +539,9 @@ describe('moving and cancelling a meeting', () => {
     );
     expect(cardText(card)).toContain('Mötet är inställt.');
     expect(cardText(await click('agenda.open', march()))).toBe(before);
+    expect(cardText(await click('agenda.open', february()))).toContain(
+      'Mötet är inställt. Punkterna är flyttade till nästa möte',
+    );
   });
 
   it('when the same cancel is delivered again, then nothing moves twice', async () => {
