@@ -82,6 +82,7 @@ const optionalInt = (min: number, max: number, label: string) =>
   );
 
 const meetingFormSchema = z.object({
+  requestId: z.string().min(8).max(100).optional(),
   type: meetingTypeSchema,
   name: field.pipe(z.string().min(1, 'Skriv ett namn på mötet.').max(120, 'Namnet är för långt.')),
   recurrence: z.enum(['monthly', 'weekly', 'dates']),
@@ -335,7 +336,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           const orgIds = form.organisations.split(',').filter((id) => id !== '');
           if (orgIds.some((id) => !known.has(id)))
             throw invalidInput('Okänd organisation i listan.');
-          const series = await meetings.createSeries(principal, conversationId, {
+          const { series, created } = await meetings.createSeries(principal, conversationId, {
+            ...(form.requestId ? { requestId: form.requestId } : {}),
             type: form.type,
             name: form.name,
             schedule: scheduleFrom(form, defaultDurationMinutes[form.type]),
@@ -355,7 +357,11 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           });
           return listCard(
             conversationId,
-            ok(`Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`),
+            ok(
+              created
+                ? `Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`
+                : `Mötesserien ”${series.name}” fanns redan. Ingen ny serie skapades.`,
+            ),
           );
         } catch (error) {
           if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;

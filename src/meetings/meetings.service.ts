@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditLog } from '../audit/audit.schema.js';
 import { retryOnConflict } from '../concurrency.js';
-import { AppError, forbidden, invalidInput, notFound } from '../errors.js';
+import { AppError, forbidden, invalidInput, isAppError, notFound } from '../errors.js';
 import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
 import type { ReminderKind } from '../reminders/reminders.schema.js';
 import type { ScheduleInput } from '../reminders/reminders.service.js';
@@ -63,6 +63,8 @@ export interface NewSeries {
   readonly place: string;
   readonly organisations: readonly string[];
   readonly offsets?: Offsets;
+  /** The form's request id: the same person sending the same form again creates nothing. */
+  readonly requestId?: string;
 }
 
 export interface NewItem extends ItemChange {
@@ -117,11 +119,15 @@ export class MeetingService {
 
   // ---- Series --------------------------------------------------------------------------------
 
+  /**
+   * Creates a series and plans its reminders. With the form's request id, a repeated click
+   * finds the series it already made (and completes its reminders) instead of making another.
+   */
   async createSeries(
     actor: Principal,
     conversationId: string,
     input: NewSeries,
-  ): Promise<MeetingSeries> {
+  ): Promise<{ series: MeetingSeries; created: boolean }> {
     requireCoordinator(actor);
     refusePersonalIdentityNumbers(input.name, input.place);
     const offsets = input.offsets ?? defaultOffsets[input.type];
@@ -149,8 +155,11 @@ export class MeetingService {
       );
     }
 
+    const suffix = input.requestId
+      ? createHash('sha256').update(`${actor.userId}\n${input.requestId}`).digest('hex')
+      : randomBytes(3).toString('hex');
     const series: MeetingSeries = {
-      id: `${slugify(input.name).slice(0, 40) || 'mote'}-${randomBytes(3).toString('hex')}`,
+      id: `${slugify(input.name).slice(0, 40) || 'mote'}-${suffix.slice(0, 6)}`,
       conversationId,
       type: input.type,
       name: input.name.normalize('NFC').trim(),
@@ -161,10 +170,17 @@ export class MeetingService {
       createdBy: actor.userId,
       createdAt: this.deps.now().toISOString(),
     };
-    await this.deps.meetings.create(series);
+    try {
+      await this.deps.meetings.create(series);
+    } catch (error) {
+      if (!isAppError(error, 'already-exists')) throw error;
+      const existing = await this.series(conversationId, series.id);
+      await this.planReminders(existing, existing.createdBy);
+      return { series: existing, created: false };
+    }
     await this.audit(actor, 'meetings.create', series.id, { type: series.type });
     await this.planReminders(series, actor.userId);
-    return series;
+    return { series, created: true };
   }
 
   async series(conversationId: string, meetingId: string): Promise<MeetingSeries> {

@@ -98,10 +98,10 @@ describe('a referensgrupp from series to minutes', () => {
     expect(cardText(card)).toContain('Referensgrupp Sikta');
   });
 
-  it('when a samordnare creates a series, then its kallelse, deadline and agenda reminders are planned', async () => {
+  it('when a samordnare creates a series (with a double click), then it is created once and its kallelse, deadline and agenda reminders are planned', async () => {
     const [form] = await say('/möte ny');
     const { requestId } = actionData(cardOf(form), 'meeting.create');
-    const card = await click('meeting.create', {
+    const filledIn = {
       requestId,
       type: 'referensgrupp',
       name: 'Referensgrupp Sikta',
@@ -113,9 +113,18 @@ describe('a referensgrupp from series to minutes', () => {
       organisations: 'fk,region,kommun-eskilstuna',
       holidayPolicy: 'nextWorkday',
       summerBreak: 'true',
-    });
+    };
+    const [card, twice] = await Promise.all([
+      click('meeting.create', filledIn),
+      click('meeting.create', filledIn),
+    ]);
     const text = cardText(card);
-    expect(text).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
+    expect([text, cardText(twice)].join()).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
+    expect([text, cardText(twice)].join()).toContain(
+      'Mötesserien ”Referensgrupp Sikta” fanns redan. Ingen ny serie skapades.',
+    );
+    const listed = cardText(cardOf((await say('/möten'))[0]));
+    expect(listed.match(/^Referensgrupp Sikta$/gm)).toHaveLength(2);
     expect(text).toContain('tis 8 dec. 09:00');
     expect(text).toContain('tis 12 jan. 09:00');
     ref = actionData(card, 'agenda.open') as typeof ref;
