@@ -365,10 +365,11 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           );
         } catch (error) {
           if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
-          return renderCard(
-            'meeting-form',
-            meetingFormView(organisations, values, errorText(error)),
-          );
+          // Refused text is never shown back: it may hold the personnummer.
+          const kept = isAppError(error, 'personal-data')
+            ? { ...values, name: '', place: '' }
+            : values;
+          return renderCard('meeting-form', meetingFormView(organisations, kept, errorText(error)));
         }
       },
     );

@@ -224,6 +224,8 @@ export class MeetingService {
     const { series, planned } = await this.plannedOccurrence(ref);
     const start = toInstant(toDate, toTime ?? planned.time);
     if (start <= this.deps.now()) throw invalidInput('Den nya tiden har redan passerat.');
+    const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
+    if (stored && stored.value.state !== 'planned') requireNotClosed(stored.value);
     const updated = await this.changeSeries(ref, (current) => ({
       ...current,
       schedule: {

@@ -150,6 +150,19 @@ describe('a meeting series is only created with a sensible timetable', () => {
     expect(cardText(cardOf((await say('/möten'))[0]))).toContain('Inga möten är planerade här');
   });
 
+  it('when the name is empty or too long or holds a personnummer, then the form says so and nothing is created', async () => {
+    const texts = await Promise.all(
+      ['  ', 'R'.repeat(121), 'Möte om 19811218-9876'].map(async (name) =>
+        cardText(await click('meeting.create', { ...seriesForm, name })),
+      ),
+    );
+    expect(texts[0]).toContain('Skriv ett namn på mötet.');
+    expect(texts[1]).toContain('Namnet är för långt.');
+    expect(texts[2]).toContain('personnummer');
+    expect(texts[2]).not.toContain('19811218');
+    expect(cardText(cardOf((await say('/möten'))[0]))).toContain('Inga möten är planerade här');
+  });
+
   it('when a representative sends the series form, then it is refused and nothing is created', async () => {
     const card = await click('meeting.create', seriesForm, erik);
     expect(cardText(card)).toContain('Bara samordnare');

@@ -278,6 +278,15 @@ describe('a referensgrupp from series to minutes', () => {
       [`actionOwner-${record.itemId}`]: users.erik.id,
       [`actionDue-${record.itemId}`]: '2026-12-15',
     };
+    const personal = await click('meeting.recordItem', {
+      ...data,
+      [`notes-${record.itemId}`]: 'Gäller 19811218-9876.',
+    });
+    expect(cardText(personal)).toContain('personnummer');
+    expect(cardText(personal)).not.toContain('19811218');
+    expect(cardText(personal)).not.toContain('Beslut: Mallen används från januari');
+    const byMember = await click('meeting.recordItem', data, users.erik);
+    expect(cardText(byMember)).toContain('Bara samordnare');
     const pastDue = await click('meeting.recordItem', {
       ...data,
       [`actionDue-${record.itemId}`]: '2026-12-01',
@@ -352,7 +361,7 @@ describe('a referensgrupp from series to minutes', () => {
     expect(cardText(cardOf(update))).toContain('Beslut: Mallen används från januari.');
   });
 
-  it('when a card from the closed meeting is used to add an item, then it is refused and nothing changes', async () => {
+  it('when a card from the closed meeting is used to add an item, move or cancel it, then it is refused and nothing changes', async () => {
     const card = await click(
       'agenda.add',
       { ...ref, requestId: 'req-old-0000001', title: 'För sent', category: 'fraga' },
@@ -360,6 +369,17 @@ describe('a referensgrupp from series to minutes', () => {
     );
     expect(cardText(card)).toContain('Mötet är redan avslutat');
     expect(cardText(card)).not.toContain('”För sent” är tillagd');
+
+    const moved = await click('meeting.move', {
+      ...ref,
+      [`toDate-${ref.meetingId}-${ref.date}`]: '2026-12-20',
+    });
+    expect(cardText(moved)).toContain('Mötet är redan avslutat');
+    const cancelled = await click('meeting.cancel', ref);
+    expect(cardText(cancelled)).toContain('Mötet är redan avslutat och kan inte ställas in.');
+    const minutes = cardText(await click('meeting.run', ref));
+    expect(minutes).toMatch(/^Minnesanteckningar/);
+    expect(minutes).toContain('tisdag 8 december kl. 09:00');
   });
 
   it('when an occurrence with items is cancelled, then the items move to the next meeting', async () => {
