@@ -617,7 +617,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           const notes = [
             posted.kind === 'sent'
               ? 'Minnesanteckningarna är skickade till kanalen.'
-              : 'Minnesanteckningarna kunde inte skickas till kanalen. Visa dem igen med /möte protokoll.',
+              : 'Minnesanteckningarna kunde inte skickas till kanalen just nu; de finns här på kortet.',
             carriedTo ? `Punkter som inte behandlades är flyttade till mötet ${carriedTo}.` : '',
             sent
               ? 'Minnesanteckningarna i Markdown finns i din chatt med boten.'
