@@ -144,6 +144,8 @@ export async function wire(
     reminders,
     audit,
     now,
+    personalConversationOf: async (userId) =>
+      (await conversations.findPersonal(userId))?.conversationId,
   });
   reminderCards = meetingReminderCards(meetings, access);
   const sendPersonal = async (userId: string, text: string) => {
@@ -159,7 +161,16 @@ export async function wire(
       helpCapability,
       rolesCapability(access),
       remindersCapability(reminders, now),
-      meetingsCapability({ meetings, access, now, sendPersonal }),
+      meetingsCapability({
+        meetings,
+        access,
+        now,
+        sendPersonal,
+        updateCard: (conversationId, cardKey, card) =>
+          proactive.updateCard(conversationId, cardKey, card),
+        post: (conversationId, activity, cardKey) => sender.send(conversationId, activity, cardKey),
+        logger,
+      }),
     ],
   );
   return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };

@@ -22,7 +22,14 @@ export function meetingReminderCards(meetings: MeetingService, access: AccessSer
     return step === 'kallelse'
       ? renderCard(
           'agenda',
-          agendaView(series, occurrence, meetings.deadlineOf(series, date), names),
+          agendaView(
+            series,
+            occurrence,
+            meetings.deadlineOf(series, occurrence),
+            names,
+            undefined,
+            true,
+          ),
         )
       : renderCard('dagordning', dagordningView(series, occurrence, names));
   };

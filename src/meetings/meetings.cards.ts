@@ -62,18 +62,47 @@ function badges(item: AgendaItem): string {
     .join(' · ');
 }
 
-/** The kallelse: the agenda so far, with a form to add items. */
+/** What an agenda card says once its meeting is over or off, so an old card is not misread. */
+const stateNotices = {
+  cancelled: {
+    text: 'Mötet är inställt. Punkterna är flyttade till nästa möte; öppna det med /möten.',
+    isError: true,
+  },
+  closed: { text: 'Mötet är avslutat. Nya punkter läggs på nästa möte: /möte.', isError: true },
+} as const satisfies Record<string, Notice>;
+
+/** Teams refreshes a card automatically for at most this many users. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * Who gets the agenda card refreshed when they look at it: the samordnare who created the
+ * series, then the people who put items on this agenda, most recent first.
+ */
+export function refreshUserIds(series: MeetingSeries, occurrence: Occurrence): string[] {
+  const authors = [...occurrence.items]
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .map((i) => i.authorId);
+  return [...new Set([series.createdBy, ...authors])].slice(0, MAX_REFRESH_USERS);
+}
+
+/**
+ * The kallelse: the agenda so far, with a form to add items. `shared` is the copy everyone
+ * sees in the channel, which refreshes itself; an answer to one person's click is not.
+ */
 export function agendaView(
   series: MeetingSeries,
   occurrence: Occurrence,
   deadline: Date,
   names: OrgNames,
   notice: Notice = none,
+  shared = false,
 ) {
   const items = onAgenda(occurrence);
   const total = totalMinutes(items);
+  if (notice.text === '' && occurrence.state !== 'planned') notice = stateNotices[occurrence.state];
   return {
     ...header(series, occurrence),
+    refreshUserIds: shared ? refreshUserIds(series, occurrence) : [],
     kicker: `Kallelse · ${meetingTypeLabels[series.type]}`,
     deadline: formatWhen(deadline),
     notice: notice.text,
@@ -93,6 +122,27 @@ export function agendaView(
       minutes: item.minutes,
       defaultAction: item.status === 'pendingApproval' ? 'approve' : 'up',
     })),
+  };
+}
+
+/** The form that changes one agenda item, filled in with what it says now. */
+export function agendaItemFormView(
+  series: MeetingSeries,
+  occurrence: Occurrence,
+  item: Pick<AgendaItem, 'id' | 'title' | 'description' | 'category' | 'presenter' | 'minutes'>,
+  notice = '',
+) {
+  return {
+    ...header(series, occurrence),
+    itemId: item.id,
+    notice,
+    values: {
+      title: item.title,
+      description: item.description,
+      category: item.category,
+      presenter: item.presenter,
+      minutes: item.minutes,
+    },
   };
 }
 
@@ -165,7 +215,9 @@ export function meetingRunView(
         title: item.title,
         statusText: item.handled ? 'Behandlad' : 'Inte behandlad ännu',
         notes: item.notes ?? '',
-        decisions: current.filter((d) => d.itemId === item.id).map((d) => ({ text: d.text })),
+        decisions: current
+          .filter((d) => d.itemId === item.id)
+          .map((d) => ({ text: d.text, byline: byline(d) })),
         requestId: randomUUID(),
       })),
   };
@@ -255,6 +307,17 @@ export function meetingListView(list: readonly UpcomingOccurrence[], notice: Not
     notice: notice.text,
     noticeIsError: notice.isError,
     items: list.map(({ series, planned }) => ({
+      moveChoices: list
+        .filter(
+          (later) =>
+            later.series.id === series.id &&
+            later.planned.start > planned.start &&
+            later.planned.status !== 'cancelled',
+        )
+        .map((later) => ({
+          title: formatWhenShort(later.planned.start),
+          value: later.planned.key,
+        })),
       meetingId: series.id,
       date: planned.key,
       title: series.name,

@@ -1,11 +1,14 @@
-import { CardFactory } from 'botbuilder';
+import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
 import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { cardAttachment, renderCard, type CardJson } from '../bot/card-renderer.js';
+import type { CommandName } from '../bot/command-table.js';
 import { errorText } from '../bot/error-text.js';
+import { helpView } from '../help/help.cards.js';
 import { invalidInput, isAppError } from '../errors.js';
+import { errorFields, type Logger } from '../log.js';
 import { toLocal } from '../schedule/local-time.js';
 import {
   holidayPolicySchema,
@@ -16,6 +19,7 @@ import {
 import { foldForLookup } from '../text.js';
 import {
   actionItemsView,
+  agendaItemFormView,
   agendaView,
   dagordningView,
   meetingFormView,
@@ -29,7 +33,12 @@ import {
 } from './meetings.cards.js';
 import { defaultDurationMinutes, defaultOffsets } from './meeting-types.js';
 import { itemCategorySchema, meetingTypeSchema } from './meetings.schema.js';
-import type { MeetingService, OccurrenceRef } from './meetings.service.js';
+import {
+  meetingCardKeys,
+  type ItemChange,
+  type MeetingService,
+  type OccurrenceRef,
+} from './meetings.service.js';
 
 export interface MeetingHandlerDeps {
   readonly meetings: MeetingService;
@@ -37,6 +46,19 @@ export interface MeetingHandlerDeps {
   readonly now: () => Date;
   /** Sends text to a user's personal chat with the bot; false when there is none yet. */
   readonly sendPersonal: (userId: string, text: string) => Promise<boolean>;
+  /** Replaces a card the bot posted under `cardKey`; false when it was never posted. */
+  readonly updateCard: (
+    conversationId: string,
+    cardKey: string,
+    card: CardJson,
+  ) => Promise<boolean>;
+  /** Posts into a conversation (rate-limited, retried) and remembers the post under `cardKey`. */
+  readonly post: (
+    conversationId: string,
+    activity: Partial<Activity>,
+    cardKey: string,
+  ) => Promise<{ readonly kind: string }>;
+  readonly logger: Logger;
 }
 
 const refSchema = z.object({ meetingId: z.string().min(1).max(80), date: localDateSchema });
@@ -60,6 +82,7 @@ const optionalInt = (min: number, max: number, label: string) =>
   );
 
 const meetingFormSchema = z.object({
+  requestId: z.string().min(8).max(100).optional(),
   type: meetingTypeSchema,
   name: field.pipe(z.string().min(1, 'Skriv ett namn på mötet.').max(120, 'Namnet är för långt.')),
   recurrence: z.enum(['monthly', 'weekly', 'dates']),
@@ -79,14 +102,18 @@ const meetingFormSchema = z.object({
   agendaDays: optionalInt(0, 30, 'Dagordning'),
 });
 
-const itemFormSchema = refSchema.extend({
-  requestId: z.string().min(8).max(100),
-  title: field.pipe(z.string().min(1, 'Skriv en rubrik.').max(150, 'Rubriken är för lång.')),
+const itemFields = {
+  title: field.pipe(
+    z.string().min(1, 'Skriv en rubrik.').max(150, 'Rubriken är för lång (högst 150 tecken).'),
+  ),
   description: field.pipe(z.string().max(1000, 'Beskrivningen är för lång (högst 1000 tecken).')),
   category: itemCategorySchema.default('fraga'),
   presenter: field.pipe(z.string().max(120, 'Namnet på föredraganden är för långt.')),
   minutes: optionalInt(1, 240, 'Minuter').transform((v) => v ?? 10),
-});
+};
+const itemFormSchema = refSchema.extend({ requestId: z.string().min(8).max(100), ...itemFields });
+const itemEditSchema = z.object(itemFields);
+const itemRefSchema = refSchema.extend({ itemId: z.string().min(1).max(80) });
 
 /** Parses with zod and turns the first problem into a Swedish message. */
 function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
@@ -141,17 +168,40 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
 
   const names = async () => orgNames(await access.listOrganisations());
 
-  const agendaCard = async (ref: OccurrenceRef, notice?: Notice) => {
+  const agendaCard = async (ref: OccurrenceRef, notice?: Notice, shared = false) => {
     const { series, occurrence } = await meetings.occurrence(ref);
-    return renderCard(
+    const deadline = meetings.deadlineOf(series, occurrence);
+    const { refresh, ...card } = renderCard(
       'agenda',
-      agendaView(series, occurrence, meetings.deadlineOf(series, ref.date), await names(), notice),
+      agendaView(series, occurrence, deadline, await names(), notice, shared),
     );
+    return refresh ? { refresh, ...card } : card;
   };
-  const dagordningCard = async (ref: OccurrenceRef, notice?: Notice) => {
+
+  /**
+   * Brings the channel's posted kallelse (and dagordning, once out) up to date after a change,
+   * so everyone sees the same agenda, not only the person who clicked.
+   * @remarks The answer to a click carries no `refresh`: teams-ai would then replace the
+   * clicked message for everyone with that person's notice. A failed update leaves the change
+   * saved; the card's own refresh and the Uppdatera button catch up.
+   */
+  const publish = async (ref: OccurrenceRef) => {
+    const keys = meetingCardKeys(ref.meetingId, ref.date);
+    try {
+      await deps.updateCard(
+        ref.conversationId,
+        keys.agenda,
+        await agendaCard(ref, undefined, true),
+      );
+      await deps.updateCard(ref.conversationId, keys.dagordning, await dagordningCard(ref));
+    } catch (error) {
+      deps.logger.warn('meetings.agenda.publish.failed', errorFields(error));
+    }
+  };
+  async function dagordningCard(ref: OccurrenceRef, notice?: Notice) {
     const { series, occurrence } = await meetings.occurrence(ref);
     return renderCard('dagordning', dagordningView(series, occurrence, await names(), notice));
-  };
+  }
   const runCard = async (actor: Principal, ref: OccurrenceRef, notice?: Notice) => {
     const { series, occurrence } = await meetings.occurrence(ref);
     if (occurrence.state === 'closed') return minutesCard(ref, notice);
@@ -204,9 +254,27 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
     return card(notice);
   };
 
+  const postOrFail = async (conversationId: string, card: CardJson, cardKey: string) => {
+    const outcome = await deps.post(conversationId, cardMessage(wrap(card)), cardKey);
+    if (outcome.kind !== 'sent') {
+      throw invalidInput('Kortet kunde inte skickas till kanalen. Försök igen om en stund.');
+    }
+  };
+
+  /** Runs `work`; a refusal shows the agenda with the Swedish reason instead. */
+  const answerOrAgenda = async (ref: OccurrenceRef, work: () => Promise<CardJson>) => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
+      return agendaCard(ref, failed(error));
+    }
+  };
+
   return (routes) => {
     routes.command('möte', async ({ turn, principal, conversationId, command }) => {
       const [sub] = command.args.map((a) => foldForLookup(a));
+      if (asksForHelp(command.args)) return sendHelp(turn, 'möte');
       if (sub === 'ny') {
         if (!hasRole(principal, 'samordnare', 'admin')) {
           throw invalidInput('Bara samordnare kan skapa mötesserier.');
@@ -230,14 +298,16 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
       if (sub !== undefined) {
         throw invalidInput('Skriv /möte, /möte ny eller /möte protokoll.');
       }
-      await turn.sendActivity(cardMessage(wrap(await agendaCard(ref))));
+      await turn.sendActivity(cardMessage(wrap(await agendaCard(ref, undefined, true))));
     });
 
-    routes.command('möten', async ({ turn, conversationId }) => {
+    routes.command('möten', async ({ turn, conversationId, command }) => {
+      if (asksForHelp(command.args)) return sendHelp(turn, 'möten');
       await turn.sendActivity(cardMessage(wrap(await listCard(conversationId))));
     });
 
-    routes.command('uppgifter', async ({ turn, principal, conversationId }) => {
+    routes.command('uppgifter', async ({ turn, principal, conversationId, command }) => {
+      if (asksForHelp(command.args)) return sendHelp(turn, 'uppgifter');
       const personal = turn.activity.conversation.conversationType === 'personal';
       const items = await meetings.openActionItems(
         conversationId,
@@ -266,7 +336,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           const orgIds = form.organisations.split(',').filter((id) => id !== '');
           if (orgIds.some((id) => !known.has(id)))
             throw invalidInput('Okänd organisation i listan.');
-          const series = await meetings.createSeries(principal, conversationId, {
+          const { series, created } = await meetings.createSeries(principal, conversationId, {
+            ...(form.requestId ? { requestId: form.requestId } : {}),
             type: form.type,
             name: form.name,
             schedule: scheduleFrom(form, defaultDurationMinutes[form.type]),
@@ -286,14 +357,19 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           });
           return listCard(
             conversationId,
-            ok(`Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`),
+            ok(
+              created
+                ? `Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`
+                : `Mötesserien ”${series.name}” fanns redan. Ingen ny serie skapades.`,
+            ),
           );
         } catch (error) {
           if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
-          return renderCard(
-            'meeting-form',
-            meetingFormView(organisations, values, errorText(error)),
-          );
+          // Refused text is never shown back: it may hold the personnummer.
+          const kept = isAppError(error, 'personal-data')
+            ? { ...values, name: '', place: '' }
+            : values;
+          return renderCard('meeting-form', meetingFormView(organisations, kept, errorText(error)));
         }
       },
     );
@@ -316,6 +392,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const input = parse(itemFormSchema, data);
             const { item, created } = await meetings.addItem(principal, ref, input);
             if (!created) return ok('Punkten fanns redan. Den lades inte till igen.');
+            await publish(ref);
             return ok(
               item.status === 'pendingApproval'
                 ? `”${item.title}” är tillagd efter sista dag och väntar på samordnarens godkännande.`
@@ -329,57 +406,115 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
 
     routes.cardAction(
       'agenda.item',
-      refSchema.extend({ itemId: z.string().min(1).max(80) }).loose(),
+      itemRefSchema.loose(),
       async ({ principal, conversationId, data }) => {
         const ref = { conversationId, ...pick(data) };
         const raw = data as Record<string, unknown>;
+        const apply = async (): Promise<Notice> => {
+          const action = z
+            .enum(['withdraw', 'approve', 'defer', 'up', 'down', 'timebox'])
+            .safeParse(raw[`action-${data.itemId}`]);
+          if (!action.success) throw invalidInput('Välj vad du vill göra med punkten.');
+          switch (action.data) {
+            case 'withdraw':
+              await meetings.withdrawItem(principal, ref, data.itemId);
+              return ok('Punkten är tillbakadragen.');
+            case 'approve':
+              await meetings.approveItem(principal, ref, data.itemId);
+              return ok('Punkten är godkänd och står på dagordningen.');
+            case 'defer': {
+              const { to } = await meetings.deferItem(principal, ref, data.itemId);
+              await publish({ ...ref, date: to });
+              return ok(`Punkten är flyttad till mötet ${to}.`);
+            }
+            case 'up':
+            case 'down':
+              await meetings.moveItem(principal, ref, data.itemId, action.data);
+              return ok('Ordningen är ändrad.');
+            case 'timebox': {
+              const minutes = parse(
+                optionalInt(1, 240, 'Minuter').refine((v) => v !== undefined, 'Ange minuter.'),
+                String(raw[`minutes-${data.itemId}`] ?? ''),
+              );
+              await meetings.setTimebox(principal, ref, data.itemId, minutes!);
+              return ok(`Punkten har nu ${minutes} minuter.`);
+            }
+          }
+        };
         return answer(
           async () => {
-            const action = z
-              .enum(['withdraw', 'approve', 'defer', 'up', 'down', 'timebox'])
-              .safeParse(raw[`action-${data.itemId}`]);
-            if (!action.success) throw invalidInput('Välj vad du vill göra med punkten.');
-            switch (action.data) {
-              case 'withdraw':
-                await meetings.withdrawItem(principal, ref, data.itemId);
-                return ok('Punkten är tillbakadragen.');
-              case 'approve':
-                await meetings.approveItem(principal, ref, data.itemId);
-                return ok('Punkten är godkänd och står på dagordningen.');
-              case 'defer': {
-                const { to } = await meetings.deferItem(principal, ref, data.itemId);
-                return ok(`Punkten är flyttad till mötet ${to}.`);
-              }
-              case 'up':
-              case 'down':
-                await meetings.moveItem(principal, ref, data.itemId, action.data);
-                return ok('Ordningen är ändrad.');
-              case 'timebox': {
-                const minutes = parse(
-                  optionalInt(1, 240, 'Minuter').refine((v) => v !== undefined, 'Ange minuter.'),
-                  String(raw[`minutes-${data.itemId}`] ?? ''),
-                );
-                await meetings.setTimebox(principal, ref, data.itemId, minutes!);
-                return ok(`Punkten har nu ${minutes} minuter.`);
-              }
-            }
+            const notice = await apply();
+            await publish(ref);
+            return notice;
           },
           (notice) => agendaCard(ref, notice),
         );
       },
     );
 
+    const itemForm = async (ref: OccurrenceRef, item: ItemChange & { id: string }, notice = '') => {
+      const { series, occurrence } = await meetings.occurrence(ref);
+      return renderCard('agenda-item', agendaItemFormView(series, occurrence, item, notice));
+    };
+
+    routes.cardAction(
+      'agenda.editForm',
+      itemRefSchema.loose(),
+      async ({ principal, conversationId, data }) => {
+        const ref = { conversationId, ...pick(data) };
+        return answerOrAgenda(ref, async () =>
+          itemForm(ref, await meetings.itemForEdit(principal, ref, data.itemId)),
+        );
+      },
+    );
+
+    routes.cardAction(
+      'agenda.edit',
+      itemRefSchema.loose(),
+      async ({ principal, conversationId, data }) => {
+        const ref = { conversationId, ...pick(data) };
+        const raw = data as Record<string, unknown>;
+        const refused = async (error: unknown, typed: Partial<ItemChange>) => {
+          const stored = await meetings.itemForEdit(principal, ref, data.itemId);
+          return itemForm(ref, { ...stored, ...typed }, errorText(error));
+        };
+        let input: ItemChange;
+        try {
+          input = parse(itemEditSchema, raw);
+        } catch (error) {
+          return answerOrAgenda(ref, () => refused(error, typedValues(raw)));
+        }
+        return answerOrAgenda(ref, async () => {
+          try {
+            const { changed } = await meetings.editItem(principal, ref, data.itemId, input);
+            if (!changed) return agendaCard(ref, ok('Inget var ändrat i punkten.'));
+            await publish(ref);
+            return agendaCard(ref, ok(`”${input.title}” är ändrad.`));
+          } catch (error) {
+            // The text is never shown back: it may hold the personnummer that was refused.
+            if (isAppError(error, 'personal-data')) return refused(error, {});
+            throw error;
+          }
+        });
+      },
+    );
+
     routes.cardAction(
       'agenda.final',
       refSchema.loose(),
-      async ({ turn, principal, conversationId, data }) => {
+      async ({ principal, conversationId, data }) => {
         const ref = { conversationId, ...pick(data) };
         return answer(
           async () => {
             if (!hasRole(principal, 'samordnare', 'admin')) {
               throw invalidInput('Bara samordnare kan skicka ut dagordningen.');
             }
-            await turn.sendActivity(cardMessage(wrap(await dagordningCard(ref))));
+            const card = await dagordningCard(ref);
+            const key = meetingCardKeys(ref.meetingId, ref.date).dagordning;
+            if (await deps.updateCard(conversationId, key, card)) {
+              return ok('Dagordningen i kanalen är uppdaterad.');
+            }
+            await postOrFail(conversationId, card, key);
             return ok('Dagordningen är skickad till kanalen.');
           },
           (notice) => agendaCard(ref, notice),
@@ -470,9 +605,19 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
         try {
           const { alreadyClosed, carriedTo } = await meetings.close(principal, ref);
           if (alreadyClosed) return minutesCard(ref, ok('Mötet var redan avslutat.'));
+          if (carriedTo) await publish({ ...ref, date: carriedTo });
           const view = await minutesData(ref);
+          const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
+          const posted = await deps.post(
+            conversationId,
+            cardMessage(wrap(renderCard('minutes', view))),
+            key,
+          );
           const sent = await deps.sendPersonal(principal.userId, minutesMarkdown(view));
           const notes = [
+            posted.kind === 'sent'
+              ? 'Minnesanteckningarna är skickade till kanalen.'
+              : 'Minnesanteckningarna kunde inte skickas till kanalen just nu; de finns här på kortet.',
             carriedTo ? `Punkter som inte behandlades är flyttade till mötet ${carriedTo}.` : '',
             sent
               ? 'Minnesanteckningarna i Markdown finns i din chatt med boten.'
@@ -501,6 +646,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             if (text.length > 1000)
               throw invalidInput('Beslutet är för långt (högst 1000 tecken).');
             await meetings.correctDecision(principal, ref, data.decisionId, data.requestId, text);
+            const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
+            await deps.updateCard(conversationId, key, await minutesCard(ref));
             return ok('Rättelsen är sparad. Det ursprungliga beslutet finns kvar i historiken.');
           },
           (notice) => minutesCard(ref, notice),
@@ -520,6 +667,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const time = String(raw[`toTime-${ref.meetingId}-${ref.date}`] ?? '');
             const toTime = time === '' ? undefined : parse(localTimeSchema, time);
             await meetings.moveOccurrence(principal, ref, toDate, toTime);
+            await publish(ref);
             return ok(`Mötet är flyttat till ${toDate}${toTime ? ` kl. ${toTime}` : ''}.`);
           },
           (notice) => listCard(conversationId, notice),
@@ -532,9 +680,14 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
       refSchema.loose(),
       async ({ principal, conversationId, data }) => {
         const ref = { conversationId, ...pick(data) };
+        const raw = data as Record<string, unknown>;
         return answer(
           async () => {
-            const { movedItems, to } = await meetings.cancelOccurrence(principal, ref);
+            const target = String(raw[`moveTo-${ref.meetingId}-${ref.date}`] ?? '');
+            const toDate = target === '' ? undefined : parse(localDateSchema, target);
+            const { movedItems, to } = await meetings.cancelOccurrence(principal, ref, toDate);
+            await publish(ref);
+            if (to) await publish({ ...ref, date: to });
             return ok(
               movedItems > 0 && to
                 ? `Mötet är inställt. ${movedItems} punkter är flyttade till mötet ${to}.`
@@ -594,6 +747,30 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
       },
     );
   };
+}
+
+/** What the user typed in the edit form, kept when the form comes back with an error. */
+function typedValues(raw: Record<string, unknown>): Partial<ItemChange> {
+  const text = (name: string) => (typeof raw[name] === 'string' ? { [name]: raw[name] } : {});
+  const category = itemCategorySchema.safeParse(raw.category);
+  const minutes = Number(raw.minutes);
+  return {
+    ...text('title'),
+    ...text('description'),
+    ...text('presenter'),
+    ...(category.success ? { category: category.data } : {}),
+    ...(Number.isInteger(minutes) && minutes >= 1 && minutes <= 240 ? { minutes } : {}),
+  };
+}
+
+const asksForHelp = (args: readonly string[]) =>
+  args.length > 0 && ['hjalp', 'help'].includes(foldForLookup(args[0]!));
+
+/** `/<command> hjälp`: the help card for that one command. */
+async function sendHelp(turn: TurnContext, name: CommandName): Promise<void> {
+  const view = helpView();
+  const commands = view.commands.filter((c) => c.command === `/${name}`);
+  await turn.sendActivity(cardMessage(cardAttachment('help', { ...view, commands })));
 }
 
 const pick = (data: { meetingId: string; date: string }) => ({

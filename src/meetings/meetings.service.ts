@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditLog } from '../audit/audit.schema.js';
 import { retryOnConflict } from '../concurrency.js';
-import { AppError, forbidden, invalidInput, notFound } from '../errors.js';
+import { AppError, forbidden, invalidInput, isAppError, notFound } from '../errors.js';
 import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
 import type { ReminderKind } from '../reminders/reminders.schema.js';
 import type { ScheduleInput } from '../reminders/reminders.service.js';
@@ -45,6 +45,8 @@ export interface MeetingServiceDeps {
   readonly reminders: MeetingReminders;
   readonly audit: AuditLog;
   readonly now: () => Date;
+  /** The user's personal chat with the bot, where their own reminders go; undefined if none. */
+  readonly personalConversationOf: (userId: string) => Promise<string | undefined>;
 }
 
 /** Which occurrence a card or command points at. */
@@ -61,10 +63,15 @@ export interface NewSeries {
   readonly place: string;
   readonly organisations: readonly string[];
   readonly offsets?: Offsets;
+  /** The form's request id: the same person sending the same form again creates nothing. */
+  readonly requestId?: string;
 }
 
-export interface NewItem {
+export interface NewItem extends ItemChange {
   readonly requestId: string;
+}
+
+export interface ItemChange {
   readonly title: string;
   readonly description: string;
   readonly category: ItemCategory;
@@ -91,9 +98,17 @@ export interface UpcomingOccurrence {
 const PLANNING_DAYS = 400;
 const MAX_PLANNED = 30;
 const MAX_ITEMS = 40;
+const DEADLINE_TIME = '12:00';
 
 export const reminderIds = (meetingId: string, date: string, kind: ReminderKind) =>
   `mtg.${meetingId}.${date}.${kind}`;
+
+/** The keys the kallelse (live agenda), the dagordning and the minutes are posted under. */
+export const meetingCardKeys = (meetingId: string, date: string) => ({
+  agenda: `agenda.${meetingId}.${date}`,
+  dagordning: `dagordning.${meetingId}.${date}`,
+  minutes: `minutes.${meetingId}.${date}`,
+});
 
 /**
  * Meeting series, their agendas, decisions and action items. All rules live here; handlers
@@ -104,11 +119,15 @@ export class MeetingService {
 
   // ---- Series --------------------------------------------------------------------------------
 
+  /**
+   * Creates a series and plans its reminders. With the form's request id, a repeated click
+   * finds the series it already made (and completes its reminders) instead of making another.
+   */
   async createSeries(
     actor: Principal,
     conversationId: string,
     input: NewSeries,
-  ): Promise<MeetingSeries> {
+  ): Promise<{ series: MeetingSeries; created: boolean }> {
     requireCoordinator(actor);
     refusePersonalIdentityNumbers(input.name, input.place);
     const offsets = input.offsets ?? defaultOffsets[input.type];
@@ -124,9 +143,23 @@ export class MeetingService {
     }
     const first = this.planned(input.schedule, today).find((o) => o.status !== 'skipped');
     if (!first) throw invalidInput('Schemat ger inga kommande möten. Kontrollera datum och regel.');
+    const steps = stepTimes(offsets, first);
+    if (steps.deadline >= first.start) {
+      throw invalidInput(
+        'Sista dag för punkter (kl. 12.00) ligger efter mötets början. Välj fler dagar före mötet.',
+      );
+    }
+    if (steps.agenda <= steps.deadline) {
+      throw invalidInput(
+        'Dagordningen skulle skickas före sista dag för punkter. Välj färre dagar före mötet för dagordningen.',
+      );
+    }
 
+    const suffix = input.requestId
+      ? createHash('sha256').update(`${actor.userId}\n${input.requestId}`).digest('hex')
+      : randomBytes(3).toString('hex');
     const series: MeetingSeries = {
-      id: `${slugify(input.name).slice(0, 40) || 'mote'}-${randomBytes(3).toString('hex')}`,
+      id: `${slugify(input.name).slice(0, 40) || 'mote'}-${suffix.slice(0, 6)}`,
       conversationId,
       type: input.type,
       name: input.name.normalize('NFC').trim(),
@@ -137,10 +170,17 @@ export class MeetingService {
       createdBy: actor.userId,
       createdAt: this.deps.now().toISOString(),
     };
-    await this.deps.meetings.create(series);
+    try {
+      await this.deps.meetings.create(series);
+    } catch (error) {
+      if (!isAppError(error, 'already-exists')) throw error;
+      const existing = await this.series(conversationId, series.id);
+      await this.planReminders(existing, existing.createdBy);
+      return { series: existing, created: false };
+    }
     await this.audit(actor, 'meetings.create', series.id, { type: series.type });
     await this.planReminders(series, actor.userId);
-    return series;
+    return { series, created: true };
   }
 
   async series(conversationId: string, meetingId: string): Promise<MeetingSeries> {
@@ -184,6 +224,8 @@ export class MeetingService {
     const { series, planned } = await this.plannedOccurrence(ref);
     const start = toInstant(toDate, toTime ?? planned.time);
     if (start <= this.deps.now()) throw invalidInput('Den nya tiden har redan passerat.');
+    const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
+    if (stored && stored.value.state !== 'planned') requireNotClosed(stored.value);
     const updated = await this.changeSeries(ref, (current) => ({
       ...current,
       schedule: {
@@ -203,20 +245,28 @@ export class MeetingService {
   }
 
   /**
-   * Cancels one occurrence. Its agenda items move to the next occurrence (marked as carried
-   * over), so nothing anyone put forward is lost.
+   * Cancels one occurrence. Its agenda items move to a later occurrence (`toDate`, by default
+   * the next one), marked as carried over, so nothing anyone put forward is lost.
    */
   async cancelOccurrence(
     actor: Principal,
     ref: OccurrenceRef,
+    toDate?: string,
   ): Promise<{ movedItems: number; to?: string }> {
     requireCoordinator(actor);
     const { series, planned } = await this.plannedOccurrence(ref);
     const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
+    if (stored?.value.state === 'closed') {
+      throw invalidInput('Mötet är redan avslutat och kan inte ställas in.');
+    }
     const open = (stored?.value.items ?? []).filter(isOpen);
-    const next = this.planned(series.schedule, addDays(ref.date, 1), PLANNING_DAYS).find(
+    const later = this.planned(series.schedule, addDays(ref.date, 1), PLANNING_DAYS).filter(
       (o) => o.status === 'planned' || o.status === 'moved',
     );
+    const next = toDate ? later.find((o) => o.key === toDate) : later[0];
+    if (toDate && !next) {
+      throw invalidInput('Punkterna kan bara flyttas till ett senare möte i samma serie.');
+    }
     if (open.length > 0 && !next) {
       throw invalidInput(
         'Mötet har punkter men det finns inget senare möte att flytta dem till. Lägg till ett datum först.',
@@ -267,8 +317,10 @@ export class MeetingService {
     }
   }
 
-  deadlineOf(series: MeetingSeries, date: string): Date {
-    return toInstant(addDays(date, -series.offsets.deadlineDays), '12:00');
+  /** The last time for items: counted from the day the meeting is held (also when moved). */
+  deadlineOf(series: MeetingSeries, occurrence: Occurrence): Date {
+    const heldOn = toLocal(new Date(occurrence.startsAt)).date;
+    return toInstant(addDays(heldOn, -series.offsets.deadlineDays), DEADLINE_TIME);
   }
 
   /**
@@ -286,42 +338,106 @@ export class MeetingService {
       );
     }
     refusePersonalIdentityNumbers(input.title, input.description, input.presenter);
-    const { series } = await this.occurrence(ref);
+    const { series, occurrence } = await this.occurrence(ref);
     const now = this.deps.now();
-    const late = now > this.deadlineOf(series, ref.date);
-    const id = itemIdFor(input.requestId);
-    return this.changeOccurrence<{ item: AgendaItem; created: boolean }>(ref, (occ) => {
-      requireOpen(occ, now);
-      const existing = occ.items.find((item) => item.id === id);
-      if (existing) return { result: { item: existing, created: false } };
-      if (occ.items.length >= MAX_ITEMS) {
-        throw invalidInput(`Dagordningen är full (högst ${MAX_ITEMS} punkter).`);
-      }
-      const item: AgendaItem = {
-        id,
-        title: input.title.normalize('NFC').trim(),
-        description: input.description.normalize('NFC').trim(),
-        category: input.category,
-        presenter: input.presenter.normalize('NFC').trim(),
-        minutes: input.minutes,
-        ...(actor.organisationId ? { organisationId: actor.organisationId } : {}),
-        authorId: actor.userId,
-        authorName: actor.displayName ?? '',
-        createdAt: now.toISOString(),
-        late,
-        status: late && !hasRole(actor, 'samordnare', 'admin') ? 'pendingApproval' : 'active',
-        order: Math.max(0, ...occ.items.map((i) => i.order)) + 1,
-        handled: false,
-      };
-      return { next: { ...occ, items: [...occ.items, item] }, result: { item, created: true } };
-    });
+    const late = now > this.deadlineOf(series, occurrence);
+    const id = itemIdFor(actor.userId, input.requestId);
+    const added = await this.changeOccurrence<{ item: AgendaItem; created: boolean }>(
+      ref,
+      (occ) => {
+        requireOpen(occ, now);
+        const existing = occ.items.find((item) => item.id === id);
+        if (existing) return { result: { item: existing, created: false } };
+        if (occ.items.length >= MAX_ITEMS) {
+          throw invalidInput(`Dagordningen är full (högst ${MAX_ITEMS} punkter).`);
+        }
+        const item: AgendaItem = {
+          id,
+          title: input.title.normalize('NFC').trim(),
+          description: input.description.normalize('NFC').trim(),
+          category: input.category,
+          presenter: input.presenter.normalize('NFC').trim(),
+          minutes: input.minutes,
+          ...(actor.organisationId ? { organisationId: actor.organisationId } : {}),
+          authorId: actor.userId,
+          authorName: actor.displayName ?? '',
+          createdAt: now.toISOString(),
+          late,
+          status: late && !hasRole(actor, 'samordnare', 'admin') ? 'pendingApproval' : 'active',
+          order: Math.max(0, ...occ.items.map((i) => i.order)) + 1,
+          handled: false,
+        };
+        return { next: { ...occ, items: [...occ.items, item] }, result: { item, created: true } };
+      },
+    );
+    if (added.created) await this.auditItem(actor, 'meetings.item.add', ref, added.item.id);
+    return added;
+  }
+
+  /**
+   * Changes an item's text, category, presenter or minutes: its author until the deadline, a
+   * samordnare always. Saving the same values again writes nothing.
+   */
+  async editItem(
+    actor: Principal,
+    ref: OccurrenceRef,
+    itemId: string,
+    input: ItemChange,
+  ): Promise<{ occurrence: Occurrence; changed: boolean }> {
+    refusePersonalIdentityNumbers(input.title, input.description, input.presenter);
+    const { series, occurrence: current } = await this.occurrence(ref);
+    const afterDeadline = this.deps.now() > this.deadlineOf(series, current);
+    let changed = false;
+    const occurrence = await this.changeItemAudited(
+      actor,
+      'meetings.item.edit',
+      ref,
+      itemId,
+      (item) => {
+        this.requireItemEditor(actor, item, afterDeadline);
+        const edited: AgendaItem = {
+          ...item,
+          title: input.title.normalize('NFC').trim(),
+          description: input.description.normalize('NFC').trim(),
+          category: input.category,
+          presenter: input.presenter.normalize('NFC').trim(),
+          minutes: input.minutes,
+        };
+        changed = ITEM_FIELDS.some((field) => edited[field] !== item[field]);
+        return changed ? edited : undefined;
+      },
+    );
+    return { occurrence, changed };
+  }
+
+  /** The item as its editor sees it; refuses people who may not change it. */
+  async itemForEdit(actor: Principal, ref: OccurrenceRef, itemId: string): Promise<AgendaItem> {
+    const { series, occurrence } = await this.occurrence(ref);
+    requireNotClosed(occurrence);
+    const item = occurrence.items.find((i) => i.id === itemId);
+    if (!item) throw notFound('Punkten finns inte längre på dagordningen.');
+    this.requireItemEditor(actor, item, this.deps.now() > this.deadlineOf(series, occurrence));
+    return item;
+  }
+
+  private requireItemEditor(actor: Principal, item: AgendaItem, afterDeadline: boolean): void {
+    const coordinator = hasRole(actor, 'samordnare', 'admin');
+    if (!coordinator && item.authorId !== actor.userId) {
+      throw forbidden('Du kan bara ändra dina egna punkter.');
+    }
+    if (!coordinator && afterDeadline) {
+      throw invalidInput('Sista dag för punkter har passerat. Kontakta samordnaren.');
+    }
+    if (!isOpen(item)) {
+      throw invalidInput('Punkten är tillbakadragen eller flyttad och kan inte ändras här.');
+    }
   }
 
   /** The author until the deadline, a samordnare always. */
   async withdrawItem(actor: Principal, ref: OccurrenceRef, itemId: string): Promise<Occurrence> {
-    const { series } = await this.occurrence(ref);
-    const afterDeadline = this.deps.now() > this.deadlineOf(series, ref.date);
-    return this.changeItem(ref, itemId, (item) => {
+    const { series, occurrence: current } = await this.occurrence(ref);
+    const afterDeadline = this.deps.now() > this.deadlineOf(series, current);
+    return this.changeItemAudited(actor, 'meetings.item.withdraw', ref, itemId, (item) => {
       const coordinator = hasRole(actor, 'samordnare', 'admin');
       if (!coordinator && item.authorId !== actor.userId) {
         throw forbidden('Du kan bara dra tillbaka dina egna punkter.');
@@ -335,7 +451,7 @@ export class MeetingService {
 
   async approveItem(actor: Principal, ref: OccurrenceRef, itemId: string): Promise<Occurrence> {
     requireCoordinator(actor);
-    return this.changeItem(ref, itemId, (item) =>
+    return this.changeItemAudited(actor, 'meetings.item.approve', ref, itemId, (item) =>
       item.status === 'active' ? undefined : requireStatus(item, 'pendingApproval', 'active'),
     );
   }
@@ -356,8 +472,12 @@ export class MeetingService {
     if (!next) throw invalidInput('Det finns inget senare möte att skjuta upp punkten till.');
     if (item.status === 'deferred') return { occurrence, to: next.key };
     await this.carryOver(series, ref.date, next, [item]);
-    const updated = await this.changeItem(ref, itemId, (current) =>
-      isOpen(current) ? { ...current, status: 'deferred' } : undefined,
+    const updated = await this.changeItemAudited(
+      actor,
+      'meetings.item.defer',
+      ref,
+      itemId,
+      (current) => (isOpen(current) ? { ...current, status: 'deferred' } : undefined),
     );
     return { occurrence: updated, to: next.key };
   }
@@ -369,13 +489,15 @@ export class MeetingService {
     direction: 'up' | 'down',
   ): Promise<Occurrence> {
     requireCoordinator(actor);
-    return this.changeOccurrence(ref, (occ) => {
+    let swapped = false;
+    const moved = await this.changeOccurrence(ref, (occ) => {
       requireOpen(occ, this.deps.now());
       const ordered = agendaOrder(occ.items).filter(isOpen);
       const index = ordered.findIndex((i) => i.id === itemId);
       if (index < 0) throw notFound('Punkten finns inte längre på dagordningen.');
       const swapWith = ordered[direction === 'up' ? index - 1 : index + 1];
       const item = ordered[index]!;
+      swapped = swapWith !== undefined;
       if (!swapWith) return { result: occ };
       const items = occ.items.map((i) =>
         i.id === item.id
@@ -387,6 +509,8 @@ export class MeetingService {
       const next = { ...occ, items };
       return { next, result: next };
     });
+    if (swapped) await this.auditItem(actor, 'meetings.item.reorder', ref, itemId);
+    return moved;
   }
 
   async setTimebox(
@@ -396,7 +520,7 @@ export class MeetingService {
     minutes: number,
   ): Promise<Occurrence> {
     requireCoordinator(actor);
-    return this.changeItem(ref, itemId, (item) =>
+    return this.changeItemAudited(actor, 'meetings.item.timebox', ref, itemId, (item) =>
       item.minutes === minutes ? undefined : { ...item, minutes },
     );
   }
@@ -441,7 +565,7 @@ export class MeetingService {
     const item = occurrence.items.find((i) => i.id === itemId && i.status === 'active');
     if (!item) throw notFound('Punkten finns inte på dagordningen.');
     const at = this.deps.now().toISOString();
-    const key = itemIdFor(requestId);
+    const key = itemIdFor(actor.userId, requestId);
 
     if (input.decision.trim() !== '') {
       await ignoreExisting(
@@ -496,7 +620,7 @@ export class MeetingService {
     const decisions = await this.deps.decisions.list(ref.meetingId, ref.date);
     const original = decisions.find((d) => d.id === decisionId);
     if (!original) throw notFound('Beslutet finns inte.');
-    const key = itemIdFor(requestId);
+    const key = itemIdFor(actor.userId, requestId);
     const existing = decisions.find((d) => d.id === key);
     if (existing) return existing;
     const correction: Decision = {
@@ -538,8 +662,10 @@ export class MeetingService {
       (o) => o.status === 'planned' || o.status === 'moved',
     );
     if (next && notHandled.length > 0) await this.carryOver(series, ref.date, next, notHandled);
+    let closedHere = true;
     const closed = await this.changeOccurrence(ref, (occ) => {
-      if (occ.state === 'closed') return { result: occ };
+      closedHere = occ.state !== 'closed';
+      if (!closedHere) return { result: occ };
       const now = this.deps.now().toISOString();
       const items = occ.items.map((i) =>
         next && i.status === 'active' && !i.handled ? { ...i, status: 'deferred' as const } : i,
@@ -554,6 +680,7 @@ export class MeetingService {
       };
       return { next: updated, result: updated };
     });
+    if (!closedHere) return { occurrence: closed, alreadyClosed: true };
     await this.audit(actor, 'meetings.close', ref.meetingId, { date: ref.date });
     return {
       occurrence: closed,
@@ -684,6 +811,24 @@ export class MeetingService {
     });
   }
 
+  /** `changeItem`, with an audit entry when the item really changed (not on a repeat). */
+  private async changeItemAudited(
+    actor: Principal,
+    action: string,
+    ref: OccurrenceRef,
+    itemId: string,
+    change: (item: AgendaItem) => AgendaItem | undefined,
+  ): Promise<Occurrence> {
+    let changed = false;
+    const occurrence = await this.changeItem(ref, itemId, (item) => {
+      const updated = change(item);
+      changed = updated !== undefined;
+      return updated;
+    });
+    if (changed) await this.auditItem(actor, action, ref, itemId);
+    return occurrence;
+  }
+
   private async updateStored(ref: OccurrenceRef, change: (occ: Occurrence) => Occurrence) {
     const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
     if (!stored) return;
@@ -744,17 +889,14 @@ export class MeetingService {
   }
 
   private steps(series: MeetingSeries, planned: Planned) {
-    const { callDays, deadlineDays, agendaDays } = series.offsets;
-    const agendaAt =
-      agendaDays === 0
-        ? new Date(planned.start.getTime() - 60 * 60_000)
-        : toInstant(addDays(planned.date, -agendaDays), STEP_TIME);
+    const { callDays, deadlineDays } = series.offsets;
+    const agendaAt = stepTimes(series.offsets, planned).agenda;
     return [
       {
         kind: 'kallelse' as const,
         dueAt: toInstant(addDays(planned.date, -callDays), STEP_TIME),
         text: 'Kallelse: lägg till punkter på dagordningen.',
-        cardKey: `agenda.${series.id}.${planned.key}`,
+        cardKey: meetingCardKeys(series.id, planned.key).agenda,
       },
       {
         kind: 'agendaDeadline' as const,
@@ -766,7 +908,7 @@ export class MeetingService {
         kind: 'finalAgenda' as const,
         dueAt: agendaAt,
         text: 'Dagordningen är klar.',
-        cardKey: `dagordning.${series.id}.${planned.key}`,
+        cardKey: meetingCardKeys(series.id, planned.key).dagordning,
       },
     ];
   }
@@ -774,16 +916,21 @@ export class MeetingService {
   private async planActionReminder(series: MeetingSeries, item: ActionItem): Promise<void> {
     const dueAt = actionReminderAt(item.dueDate);
     if (dueAt <= this.deps.now()) return;
+    const personal = await this.deps.personalConversationOf(item.ownerId);
     await this.deps.reminders.schedule({
       id: `task.${item.id}`.slice(0, 150),
       kind: 'actionItemDue',
-      conversationId: series.conversationId,
+      conversationId: personal ?? series.conversationId,
       dueAt,
       title: item.what,
       text: `Uppgift från ${series.name}, ska vara klar ${item.dueDate}. Ansvarig: ${item.ownerName}.`,
       ownerId: item.ownerId,
       createdBy: item.createdBy,
     });
+  }
+
+  private auditItem(actor: Principal, action: string, ref: OccurrenceRef, itemId: string) {
+    return this.audit(actor, action, ref.meetingId, { date: ref.date, itemId });
   }
 
   private async audit(
@@ -804,7 +951,21 @@ export class MeetingService {
   }
 }
 
-/** An action item's reminder: 09:00 the working day before it is due. */
+/** When the item deadline falls and the final agenda goes out for one occurrence. */
+function stepTimes(offsets: Offsets, planned: Planned): { deadline: Date; agenda: Date } {
+  return {
+    deadline: toInstant(addDays(planned.date, -offsets.deadlineDays), DEADLINE_TIME),
+    agenda:
+      offsets.agendaDays === 0
+        ? new Date(planned.start.getTime() - 60 * 60_000)
+        : toInstant(addDays(planned.date, -offsets.agendaDays), STEP_TIME),
+  };
+}
+
+/**
+ * An action item's reminder: 09:00 the day before it is due, in the owner's personal chat with
+ * the bot, or in the meeting's channel when there is none.
+ */
 export function actionReminderAt(dueDate: string): Date {
   return toInstant(addDays(dueDate, -1), STEP_TIME);
 }
@@ -815,10 +976,15 @@ export function agendaOrder(items: readonly AgendaItem[]): AgendaItem[] {
 
 const isOpen = (item: AgendaItem) => item.status === 'active' || item.status === 'pendingApproval';
 
-/** A stable, short id derived from the card's request id. */
-function itemIdFor(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64url').slice(0, 16);
+/**
+ * A stable, short id derived from the card's request id and who clicked: everyone sees the same
+ * shared card (and request id), so only one person's repeated click is the same request.
+ */
+function itemIdFor(userId: string, requestId: string): string {
+  return createHash('sha256').update(`${userId}\n${requestId}`).digest('base64url').slice(0, 16);
 }
+
+const ITEM_FIELDS = ['title', 'description', 'category', 'presenter', 'minutes'] as const;
 
 function requireCoordinator(actor: Principal): void {
   if (!hasRole(actor, 'samordnare', 'admin')) throw forbidden('Bara samordnare kan göra det.');

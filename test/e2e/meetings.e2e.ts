@@ -5,7 +5,7 @@ import { PlaygroundPage } from './support/playground-page.js';
 
 /**
  * A referensgrupp run in the local Teams client, a screenshot per card: series form → list →
- * agenda with a new item → final agenda → the meeting → minutes.
+ * agenda with a new item → the item edited → final agenda → the meeting → minutes.
  */
 let stack: LocalStack;
 let browser: HeadlessBrowser;
@@ -53,6 +53,21 @@ describe('a referensgrupp in the local Teams client', () => {
     const updated = await teams.expectCard('”Gemensam kartläggning” är tillagd på dagordningen.');
     await expect(updated.innerText()).resolves.toContain('§ 1 Gemensam kartläggning');
     await browser.screenshot('22-agenda-with-item', updated);
+  });
+
+  it('when the author changes the item under Hantera, then the agenda shows the new text', async () => {
+    const agenda = teams.cards(/^Kallelse · Referensgrupp/).last();
+    await agenda.getByRole('button', { name: 'Hantera' }).first().click();
+    await agenda.getByRole('button', { name: 'Ändra punkten' }).click();
+    const form = await teams.expectCard(/^Ändra punkt/);
+    await form.getByLabel('Rubrik').fill('Gemensam kartläggningsmall');
+    await form.getByLabel('Minuter som behövs').fill('25');
+    await browser.screenshot('22a-agenda-item-edit', form);
+    await form.getByRole('button', { name: 'Spara ändringen' }).click();
+    const updated = await teams.expectCard('”Gemensam kartläggningsmall” är ändrad.');
+    await expect(updated.innerText()).resolves.toContain('§ 1 Gemensam kartläggningsmall');
+    await expect(updated.innerText()).resolves.toContain('25 min');
+    await browser.screenshot('22b-agenda-item-edited', updated);
   });
 
   it('when the samordnare sends the final agenda and starts the meeting, then the meeting card opens', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
+import { actionData } from '../support/card-actions.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
@@ -67,26 +68,9 @@ const click = async (verb: string, data: Record<string, unknown>, from: TestUser
   return body.value;
 };
 
-/** Finds the data of the first Action.Execute with `verb` in a card. */
-function actionData(card: unknown, verb: string): Record<string, unknown> {
-  let found: Record<string, unknown> | undefined;
-  const walk = (node: unknown) => {
-    if (found || !node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Action.Execute' && record.verb === verb) {
-      found = (record.data ?? {}) as Record<string, unknown>;
-      return;
-    }
-    Object.values(record).forEach(walk);
-  };
-  walk(card);
-  if (!found) throw new Error(`No action ${verb} in card`);
-  return found;
-}
-
 const tick = () => bot.scheduler.tick();
 let kallelse: Record<string, unknown>;
+let minutesPostId: string;
 let ref: { meetingId: string; date: string };
 
 describe('a referensgrupp from series to minutes', () => {
@@ -114,10 +98,10 @@ describe('a referensgrupp from series to minutes', () => {
     expect(cardText(card)).toContain('Referensgrupp Sikta');
   });
 
-  it('when a samordnare creates a series, then its kallelse, deadline and agenda reminders are planned', async () => {
+  it('when a samordnare creates a series (with a double click), then it is created once and its kallelse, deadline and agenda reminders are planned', async () => {
     const [form] = await say('/möte ny');
     const { requestId } = actionData(cardOf(form), 'meeting.create');
-    const card = await click('meeting.create', {
+    const filledIn = {
       requestId,
       type: 'referensgrupp',
       name: 'Referensgrupp Sikta',
@@ -129,9 +113,18 @@ describe('a referensgrupp from series to minutes', () => {
       organisations: 'fk,region,kommun-eskilstuna',
       holidayPolicy: 'nextWorkday',
       summerBreak: 'true',
-    });
+    };
+    const [card, twice] = await Promise.all([
+      click('meeting.create', filledIn),
+      click('meeting.create', filledIn),
+    ]);
     const text = cardText(card);
-    expect(text).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
+    expect([text, cardText(twice)].join()).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
+    expect([text, cardText(twice)].join()).toContain(
+      'Mötesserien ”Referensgrupp Sikta” fanns redan. Ingen ny serie skapades.',
+    );
+    const listed = cardText(cardOf((await say('/möten'))[0]));
+    expect(listed.match(/^Referensgrupp Sikta$/gm)).toHaveLength(2);
     expect(text).toContain('tis 8 dec. 09:00');
     expect(text).toContain('tis 12 jan. 09:00');
     ref = actionData(card, 'agenda.open') as typeof ref;
@@ -268,7 +261,7 @@ describe('a referensgrupp from series to minutes', () => {
   });
 
   let run: Record<string, unknown>;
-  it('when the meeting runs, then attendance, a decision and an action item are recorded once', async () => {
+  it('when the meeting runs, then attendance, a decision and an action item are recorded once, and the owner gets a reminder in their own chat', async () => {
     clock = new Date('2026-12-08T08:05:00Z');
     run = await click('meeting.run', ref);
     expect(cardText(run)).toContain('Mötet pågår');
@@ -285,14 +278,35 @@ describe('a referensgrupp from series to minutes', () => {
       [`actionOwner-${record.itemId}`]: users.erik.id,
       [`actionDue-${record.itemId}`]: '2026-12-15',
     };
+    const personal = await click('meeting.recordItem', {
+      ...data,
+      [`notes-${record.itemId}`]: 'Gäller 19811218-9876.',
+    });
+    expect(cardText(personal)).toContain('personnummer');
+    expect(cardText(personal)).not.toContain('19811218');
+    expect(cardText(personal)).not.toContain('Beslut: Mallen används från januari');
+    const byMember = await click('meeting.recordItem', data, users.erik);
+    expect(cardText(byMember)).toContain('Bara samordnare');
+    const pastDue = await click('meeting.recordItem', {
+      ...data,
+      [`actionDue-${record.itemId}`]: '2026-12-01',
+    });
+    expect(cardText(pastDue)).toContain('Datumet för uppgiften har redan passerat.');
+    expect(cardText(pastDue)).not.toContain('Beslut: Mallen används från januari');
     await click('meeting.recordItem', data);
     run = await click('meeting.recordItem', data);
     expect(cardText(run).match(/Beslut: Mallen används från januari/g)).toHaveLength(1);
+    expect(cardText(run)).toContain('(Beslutat av Anna Samordnare, tis 8 dec. 09:05)');
 
     const tasks = await say('/uppgifter');
     const taskText = cardText(cardOf(tasks[0]));
     expect(taskText.match(/Skicka ut mallen/g)).toHaveLength(1);
     expect(taskText).toContain('Erik Försäkringskassan');
+
+    const ownerReminders = await bot.reminders.upcoming(`a:personal-${users.erik.id}`);
+    expect(ownerReminders.map((r) => [r.kind, r.dueAt, r.title])).toEqual([
+      ['actionItemDue', '2026-12-14T08:00:00.000Z', 'Skicka ut mallen'],
+    ]);
   });
 
   it('when the meeting is closed, then the minutes card is posted, Markdown goes to the samordnare, and unhandled items move on', async () => {
@@ -304,11 +318,18 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Skicka ut mallen – Erik Försäkringskassan, klar senast 2026-12-15');
     expect(text).toContain('Flyttas till nästa möte');
     expect(text).toContain('Remissvägar från psykiatrin');
+    expect(text).toContain('Minnesanteckningarna är skickade till kanalen.');
     const markdown = connector.messages(`a:personal-${admin.id}`).map((m) => m.body.text ?? '');
     expect(markdown.join()).toContain('# Minnesanteckningar: Referensgrupp Sikta');
+    const posted = connector.messages(channel);
+    expect(posted).toHaveLength(1);
+    expect(cardText(cardOf(posted[0]))).toMatch(/^Minnesanteckningar/);
+    minutesPostId = posted[0]!.responseId!;
 
+    connector.clear();
     const again = await click('meeting.close', ref);
     expect(cardText(again)).toContain('Mötet var redan avslutat');
+    expect(connector.messages()).toHaveLength(0);
 
     const next = await click('agenda.open', { ...ref, date: '2027-01-12' });
     const nextText = cardText(next);
@@ -317,7 +338,8 @@ describe('a referensgrupp from series to minutes', () => {
     expect(nextText).not.toContain('Gemensam kartläggning');
   });
 
-  it('when a decision is corrected, then both the original and the correction are shown with who and when', async () => {
+  it('when a decision is corrected, then both the original and the correction are shown with who and when, also on the posted minutes', async () => {
+    connector.clear();
     const minutes = await click('meeting.run', ref);
     const correct = actionData(minutes, 'meeting.correctDecision') as {
       decisionId: string;
@@ -332,9 +354,14 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Beslut: Mallen används från januari.');
     expect(text).toContain('Rättelse: Mallen används från februari.');
     expect(text).toMatch(/Rättat av Anna Samordnare/);
+    const update = connector.received.find(
+      (r) => r.method === 'PUT' && r.activityId === minutesPostId,
+    );
+    expect(cardText(cardOf(update))).toContain('Rättelse: Mallen används från februari.');
+    expect(cardText(cardOf(update))).toContain('Beslut: Mallen används från januari.');
   });
 
-  it('when a card from the closed meeting is used to add an item, then it is refused and nothing changes', async () => {
+  it('when a card from the closed meeting is used to add an item, move or cancel it, then it is refused and nothing changes', async () => {
     const card = await click(
       'agenda.add',
       { ...ref, requestId: 'req-old-0000001', title: 'För sent', category: 'fraga' },
@@ -342,6 +369,17 @@ describe('a referensgrupp from series to minutes', () => {
     );
     expect(cardText(card)).toContain('Mötet är redan avslutat');
     expect(cardText(card)).not.toContain('”För sent” är tillagd');
+
+    const moved = await click('meeting.move', {
+      ...ref,
+      [`toDate-${ref.meetingId}-${ref.date}`]: '2026-12-20',
+    });
+    expect(cardText(moved)).toContain('Mötet är redan avslutat');
+    const cancelled = await click('meeting.cancel', ref);
+    expect(cardText(cancelled)).toContain('Mötet är redan avslutat och kan inte ställas in.');
+    const minutes = cardText(await click('meeting.run', ref));
+    expect(minutes).toMatch(/^Minnesanteckningar/);
+    expect(minutes).toContain('tisdag 8 december kl. 09:00');
   });
 
   it('when an occurrence with items is cancelled, then the items move to the next meeting', async () => {

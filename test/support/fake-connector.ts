@@ -6,6 +6,8 @@ export interface ReceivedActivity {
   readonly method: 'POST' | 'PUT';
   readonly conversationId: string;
   readonly activityId?: string;
+  /** The id the connector gave a POSTed activity (what a later PUT addresses). */
+  readonly responseId?: string;
   readonly body: {
     type?: string;
     text?: string;
@@ -57,16 +59,17 @@ export class FakeConnector {
         return;
       }
       const activityId = req.params.activityId ? String(req.params.activityId) : undefined;
+      const responseId = method === 'PUT' ? activityId : `activity-${++this.counter}`;
       this.received.push({
         method,
         conversationId,
         ...(activityId ? { activityId } : {}),
+        ...(responseId ? { responseId } : {}),
         body: req.body,
       });
       this.receivedAt.push(Date.now());
-      const id = method === 'PUT' ? activityId : `activity-${++this.counter}`;
       const answer = () => {
-        if (!res.writableEnded) res.status(200).json({ id });
+        if (!res.writableEnded) res.status(200).json({ id: responseId });
       };
       if (this.delayMs > 0) setTimeout(answer, this.delayMs);
       else answer();
