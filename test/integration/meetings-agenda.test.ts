@@ -249,6 +249,19 @@ describe('the kallelse stays current for everyone', () => {
     Object.assign(itemIds, idsByTitle(card));
   });
 
+  it('when the same "move up" is delivered twice, then the item moves one place only', async () => {
+    const card = await click('agenda.open', ref);
+    const third = allActionData(card, 'agenda.item')[2]!;
+    expect(third.number).toBe(3);
+    const id = String(third.itemId);
+    const title = Object.entries(idsByTitle(card)).find(([, itemId]) => itemId === id)![0];
+    const data = { ...third, [`action-${id}`]: 'up' };
+    expect(cardText(await click('agenda.item', data))).toContain('Ordningen är ändrad.');
+    const again = cardText(await click('agenda.item', data));
+    expect(again).toContain('Ordningen var redan ändrad.');
+    expect(again).toContain(`§ 2 ${title}`);
+  });
+
   it('when a viewer’s card refreshes itself, then it gets the current agenda and nothing is posted or updated', async () => {
     connector.clear();
     const refresh = cardAction('agenda.open', ref, {
