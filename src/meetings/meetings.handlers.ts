@@ -616,6 +616,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
         try {
           const { alreadyClosed, carriedTo } = await meetings.close(principal, ref);
           if (alreadyClosed) return minutesCard(ref, ok('Mötet var redan avslutat.'));
+          await publish(ref);
           if (carriedTo) await publish({ ...ref, date: carriedTo });
           const view = await minutesData(ref);
           const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
