@@ -226,6 +226,10 @@ export class MeetingService {
     if (start <= this.deps.now()) throw invalidInput('Den nya tiden har redan passerat.');
     const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
     if (stored && stored.value.state !== 'planned') requireNotClosed(stored.value);
+    const clash = planOccurrences(series.schedule, toDate, toDate).some(
+      (o) => o.key !== ref.date && (o.status === 'planned' || o.status === 'moved'),
+    );
+    if (clash) throw invalidInput(`Serien har redan ett möte ${toDate}. Välj en annan dag.`);
     const updated = await this.changeSeries(ref, (current) => ({
       ...current,
       schedule: {

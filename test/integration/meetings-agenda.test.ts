@@ -494,7 +494,7 @@ describe('moving and cancelling a meeting', () => {
   const february = () => ({ ...ref, date: '2027-02-09' });
   const march = () => ({ ...ref, date: '2027-03-09' });
 
-  it('when a representative moves a meeting or a samordnare moves one into the past, then it is refused and the list is unchanged', async () => {
+  it('when a representative moves a meeting, or a samordnare moves one into the past or onto another meeting of the series, then it is refused and the list is unchanged', async () => {
     clock = new Date('2027-01-20T08:00:00Z');
     const before = cardText(cardOf((await say('/möten'))[0]));
     const byMember = await click(
@@ -508,6 +508,11 @@ describe('moving and cancelling a meeting', () => {
       [`toDate-${ref.meetingId}-2027-02-09`]: '2027-01-19',
     });
     expect(cardText(past)).toContain('Den nya tiden har redan passerat.');
+    const onto = await click('meeting.move', {
+      ...february(),
+      [`toDate-${ref.meetingId}-2027-02-09`]: '2027-03-09',
+    });
+    expect(cardText(onto)).toContain('Serien har redan ett möte 2027-03-09. Välj en annan dag.');
     expect(cardText(cardOf((await say('/möten'))[0]))).toBe(before);
   });
 
