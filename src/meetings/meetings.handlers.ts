@@ -113,7 +113,11 @@ const itemFields = {
 };
 const itemFormSchema = refSchema.extend({ requestId: z.string().min(8).max(100), ...itemFields });
 const itemEditSchema = z.object(itemFields);
-const itemRefSchema = refSchema.extend({ itemId: z.string().min(1).max(80) });
+const itemRefSchema = refSchema.extend({
+  itemId: z.string().min(1).max(80),
+  /** The item's number on the clicked card, so a repeated "move up" moves it only once. */
+  number: z.number().int().min(1).max(100).optional(),
+});
 
 /** Parses with zod and turns the first problem into a Swedish message. */
 function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
@@ -428,9 +432,16 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
               return ok(`Punkten är flyttad till mötet ${to}.`);
             }
             case 'up':
-            case 'down':
-              await meetings.moveItem(principal, ref, data.itemId, action.data);
-              return ok('Ordningen är ändrad.');
+            case 'down': {
+              const { moved } = await meetings.moveItem(
+                principal,
+                ref,
+                data.itemId,
+                action.data,
+                data.number,
+              );
+              return ok(moved ? 'Ordningen är ändrad.' : 'Ordningen var redan ändrad.');
+            }
             case 'timebox': {
               const minutes = parse(
                 optionalInt(1, 240, 'Minuter').refine((v) => v !== undefined, 'Ange minuter.'),
@@ -605,6 +616,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
         try {
           const { alreadyClosed, carriedTo } = await meetings.close(principal, ref);
           if (alreadyClosed) return minutesCard(ref, ok('Mötet var redan avslutat.'));
+          await publish(ref);
           if (carriedTo) await publish({ ...ref, date: carriedTo });
           const view = await minutesData(ref);
           const key = meetingCardKeys(ref.meetingId, ref.date).minutes;

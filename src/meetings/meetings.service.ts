@@ -226,6 +226,10 @@ export class MeetingService {
     if (start <= this.deps.now()) throw invalidInput('Den nya tiden har redan passerat.');
     const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
     if (stored && stored.value.state !== 'planned') requireNotClosed(stored.value);
+    const clash = planOccurrences(series.schedule, toDate, toDate).some(
+      (o) => o.key !== ref.date && (o.status === 'planned' || o.status === 'moved'),
+    );
+    if (clash) throw invalidInput(`Serien har redan ett möte ${toDate}. Välj en annan dag.`);
     const updated = await this.changeSeries(ref, (current) => ({
       ...current,
       schedule: {
@@ -482,23 +486,28 @@ export class MeetingService {
     return { occurrence: updated, to: next.key };
   }
 
+  /**
+   * Moves an item one place up or down. `fromNumber` is the item's number on the card that was
+   * clicked: when the item is no longer there (a repeated click), nothing moves.
+   */
   async moveItem(
     actor: Principal,
     ref: OccurrenceRef,
     itemId: string,
     direction: 'up' | 'down',
-  ): Promise<Occurrence> {
+    fromNumber?: number,
+  ): Promise<{ occurrence: Occurrence; moved: boolean }> {
     requireCoordinator(actor);
     let swapped = false;
-    const moved = await this.changeOccurrence(ref, (occ) => {
+    const occurrence = await this.changeOccurrence(ref, (occ) => {
       requireOpen(occ, this.deps.now());
       const ordered = agendaOrder(occ.items).filter(isOpen);
       const index = ordered.findIndex((i) => i.id === itemId);
       if (index < 0) throw notFound('Punkten finns inte längre på dagordningen.');
       const swapWith = ordered[direction === 'up' ? index - 1 : index + 1];
       const item = ordered[index]!;
-      swapped = swapWith !== undefined;
-      if (!swapWith) return { result: occ };
+      swapped = swapWith !== undefined && (fromNumber === undefined || fromNumber === index + 1);
+      if (!swapped || !swapWith) return { result: occ };
       const items = occ.items.map((i) =>
         i.id === item.id
           ? { ...i, order: swapWith.order }
@@ -510,7 +519,7 @@ export class MeetingService {
       return { next, result: next };
     });
     if (swapped) await this.auditItem(actor, 'meetings.item.reorder', ref, itemId);
-    return moved;
+    return { occurrence, moved: swapped };
   }
 
   async setTimebox(

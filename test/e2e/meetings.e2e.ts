@@ -5,7 +5,8 @@ import { PlaygroundPage } from './support/playground-page.js';
 
 /**
  * A referensgrupp run in the local Teams client, a screenshot per card: series form → list →
- * agenda with a new item → the item edited → final agenda → the meeting → minutes.
+ * agenda with a new item → the item edited → final agenda → the meeting → minutes with an item
+ * carried over.
  */
 let stack: LocalStack;
 let browser: HeadlessBrowser;
@@ -70,6 +71,15 @@ describe('a referensgrupp in the local Teams client', () => {
     await browser.screenshot('22b-agenda-item-edited', updated);
   });
 
+  it('when a second item is added, then the agenda has two', async () => {
+    const agenda = teams.cards(/^Kallelse · Referensgrupp/).last();
+    await agenda.getByRole('button', { name: 'Lägg till punkt' }).click();
+    await agenda.getByLabel('Rubrik').fill('Remissvägar från psykiatrin');
+    await agenda.getByRole('button', { name: 'Lägg till', exact: true }).click();
+    const updated = await teams.expectCard('”Remissvägar från psykiatrin” är tillagd');
+    await expect(updated.innerText()).resolves.toContain('2 punkter, 35 av 90 min');
+  });
+
   it('when the samordnare sends the final agenda and starts the meeting, then the meeting card opens', async () => {
     const agenda = teams.cards(/^Kallelse · Referensgrupp/).last();
     await agenda.getByRole('button', { name: 'Visa dagordning' }).click();
@@ -81,9 +91,9 @@ describe('a referensgrupp in the local Teams client', () => {
     await browser.screenshot('24-meeting-running', running);
   });
 
-  it('when a decision is recorded and the meeting closed, then the minutes show it', async () => {
+  it('when a decision is recorded and the meeting closed, then the minutes show it and the item not handled moves on', async () => {
     const run = teams.cards(/^Mötet pågår/).last();
-    await run.getByRole('button', { name: 'Anteckna' }).click();
+    await run.getByRole('button', { name: 'Anteckna' }).first().click();
     await run
       .getByLabel('Beslut (lämna tomt om inget beslut)')
       .fill('Mallen används från februari.');
@@ -94,6 +104,9 @@ describe('a referensgrupp in the local Teams client', () => {
     await saved.getByRole('button', { name: 'Avsluta och skicka minnesanteckningar' }).click();
     const minutes = await teams.expectCard(/^Minnesanteckningar\s*Referensgrupp Sikta/);
     await expect(minutes.innerText()).resolves.toContain('Mallen används från februari.');
+    await expect(minutes.innerText()).resolves.toMatch(
+      /Flyttas till nästa möte\s*•\s*Remissvägar från psykiatrin/,
+    );
     await browser.screenshot('25-minutes', minutes);
   });
 });

@@ -249,6 +249,19 @@ describe('the kallelse stays current for everyone', () => {
     Object.assign(itemIds, idsByTitle(card));
   });
 
+  it('when the same "move up" is delivered twice, then the item moves one place only', async () => {
+    const card = await click('agenda.open', ref);
+    const third = allActionData(card, 'agenda.item')[2]!;
+    expect(third.number).toBe(3);
+    const id = String(third.itemId);
+    const title = Object.entries(idsByTitle(card)).find(([, itemId]) => itemId === id)![0];
+    const data = { ...third, [`action-${id}`]: 'up' };
+    expect(cardText(await click('agenda.item', data))).toContain('Ordningen är ändrad.');
+    const again = cardText(await click('agenda.item', data));
+    expect(again).toContain('Ordningen var redan ändrad.');
+    expect(again).toContain(`§ 2 ${title}`);
+  });
+
   it('when a viewer’s card refreshes itself, then it gets the current agenda and nothing is posted or updated', async () => {
     connector.clear();
     const refresh = cardAction('agenda.open', ref, {
@@ -481,7 +494,7 @@ describe('moving and cancelling a meeting', () => {
   const february = () => ({ ...ref, date: '2027-02-09' });
   const march = () => ({ ...ref, date: '2027-03-09' });
 
-  it('when a representative moves a meeting or a samordnare moves one into the past, then it is refused and the list is unchanged', async () => {
+  it('when a representative moves a meeting, or a samordnare moves one into the past or onto another meeting of the series, then it is refused and the list is unchanged', async () => {
     clock = new Date('2027-01-20T08:00:00Z');
     const before = cardText(cardOf((await say('/möten'))[0]));
     const byMember = await click(
@@ -495,6 +508,11 @@ describe('moving and cancelling a meeting', () => {
       [`toDate-${ref.meetingId}-2027-02-09`]: '2027-01-19',
     });
     expect(cardText(past)).toContain('Den nya tiden har redan passerat.');
+    const onto = await click('meeting.move', {
+      ...february(),
+      [`toDate-${ref.meetingId}-2027-02-09`]: '2027-03-09',
+    });
+    expect(cardText(onto)).toContain('Serien har redan ett möte 2027-03-09. Välj en annan dag.');
     expect(cardText(cardOf((await say('/möten'))[0]))).toBe(before);
   });
 

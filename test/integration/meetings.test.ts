@@ -319,9 +319,11 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Flyttas till nästa möte');
     expect(text).toContain('Remissvägar från psykiatrin');
     expect(text).toContain('Minnesanteckningarna är skickade till kanalen.');
+    const kallelseUpdate = connector.received.find((r) => r.method === 'PUT');
+    expect(cardText(cardOf(kallelseUpdate))).toContain('Mötet är avslutat.');
     const markdown = connector.messages(`a:personal-${admin.id}`).map((m) => m.body.text ?? '');
     expect(markdown.join()).toContain('# Minnesanteckningar: Referensgrupp Sikta');
-    const posted = connector.messages(channel);
+    const posted = connector.messages(channel).filter((m) => m.method === 'POST');
     expect(posted).toHaveLength(1);
     expect(cardText(cardOf(posted[0]))).toMatch(/^Minnesanteckningar/);
     minutesPostId = posted[0]!.responseId!;
