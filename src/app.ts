@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
@@ -41,7 +42,9 @@ export interface RunningApp {
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  /** Stops accepting requests and waits for in-flight ones. */
+  /** Resolves when the follow-up work of earlier requests (card updates) is done. */
+  idle(): Promise<void>;
+  /** Stops accepting requests and waits for in-flight ones and their follow-up work. */
   stop(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export interface Wired {
   readonly access: AccessService;
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
+  readonly background: BackgroundWork;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
@@ -88,6 +92,7 @@ export async function wire(
   options: { logger: Logger; now: () => Date },
 ): Promise<Wired> {
   const { logger, now } = options;
+  const background = new BackgroundWork(logger);
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
@@ -166,6 +171,7 @@ export async function wire(
         access,
         now,
         sendPersonal,
+        background,
         updateCard: (conversationId, cardKey, card) =>
           proactive.updateCard(conversationId, cardKey, card),
         post: (conversationId, activity, cardKey) => sender.send(conversationId, activity, cardKey),
@@ -173,7 +179,17 @@ export async function wire(
       }),
     ],
   );
-  return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };
+  return {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    access,
+    conversations,
+    meetings,
+    background,
+  };
 }
 
 /** The composition root: builds every dependency from configuration and starts listening. */
@@ -181,7 +197,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders } = await wire(config, store, {
+  const { bot, adapter, proactive, scheduler, reminders, background } = await wire(config, store, {
     logger,
     now,
   });
@@ -208,12 +224,14 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     proactive,
     scheduler,
     reminders,
+    idle: () => background.idle(),
     async stop() {
       await scheduler.stop();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
+      await background.idle();
     },
   };
 }

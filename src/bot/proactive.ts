@@ -69,16 +69,24 @@ export class ProactiveMessenger {
     );
   }
 
-  /** Replaces a card posted earlier under `cardKey`; false when there is no such card. */
-  async updateCard(conversationId: string, cardKey: string, card: CardJson): Promise<boolean> {
+  /**
+   * Replaces a card posted earlier under `cardKey`; false when there is no such card. The card
+   * may be given as a function, so it is only built when there is a posted card to replace.
+   */
+  async updateCard(
+    conversationId: string,
+    cardKey: string,
+    card: CardJson | (() => Promise<CardJson>),
+  ): Promise<boolean> {
     const [record, posted] = await Promise.all([
       this.conversations.find(conversationId),
       this.conversations.findCard(conversationId, cardKey),
     ]);
     if (!record || !posted || record.staleSince) return false;
+    const content = typeof card === 'function' ? await card() : card;
     await this.inConversation(record.reference, async (turn) => {
       await turn.updateActivity({
-        ...MessageFactory.attachment(CardFactory.adaptiveCard(card)),
+        ...MessageFactory.attachment(CardFactory.adaptiveCard(content)),
         id: posted.activityId,
       });
     });

@@ -1,5 +1,6 @@
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import type { BackgroundWork } from '../background.js';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
 import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
@@ -8,7 +9,7 @@ import type { CommandName } from '../bot/command-table.js';
 import { errorText } from '../bot/error-text.js';
 import { helpView } from '../help/help.cards.js';
 import { invalidInput, isAppError } from '../errors.js';
-import { errorFields, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { toLocal } from '../schedule/local-time.js';
 import {
   holidayPolicySchema,
@@ -46,11 +47,13 @@ export interface MeetingHandlerDeps {
   readonly now: () => Date;
   /** Sends text to a user's personal chat with the bot; false when there is none yet. */
   readonly sendPersonal: (userId: string, text: string) => Promise<boolean>;
+  /** Where follow-up work that need not delay the answer runs (updating posted cards). */
+  readonly background: BackgroundWork;
   /** Replaces a card the bot posted under `cardKey`; false when it was never posted. */
   readonly updateCard: (
     conversationId: string,
     cardKey: string,
-    card: CardJson,
+    card: CardJson | (() => Promise<CardJson>),
   ) => Promise<boolean>;
   /** Posts into a conversation (rate-limited, retried) and remembers the post under `cardKey`. */
   readonly post: (
@@ -187,21 +190,21 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
    * so everyone sees the same agenda, not only the person who clicked.
    * @remarks The answer to a click carries no `refresh`: teams-ai would then replace the
    * clicked message for everyone with that person's notice. A failed update leaves the change
-   * saved; the card's own refresh and the Uppdatera button catch up.
+   * saved; the card's own refresh and the Uppdatera button catch up. It runs after the answer
+   * to the click, coalesced per occurrence, so a click is not kept waiting for the channel.
    */
-  const publish = async (ref: OccurrenceRef) => {
-    const keys = meetingCardKeys(ref.meetingId, ref.date);
-    try {
-      await deps.updateCard(
-        ref.conversationId,
-        keys.agenda,
-        await agendaCard(ref, undefined, true),
-      );
-      await deps.updateCard(ref.conversationId, keys.dagordning, await dagordningCard(ref));
-    } catch (error) {
-      deps.logger.warn('meetings.agenda.publish.failed', errorFields(error));
-    }
-  };
+  const publish = (ref: OccurrenceRef) =>
+    deps.background.coalesce(
+      `agenda|${ref.conversationId}|${ref.meetingId}|${ref.date}`,
+      'meetings.agenda.publish',
+      async () => {
+        const keys = meetingCardKeys(ref.meetingId, ref.date);
+        await Promise.all([
+          deps.updateCard(ref.conversationId, keys.agenda, () => agendaCard(ref, undefined, true)),
+          deps.updateCard(ref.conversationId, keys.dagordning, () => dagordningCard(ref)),
+        ]);
+      },
+    );
   async function dagordningCard(ref: OccurrenceRef, notice?: Notice) {
     const { series, occurrence } = await meetings.occurrence(ref);
     return renderCard('dagordning', dagordningView(series, occurrence, await names(), notice));
@@ -396,7 +399,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const input = parse(itemFormSchema, data);
             const { item, created } = await meetings.addItem(principal, ref, input);
             if (!created) return ok('Punkten fanns redan. Den lades inte till igen.');
-            await publish(ref);
+            publish(ref);
             return ok(
               item.status === 'pendingApproval'
                 ? `”${item.title}” är tillagd efter sista dag och väntar på samordnarens godkännande.`
@@ -428,7 +431,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
               return ok('Punkten är godkänd och står på dagordningen.');
             case 'defer': {
               const { to } = await meetings.deferItem(principal, ref, data.itemId);
-              await publish({ ...ref, date: to });
+              publish({ ...ref, date: to });
               return ok(`Punkten är flyttad till mötet ${to}.`);
             }
             case 'up':
@@ -455,7 +458,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
         return answer(
           async () => {
             const notice = await apply();
-            await publish(ref);
+            publish(ref);
             return notice;
           },
           (notice) => agendaCard(ref, notice),
@@ -499,7 +502,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
           try {
             const { changed } = await meetings.editItem(principal, ref, data.itemId, input);
             if (!changed) return agendaCard(ref, ok('Inget var ändrat i punkten.'));
-            await publish(ref);
+            publish(ref);
             return agendaCard(ref, ok(`”${input.title}” är ändrad.`));
           } catch (error) {
             // The text is never shown back: it may hold the personnummer that was refused.
@@ -616,8 +619,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
         try {
           const { alreadyClosed, carriedTo } = await meetings.close(principal, ref);
           if (alreadyClosed) return minutesCard(ref, ok('Mötet var redan avslutat.'));
-          await publish(ref);
-          if (carriedTo) await publish({ ...ref, date: carriedTo });
+          publish(ref);
+          if (carriedTo) publish({ ...ref, date: carriedTo });
           const view = await minutesData(ref);
           const key = meetingCardKeys(ref.meetingId, ref.date).minutes;
           const posted = await deps.post(
@@ -679,7 +682,7 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const time = String(raw[`toTime-${ref.meetingId}-${ref.date}`] ?? '');
             const toTime = time === '' ? undefined : parse(localTimeSchema, time);
             await meetings.moveOccurrence(principal, ref, toDate, toTime);
-            await publish(ref);
+            publish(ref);
             return ok(`Mötet är flyttat till ${toDate}${toTime ? ` kl. ${toTime}` : ''}.`);
           },
           (notice) => listCard(conversationId, notice),
@@ -698,8 +701,8 @@ export function meetingsCapability(deps: MeetingHandlerDeps): Capability {
             const target = String(raw[`moveTo-${ref.meetingId}-${ref.date}`] ?? '');
             const toDate = target === '' ? undefined : parse(localDateSchema, target);
             const { movedItems, to } = await meetings.cancelOccurrence(principal, ref, toDate);
-            await publish(ref);
-            if (to) await publish({ ...ref, date: to });
+            publish(ref);
+            if (to) publish({ ...ref, date: to });
             return ok(
               movedItems > 0 && to
                 ? `Mötet är inställt. ${movedItems} punkter är flyttade till mötet ${to}.`

@@ -13,6 +13,7 @@ import {
 } from '../schedule/recurrence.js';
 import type { Schedule } from '../schedule/schedule.schema.js';
 import { slugify } from '../text.js';
+import type { Versioned } from '../versioned.js';
 import { STEP_TIME, defaultOffsets } from './meeting-types.js';
 import type {
   ActionItemRepository,
@@ -307,17 +308,28 @@ export class MeetingService {
 
   /** The stored agenda of an occurrence, created from the series on first use. */
   async occurrence(ref: OccurrenceRef): Promise<{ series: MeetingSeries; occurrence: Occurrence }> {
-    const { series, planned } = await this.plannedOccurrence(ref);
-    const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
-    if (stored) return { series, occurrence: stored.value };
-    const fresh = this.freshOccurrence(series, planned);
+    const { series, stored } = await this.loadOccurrence(ref);
+    return { series, occurrence: stored.value };
+  }
+
+  /** The series and the stored occurrence with its version, read together. */
+  private async loadOccurrence(
+    ref: OccurrenceRef,
+  ): Promise<{ series: MeetingSeries; stored: Versioned<Occurrence> }> {
+    const [{ series, planned }, stored] = await Promise.all([
+      this.plannedOccurrence(ref),
+      this.deps.occurrences.get(ref.meetingId, ref.date),
+    ]);
+    if (stored) return { series, stored };
     try {
-      await this.deps.occurrences.create(fresh);
-      return { series, occurrence: fresh };
+      return {
+        series,
+        stored: await this.deps.occurrences.create(this.freshOccurrence(series, planned)),
+      };
     } catch (error) {
       if (!(error instanceof AppError && error.reason === 'already-exists')) throw error;
       const raced = await this.deps.occurrences.get(ref.meetingId, ref.date);
-      return { series, occurrence: raced!.value };
+      return { series, stored: raced! };
     }
   }
 
@@ -342,9 +354,9 @@ export class MeetingService {
       );
     }
     refusePersonalIdentityNumbers(input.title, input.description, input.presenter);
-    const { series, occurrence } = await this.occurrence(ref);
+    const { series, stored } = await this.loadOccurrence(ref);
     const now = this.deps.now();
-    const late = now > this.deadlineOf(series, occurrence);
+    const late = now > this.deadlineOf(series, stored.value);
     const id = itemIdFor(actor.userId, input.requestId);
     const added = await this.changeOccurrence<{ item: AgendaItem; created: boolean }>(
       ref,
@@ -373,6 +385,7 @@ export class MeetingService {
         };
         return { next: { ...occ, items: [...occ.items, item] }, result: { item, created: true } };
       },
+      stored,
     );
     if (added.created) await this.auditItem(actor, 'meetings.item.add', ref, added.item.id);
     return added;
@@ -785,12 +798,19 @@ export class MeetingService {
     });
   }
 
+  /**
+   * Read-modify-write of one occurrence, retried on a lost race. `known` is a version the
+   * caller has just read: the first attempt writes against it instead of reading again.
+   */
   private async changeOccurrence<T>(
     ref: OccurrenceRef,
     change: (occ: Occurrence) => { next?: Occurrence; result: T },
+    known?: Versioned<Occurrence>,
   ): Promise<T> {
+    let reuse = known;
     return retryOnConflict(async () => {
-      const stored = await this.deps.occurrences.get(ref.meetingId, ref.date);
+      const stored = reuse ?? (await this.deps.occurrences.get(ref.meetingId, ref.date));
+      reuse = undefined;
       if (!stored) throw notFound('Mötet finns inte.');
       const { next, result } = change(stored.value);
       if (next) {

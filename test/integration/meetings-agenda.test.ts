@@ -68,8 +68,10 @@ const say = async (text: string, from: TestUser = anna) => {
   return connector.messages(channel);
 };
 
+/** A click, answered, with its follow-up (the posted cards brought up to date) done. */
 const invoke = async (activity: object) => {
   const response = await bot.post(activity);
+  await bot.idle();
   expect(response.status).toBe(200);
   const body = response.body as { type: string; value: Record<string, unknown> };
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');

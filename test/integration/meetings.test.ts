@@ -62,6 +62,7 @@ const click = async (verb: string, data: Record<string, unknown>, from: TestUser
   const response = await bot.post(
     cardAction(verb, data, { serviceUrl: connector.url, from, where }),
   );
+  await bot.idle();
   expect(response.status).toBe(200);
   const body = response.body as { type: string; value: Record<string, unknown> };
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
@@ -319,8 +320,9 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Flyttas till nästa möte');
     expect(text).toContain('Remissvägar från psykiatrin');
     expect(text).toContain('Minnesanteckningarna är skickade till kanalen.');
-    const kallelseUpdate = connector.received.find((r) => r.method === 'PUT');
-    expect(cardText(cardOf(kallelseUpdate))).toContain('Mötet är avslutat.');
+    const updates = connector.received.filter((r) => r.method === 'PUT').map((r) => cardOf(r));
+    const kallelseUpdate = updates.find((card) => cardText(card).includes('Kallelse ·'));
+    expect(cardText(kallelseUpdate)).toContain('Mötet är avslutat.');
     const markdown = connector.messages(`a:personal-${admin.id}`).map((m) => m.body.text ?? '');
     expect(markdown.join()).toContain('# Minnesanteckningar: Referensgrupp Sikta');
     const posted = connector.messages(channel).filter((m) => m.method === 'POST');

@@ -1,0 +1,43 @@
+import { errorFields, type Logger } from './log.js';
+
+/**
+ * Work that follows a user's action but need not delay the answer to it, such as bringing a
+ * posted card up to date for everyone. Runs for the same key are coalesced: while one runs,
+ * further requests make it run once more afterwards, so the last state always wins and a burst
+ * of clicks costs two runs, not one per click.
+ */
+export class BackgroundWork {
+  private readonly lanes = new Map<string, { again: boolean }>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Runs `work` soon; a failure is logged (by event name, never by content) and not retried. */
+  coalesce(key: string, event: string, work: () => Promise<void>): void {
+    const lane = this.lanes.get(key);
+    if (lane) {
+      lane.again = true;
+      return;
+    }
+    const fresh = { again: false };
+    this.lanes.set(key, fresh);
+    const run = (async () => {
+      do {
+        fresh.again = false;
+        try {
+          await work();
+        } catch (error) {
+          this.logger.warn(`${event}.failed`, errorFields(error));
+        }
+      } while (fresh.again);
+      this.lanes.delete(key);
+    })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
+  /** Resolves when nothing is running, including work started while waiting. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running]);
+  }
+}
