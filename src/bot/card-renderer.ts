@@ -17,7 +17,15 @@ export type CardName =
   | 'dagordning'
   | 'meeting-run'
   | 'minutes'
-  | 'action-items';
+  | 'action-items'
+  | 'case-form'
+  | 'case-submitted'
+  | 'case-queue'
+  | 'case-detail'
+  | 'case-decision'
+  | 'case-waiting'
+  | 'case-log'
+  | 'gallring';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;
