@@ -81,6 +81,7 @@ function parseTime(word: string | undefined, usage: string): string | undefined 
 
 function statusOf(word: string): CaseStatus | undefined {
   const folded = foldForLookup(word).replace(/\s/g, '');
+  if (folded === 'ko') return 'iko';
   return CASE_STATUSES.find(
     (status) =>
       status === folded || foldForLookup(caseStatusLabels[status]).replace(/\s/g, '') === folded,
