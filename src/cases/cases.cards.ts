@@ -166,7 +166,7 @@ export function decisionView(
       ? `Närvarande: ${attendance.present.map((id) => orgName(names, id)).join(', ') || 'ingen'}`
       : 'Närvaron är inte registrerad för mötet ännu.',
     warning:
-      open && !attendance.referrerPresent
+      open && attendance.recorded && !attendance.referrerPresent
         ? `Varning: den anmälande organisationen (${referrer}) är inte närvarande.`
         : '',
     decided:
