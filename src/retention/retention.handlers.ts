@@ -117,8 +117,18 @@ export function retentionCapability(retention: RetentionService): Capability {
     routes.cardAction(
       'retention.run',
       z.object({ requestId: z.string().min(8).max(100) }).loose(),
-      async ({ principal }) =>
-        renderCard('gallring', gallringView(await retention.run(principal), true)),
+      async ({ principal, data }) => {
+        const lines = await retention.runOnce(principal, data.requestId);
+        if (lines) return renderCard('gallring', gallringView(lines, true));
+        return renderCard(
+          'gallring',
+          gallringView(
+            await retention.preview(principal),
+            false,
+            'Den här körningen är redan gjord. Så här ser nästa körning ut.',
+          ),
+        );
+      },
     );
   };
 }

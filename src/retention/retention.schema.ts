@@ -32,10 +32,13 @@ export interface RegisterSource {
   erase(code: string): Promise<{ erased: true } | { erased: false; refused: string }>;
 }
 
-/** One daily run per förbund: the first instance to claim the day's lease runs it. */
+/**
+ * Run-once claims: one daily run per förbund (the first instance to claim the day runs it) and
+ * one run per card click (a re-delivered invoke finds its claim taken).
+ */
 export interface RetentionLeases {
-  /** True when this caller claimed `day`; false when another instance already had. */
-  claim(day: string, instanceId: string): Promise<boolean>;
+  /** True when this caller claimed `key`; false when someone already had. */
+  claim(key: string, instanceId: string): Promise<boolean>;
 }
 
 /** Cheap pre-check used by the job: the retention period per kind, in days. */

@@ -95,8 +95,19 @@ export class RetentionService {
   async runDaily(): Promise<RetentionLine[] | undefined> {
     const local = toLocal(this.deps.now());
     if (local.time < this.deps.dailyAt) return undefined;
-    if (!(await this.deps.leases.claim(local.date, this.deps.instanceId))) return undefined;
+    if (!(await this.deps.leases.claim(`daily|${local.date}`, this.deps.instanceId))) {
+      return undefined;
+    }
     return this.run(SYSTEM);
+  }
+
+  /** Runs for a card click once: a re-delivered invoke with the same request id returns undefined. */
+  async runOnce(actor: Principal, requestId: string): Promise<RetentionLine[] | undefined> {
+    requireAdmin(actor);
+    if (!(await this.deps.leases.claim(`click|${requestId}`, this.deps.instanceId))) {
+      return undefined;
+    }
+    return this.run(actor);
   }
 
   /** The runs so far, newest last (counts only). */

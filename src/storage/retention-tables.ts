@@ -4,22 +4,23 @@ import { auditEntrySchema } from '../audit/audit.schema.js';
 import { isAppError } from '../errors.js';
 import type { RetentionLeases, RetentionSource } from '../retention/retention.schema.js';
 import { EntityTable } from './entity-table.js';
+import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
 
-const DAILY = 'daily';
+const CLAIMS = 'claim';
 const leaseSchema = z.object({
-  day: z.string(),
+  key: z.string().max(200),
   instanceId: z.string().max(200),
   at: z.iso.datetime(),
 });
 
-/** One row per day: creating it is the claim, so exactly one instance runs the daily gallring. */
+/** One row per claim: creating it is the claim, so a daily run or a click runs exactly once. */
 export function retentionLeaseTable(store: TableStore, now: () => Date): RetentionLeases {
   const table = new EntityTable(store.client('retention'), leaseSchema);
   return {
-    async claim(day, instanceId) {
+    async claim(key, instanceId) {
       try {
-        await table.create(DAILY, day, { day, instanceId, at: now().toISOString() });
+        await table.create(CLAIMS, encodeKey(key), { key, instanceId, at: now().toISOString() });
         return true;
       } catch (error) {
         if (isAppError(error, 'already-exists')) return false;

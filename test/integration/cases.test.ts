@@ -31,6 +31,12 @@ const maria = users.maria;
 const channel = '19:psykiatri-avstamning@thread.tacv2';
 const where = { kind: 'channel' as const, conversationId: channel };
 const personalOf = (user: TestUser) => `a:personal-${user.id}`;
+const adminPrincipal = {
+  userId: admin.id,
+  tenantId: TENANT_ID,
+  roles: ['admin' as const],
+  configuredAdmin: true,
+};
 const REASON_FK = 'Långvarig sjukskrivning, behöver stöd mot arbetsträning';
 
 let clock = new Date('2026-11-23T08:00:00Z');
@@ -493,14 +499,24 @@ describe('closing, gallring and the person’s rights', () => {
     expect(run).toContain('Gallringen är körd');
     expect(run).toContain('1 reducerades till anonym statistik');
     expect(await replyText(`/ärenden visa ${fkCode}`)).toContain('Det finns inget ärende');
-    const runs = await bot.retention.runs({
-      userId: admin.id,
-      tenantId: TENANT_ID,
-      roles: ['admin'],
-      configuredAdmin: true,
-    });
+    const runs = await bot.retention.runs(adminPrincipal);
     expect(runs.at(-1)?.details).toMatchObject({ closedCasesAnonymised: 1, trigger: 'admin' });
     expect(JSON.stringify(runs)).not.toContain(REASON_FK);
     expect(await replyText('/gallring kör', admin, false)).toContain('0 reducerades');
+  });
+
+  it('when the run button is clicked twice (a re-delivered invoke), then gallring runs once', async () => {
+    const before = (await bot.retention.runs(adminPrincipal)).length;
+    const [preview] = await say('/gallring', admin, false);
+    const { requestId } = actionData(cardOf(preview), 'retention.run');
+    const clickPersonal = async () => {
+      const response = await bot.post(
+        cardAction('retention.run', { requestId }, { serviceUrl: connector.url, from: admin }),
+      );
+      return cardText((response.body as { value: unknown }).value);
+    };
+    expect(await clickPersonal()).toContain('Gallringen är körd');
+    expect(await clickPersonal()).toContain('Den här körningen är redan gjord');
+    expect(await bot.retention.runs(adminPrincipal)).toHaveLength(before + 1);
   });
 });

@@ -8,6 +8,7 @@ import {
 import type { CaseRepository } from '../../src/cases/cases.repository.js';
 import { CASE_STATUSES, type Case } from '../../src/cases/cases.schema.js';
 import { CaseService, type CaseMeetings } from '../../src/cases/cases.service.js';
+import { errorText } from '../../src/bot/error-text.js';
 import { isAppError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { closedCaseRetention } from '../../src/retention/case-retention.js';
@@ -329,5 +330,35 @@ describe('gallring', () => {
       '2029-01-01T00:00:00.000Z',
     ]);
     expect(await source.preview(cutoff)).toEqual({ removed: 0, anonymised: 0 });
+  });
+});
+
+describe('outages', () => {
+  it('when storage cannot be reached during a submission, then it fails with the Swedish storage message', async () => {
+    const closed = createTableStore(
+      {
+        kind: 'connectionString',
+        connectionString:
+          'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+      },
+      'closed',
+    );
+    const service = new CaseService({
+      cases: caseTables(closed),
+      meetings: { upcoming: async () => [], occurrence: async () => ({}) as never },
+      audit: auditTable(closed),
+      now,
+    });
+    const failure = await service
+      .submit(fk, '19:x@thread.tacv2', {
+        requestId: 'req-outage-000001',
+        reason: 'Behöver stöd',
+        request: 'arbetstraning',
+        urgency: 'normal',
+        consent: true,
+      })
+      .catch((error: unknown) => error);
+    expect(isAppError(failure, 'storage-unavailable')).toBe(true);
+    expect(errorText(failure)).toContain('Lagringen svarar inte just nu, så inget har sparats');
   });
 });
