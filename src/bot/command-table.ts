@@ -86,7 +86,7 @@ export const commandTable = [
     usage: [
       '/ärenden – öppna ärenden här, per status (filtrera: /ärenden fk planerad 2026-12-08)',
       '/ärenden ny – anmäl ett ärende (kräver samtycke)',
-      '/ärenden kö [insats] – väntelistan med plats i kön',
+      '/ärenden kö [insats] – väntelistan med plats i kön; /ärenden kö <kod> <insats> ställer i kö',
       '/ärenden visa|planera|flytta|dragen|beslut|avsluta|logg <kod>',
       '/ärenden hjälp – alla varianter med exempel',
     ],

@@ -24,6 +24,17 @@ export const statusAfterOutcome: Readonly<Record<CaseOutcome, CaseStatus>> = {
   aterremiss: 'aterremitterad',
 };
 
+/** The order the queue shows its groups in: what is on the table now first. */
+export const QUEUE_ORDER: readonly CaseStatus[] = [
+  'dragen',
+  'planerad',
+  'inkommen',
+  'aterremitterad',
+  'iko',
+  'beslut',
+  'avslutad',
+];
+
 export const isOpenStatus = (status: CaseStatus) => status !== 'avslutad';
 
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {

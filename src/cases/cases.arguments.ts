@@ -12,6 +12,7 @@ export type CaseCommand =
   | { kind: 'help' }
   | { kind: 'new' }
   | { kind: 'queue'; insats?: string }
+  | { kind: 'enqueue'; code: string; insats: string }
   | { kind: 'show'; code: string }
   | { kind: 'log'; code: string }
   | { kind: 'plan'; code: string; date?: string; slot?: string }
@@ -25,6 +26,7 @@ export const CASE_USAGE = [
   '/ärenden <organisation> <status> <datum> – filtrera, t.ex. /ärenden fk planerad 2026-12-08',
   '/ärenden ny – anmäl ett ärende (kräver samtycke)',
   '/ärenden kö [insats] – väntelistan med plats i kön',
+  '/ärenden kö Ä-2026-0042 <insats> – sätt ett inkommet ärende i kö till en insats som är full',
   '/ärenden visa Ä-2026-0042 – ärendet med historik (i din chatt med boten)',
   '/ärenden planera Ä-2026-0042 [datum] [TT:MM] – planera till ett möte (tid för samråd)',
   '/ärenden flytta Ä-2026-0042 2026-12-08 – flytta till ett annat möte',
@@ -35,7 +37,10 @@ export const CASE_USAGE = [
 ] as const;
 
 const CODE_FORM = 'Ä-2026-0042';
-const needsCode: Record<string, Exclude<CaseCommand['kind'], 'list' | 'help' | 'new' | 'queue'>> = {
+const needsCode: Record<
+  string,
+  Exclude<CaseCommand['kind'], 'list' | 'help' | 'new' | 'queue' | 'enqueue'>
+> = {
   visa: 'show',
   logg: 'log',
   planera: 'plan',
@@ -108,8 +113,19 @@ export function parseCaseCommand(
     return { kind: 'new' };
   }
   if (word === 'ko') {
+    if (rest[0] !== undefined && /^[äa]-\d/iu.test(rest[0])) {
+      const code = parseCaseCode(rest[0], '/ärenden kö Ä-2026-0042 Sikta mot arbetslivet');
+      const insats = rest.slice(1).join(' ').trim();
+      if (!insats) {
+        throw invalidInput(
+          'Skriv vilken insats kön gäller, till exempel: /ärenden kö Ä-2026-0042 Sikta mot arbetslivet',
+        );
+      }
+      if (insats.length > 80) throw invalidInput('Insatsens namn är för långt: högst 80 tecken.');
+      return { kind: 'enqueue', code, insats };
+    }
     const insats = rest.join(' ').trim();
-    if (insats.length > 80) throw invalidInput('Insatsens namn är för långt.');
+    if (insats.length > 80) throw invalidInput('Insatsens namn är för långt: högst 80 tecken.');
     return insats ? { kind: 'queue', insats } : { kind: 'queue' };
   }
   const kind = needsCode[word];

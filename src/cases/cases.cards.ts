@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Organisation } from '../access/access.schema.js';
 import type { AuditEntry } from '../audit/audit.schema.js';
+import { QUEUE_ORDER } from './case-lifecycle.js';
 import type { UpcomingOccurrence } from '../meetings/meetings.service.js';
 import { formatWhenShort } from '../schedule/format.js';
 import {
@@ -10,7 +11,6 @@ import {
   caseUrgencyLabels,
   CASE_OUTCOMES,
   CASE_REQUESTS,
-  CASE_STATUSES,
   type Case,
   type CaseEvent,
 } from './cases.schema.js';
@@ -73,7 +73,7 @@ export function queueView(
   const pages = Math.max(1, Math.ceil(cases.length / PAGE_SIZE));
   const current = Math.min(Math.max(1, page), pages);
   const shown = cases.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
-  const groups = CASE_STATUSES.map((status) => ({
+  const groups = QUEUE_ORDER.map((status) => ({
     label: caseStatusLabels[status],
     rows: shown.filter((c) => c.status === status).map((c) => summaryRow(c, names)),
   })).filter((g) => g.rows.length > 0);
@@ -220,6 +220,7 @@ const actionText: Record<string, string> = {
   'cases.plan': 'Planerade till möte',
   'cases.move': 'Flyttade till möte',
   'cases.carryOver': 'Flyttades automatiskt',
+  'cases.queue': 'Satte ärendet i kö',
   'cases.present': 'Markerade som draget',
   'cases.decide': 'Fattade beslut',
   'cases.admit': 'Skrev in deltagaren',

@@ -182,6 +182,15 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
         await turn.sendActivity(cardMessage(CardFactory.adaptiveCard(card)));
         return;
       }
+      case 'enqueue': {
+        const value = await cases.enqueue(principal, command.code, command.insats);
+        const places = await cases.waitingList(value.conversationId, command.insats);
+        const place = places.find((p) => p.value.code === value.code)?.position;
+        await reply(
+          `${value.code} står i kö till ${value.queue!.insats}${place ? ` på plats ${place}` : ''}.`,
+        );
+        return;
+      }
       case 'show': {
         const value = await cases.details(principal, command.code);
         await showPrivately(

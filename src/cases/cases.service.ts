@@ -8,7 +8,7 @@ import type { MeetingSeries, Occurrence } from '../meetings/meetings.schema.js';
 import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
 import { toLocal } from '../schedule/local-time.js';
 import { caseAuditEntry } from './case-audit.js';
-import { requireTransition, statusAfterOutcome } from './case-lifecycle.js';
+import { QUEUE_ORDER, requireTransition, statusAfterOutcome } from './case-lifecycle.js';
 import type { CaseRepository } from './cases.repository.js';
 import {
   caseOutcomeLabels,
@@ -321,6 +321,33 @@ export class CaseService {
         },
         action: 'cases.move',
         details: { date: plan.date },
+      };
+    });
+  }
+
+  /** Puts an incoming case straight on the waiting list of an insats that is full. */
+  async enqueue(actor: Principal, code: string, insats: string): Promise<Case> {
+    requireCoordinator(actor);
+    refusePersonalIdentityNumbers(insats);
+    const name = insats.normalize('NFC').trim();
+    return this.change(actor, code, async (current) => {
+      if (current.status === 'iko' && current.queue && sameInsats(current.queue.insats, name)) {
+        return undefined;
+      }
+      requireTransition(code, current.status, 'iko');
+      const at = this.deps.now().toISOString();
+      return {
+        next: {
+          ...current,
+          status: 'iko',
+          queue: { insats: name, since: at },
+          history: [
+            ...current.history,
+            { at, by: actor.userId, from: current.status, to: 'iko', note: 'queued' },
+          ],
+        },
+        action: 'cases.queue',
+        details: {},
       };
     });
   }
@@ -685,19 +712,11 @@ export class CaseService {
   }
 }
 
-const statusOrder: Record<CaseStatus, number> = {
-  dragen: 0,
-  planerad: 1,
-  inkommen: 2,
-  aterremitterad: 3,
-  iko: 4,
-  beslut: 5,
-  avslutad: 6,
-};
+const statusOrder = (status: CaseStatus) => QUEUE_ORDER.indexOf(status);
 
 function byQueueOrder(a: Case, b: Case): number {
   return (
-    statusOrder[a.status] - statusOrder[b.status] ||
+    statusOrder(a.status) - statusOrder(b.status) ||
     (a.plan?.startsAt ?? '').localeCompare(b.plan?.startsAt ?? '') ||
     (a.urgency === b.urgency ? 0 : a.urgency === 'skyndsam' ? -1 : 1) ||
     a.code.localeCompare(b.code)

@@ -416,6 +416,36 @@ describe('working the queue', () => {
   });
 });
 
+describe('the waiting list without a meeting', () => {
+  it('when a samordnare puts an incoming case in kö for a full insats, then it gets a position and a representative cannot do it', async () => {
+    const { cases: incoming } = await bot.cases.openQueue(adminPrincipal, channel, {
+      status: 'inkommen',
+    });
+    const code = incoming[0]!.code;
+    expect(await replyText(`/ärenden kö ${code} Arbetsträning Eskilstuna`, sara)).toContain(
+      'Bara samordnare',
+    );
+    expect(await replyText(`/ärenden kö ${code} Arbetsträning Eskilstuna`)).toContain(
+      `${code} står i kö till Arbetsträning Eskilstuna på plats 1.`,
+    );
+    expect(await replyText(`/ärenden kö ${code}`)).toContain('Skriv vilken insats kön gäller');
+    const list = cardText(cardOf((await say('/ärenden kö arbetsträning eskilstuna', erik))[0]));
+    expect(list).toContain(`1.\n${code}`);
+  });
+
+  it('when /ärenden hjälp is asked, then every form of the command is explained with examples', async () => {
+    const text = await replyText('/ärenden hjälp', erik);
+    for (const part of [
+      '/ärenden ny',
+      '/ärenden kö',
+      '/ärenden planera Ä-2026-0042',
+      '/ärenden logg',
+    ]) {
+      expect(text).toContain(part);
+    }
+  });
+});
+
 describe('the audit log', () => {
   it('when a samordnare asks for the log, then every view and change is listed with who, in the personal chat', async () => {
     connector.clear();

@@ -54,3 +54,16 @@ describe('/ärenden arguments', () => {
     expect(refusal('ny extra')).toContain('För många ord');
   });
 });
+
+describe('/ärenden kö', () => {
+  it('when kö is followed by a code and an insats, then the case is to be queued; otherwise the list is meant', () => {
+    expect(parse('kö ä-2026-7 Sikta mot arbetslivet')).toEqual({
+      kind: 'enqueue',
+      code: 'Ä-2026-0007',
+      insats: 'Sikta mot arbetslivet',
+    });
+    expect(parse('ko Sikta')).toEqual({ kind: 'queue', insats: 'Sikta' });
+    expect(parse('kö')).toEqual({ kind: 'queue' });
+    expect(refusal('kö Ä-2026-0007')).toContain('Skriv vilken insats kön gäller');
+  });
+});
