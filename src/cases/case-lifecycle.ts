@@ -35,8 +35,6 @@ export const QUEUE_ORDER: readonly CaseStatus[] = [
   'avslutad',
 ];
 
-export const isOpenStatus = (status: CaseStatus) => status !== 'avslutad';
-
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
   return CASE_TRANSITIONS[from].includes(to);
 }

@@ -28,6 +28,7 @@ import {
   type Notice,
 } from './cases.cards.js';
 import {
+  caseOutcomeLabels,
   caseOutcomeSchema,
   caseRequestSchema,
   caseStatusLabels,
@@ -129,7 +130,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     await ctx.turn.sendActivity(
       textMessage(
         sent
-          ? `${what} är skickad till din chatt med boten.`
+          ? `${what} har skickats till din chatt med boten.`
           : `${what} visas bara i din chatt med boten. Öppna en chatt med Finsam och skriv samma kommando där.`,
       ),
     );
@@ -320,7 +321,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
         notice = ok(
           duplicate
             ? 'Beslutet var redan sparat. Det sparades inte igen.'
-            : `Beslutet är sparat: ${decisionLabel(decision.outcome)}.`,
+            : `Beslutet är sparat: ${caseOutcomeLabels[decision.outcome].toLocaleLowerCase('sv-SE')}.`,
         );
       } catch (error) {
         if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
@@ -330,12 +331,3 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     });
   };
 }
-
-const decisionLabel = (outcome: z.infer<typeof caseOutcomeSchema>) =>
-  ({
-    beviljas: 'beviljas insats',
-    ko: 'kö',
-    annanInsats: 'annan insats',
-    aterremiss: 'återremiss',
-    avslag: 'avslag',
-  })[outcome];

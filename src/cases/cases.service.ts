@@ -19,7 +19,6 @@ import {
   type CaseOutcome,
   type CasePlan,
   type CaseRequest,
-  type CaseStatistic,
   type CaseStatus,
   type CaseUrgency,
 } from './cases.schema.js';
@@ -95,8 +94,8 @@ export interface Attendance {
   readonly referrerPresent: boolean;
 }
 
-export const MAX_REASON = 1000;
-export const MAX_MOTIVATION = 500;
+const MAX_REASON = 1000;
+const MAX_MOTIVATION = 500;
 const PLANNING_DAYS = 400;
 
 /**
@@ -600,15 +599,6 @@ export class CaseService {
     await this.require(code);
     await this.audit(actor, 'cases.log', code, {});
     return this.deps.audit.forSubject('case', code);
-  }
-
-  /** The anonymous statistic a case leaves behind when it is removed. */
-  statisticOf(value: Case): CaseStatistic {
-    return {
-      month: (value.closedAt ?? value.updatedAt).slice(0, 7),
-      organisationId: value.organisationId,
-      outcome: value.decisions.at(-1)?.outcome ?? 'ingetBeslut',
-    };
   }
 
   private async admit(actor: Principal, value: Case, decision: CaseDecision): Promise<Case> {

@@ -235,7 +235,7 @@ describe('who sees what', () => {
       message(`/arenden visa ${fkCode}`, { serviceUrl: connector.url, from: erik, where }),
     );
     const inChannel = connector.messages(channel);
-    expect(inChannel.map((m) => m.body.text).join()).toContain('skickad till din chatt');
+    expect(inChannel.map((m) => m.body.text).join()).toContain('har skickats till din chatt');
     expect(JSON.stringify(inChannel)).not.toContain(REASON_FK);
     const personal = connector.messages(personalOf(erik)).map((m) => cardText(cardOf(m)));
     expect(personal.join()).toContain(REASON_FK);
@@ -457,7 +457,7 @@ describe('the audit log', () => {
         .messages(channel)
         .map((m) => m.body.text)
         .join(),
-    ).toContain('skickad till din chatt');
+    ).toContain('har skickats till din chatt');
     const log = connector
       .messages(personalOf(admin))
       .map((m) => cardText(cardOf(m)))
