@@ -79,7 +79,7 @@ export function queueView(
   })).filter((g) => g.rows.length > 0);
   return {
     title: 'Ärendekö',
-    subtitle: `${cases.length} öppna ärenden${filterText ? ` · ${filterText}` : ''}`,
+    subtitle: `${cases.length} ${cases.length === 1 ? 'öppet ärende' : 'öppna ärenden'}${filterText ? ` · ${filterText}` : ''}`,
     notice: notice.text,
     noticeIsError: notice.isError,
     empty: cases.length === 0,
@@ -240,7 +240,10 @@ export function logView(code: string, entries: readonly AuditEntry[], names: Org
       .map((e) => ({
         when: formatWhenShort(new Date(e.at)),
         what: actionText[e.action] ?? e.action,
-        who: `${e.actorId}${e.actorOrganisationId ? ` (${orgName(names, e.actorOrganisationId)})` : ''}`,
+        who:
+          e.actorId === 'system'
+            ? 'boten, automatiskt'
+            : `${e.actorId}${e.actorOrganisationId ? ` (${orgName(names, e.actorOrganisationId)})` : ''}`,
       })),
   };
 }

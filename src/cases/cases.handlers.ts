@@ -95,7 +95,6 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
   const names = async () => orgNames(await access.listOrganisations());
 
   const queueCard = async (
-    actor: Principal,
     conversationId: string,
     filterText: string,
     page = 1,
@@ -104,7 +103,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     const organisations = await access.listOrganisations();
     const command = parseCaseCommand(filterText.split(' ').filter(Boolean), organisations);
     const filter = command.kind === 'list' ? command.filter : {};
-    const { cases: list, carried } = await cases.openQueue(actor, conversationId, filter);
+    const { cases: list, carried } = await cases.openQueue(conversationId, filter);
     const moved = carriedText(carried);
     const shown: Notice | undefined =
       notice ?? (moved ? { text: moved, isError: false } : undefined);
@@ -170,7 +169,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
           return;
         }
         const filterText = ctx.command.args.join(' ');
-        const card = await queueCard(principal, conversationId, filterText);
+        const card = await queueCard(conversationId, filterText);
         await turn.sendActivity(cardMessage(CardFactory.adaptiveCard(card)));
         return;
       }
@@ -233,7 +232,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
       }
       case 'decide': {
         requireCoordinator(principal);
-        await cases.carryOver(principal, conversationId);
+        await cases.carryOver(conversationId);
         await turn.sendActivity(
           cardMessage(CardFactory.adaptiveCard(await decisionCard(command.code))),
         );
@@ -297,14 +296,10 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
       },
     );
 
-    routes.cardAction(
-      'cases.list',
-      z.object({}).loose(),
-      async ({ principal, conversationId, data }) => {
-        const { page, filter } = parse(listSchema, data);
-        return queueCard(principal, conversationId, filter, page);
-      },
-    );
+    routes.cardAction('cases.list', z.object({}).loose(), async ({ conversationId, data }) => {
+      const { page, filter } = parse(listSchema, data);
+      return queueCard(conversationId, filter, page);
+    });
 
     routes.cardAction('cases.decide', z.object({}).loose(), async ({ principal, data }) => {
       const input = parse(decideSchema, data);

@@ -94,6 +94,13 @@ export interface Attendance {
   readonly referrerPresent: boolean;
 }
 
+/** Who carries cases over: the bot itself, in the history and the audit log. */
+const SYSTEM_ACTOR: Principal = {
+  userId: 'system',
+  tenantId: '',
+  roles: [],
+  configuredAdmin: false,
+};
 const MAX_REASON = 1000;
 const MAX_MOTIVATION = 500;
 const PLANNING_DAYS = 400;
@@ -191,11 +198,10 @@ export class CaseService {
 
   /** The open queue of a conversation, after moving on cases whose meeting has passed. */
   async openQueue(
-    actor: Principal,
     conversationId: string,
     filter: CaseFilter = {},
   ): Promise<{ cases: Case[]; carried: CarriedOver[] }> {
-    const carried = await this.carryOver(actor, conversationId);
+    const carried = await this.carryOver(conversationId);
     const { cases } = await this.deps.cases.listOpen(conversationId);
     const list = cases
       .map((c) => c.value)
@@ -537,7 +543,7 @@ export class CaseService {
    * Moves planned cases whose meeting has ended (or was closed) without them being presented to
    * the next occurrence of the same series, and notes it on the case.
    */
-  async carryOver(actor: Principal, conversationId: string): Promise<CarriedOver[]> {
+  async carryOver(conversationId: string): Promise<CarriedOver[]> {
     const now = this.deps.now();
     const { cases } = await this.deps.cases.listOpen(conversationId);
     const stale: Case[] = [];
@@ -564,7 +570,7 @@ export class CaseService {
         continue;
       }
       const nextPlan = planFor(next);
-      await this.change(actor, value.code, async (current) => {
+      await this.change(SYSTEM_ACTOR, value.code, async (current) => {
         if (current.status !== 'planerad' || current.plan?.date !== plan.date) return undefined;
         const at = now.toISOString();
         return {
@@ -576,7 +582,7 @@ export class CaseService {
               ...current.history,
               {
                 at,
-                by: 'system',
+                by: SYSTEM_ACTOR.userId,
                 from: 'planerad',
                 to: 'planerad',
                 note: 'carriedOver',

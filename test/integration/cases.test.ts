@@ -418,7 +418,7 @@ describe('working the queue', () => {
 
 describe('the waiting list without a meeting', () => {
   it('when a samordnare puts an incoming case in kö for a full insats, then it gets a position and a representative cannot do it', async () => {
-    const { cases: incoming } = await bot.cases.openQueue(adminPrincipal, channel, {
+    const { cases: incoming } = await bot.cases.openQueue(channel, {
       status: 'inkommen',
     });
     const code = incoming[0]!.code;
@@ -473,6 +473,11 @@ describe('the audit log', () => {
       expect(log).toContain(line);
     }
     expect(log).toContain(`${erik.id} (Försäkringskassan)`);
+    const kommunLog = await bot.cases.log(adminPrincipal, kommunCode);
+    expect(kommunLog.find((e) => e.action === 'cases.carryOver')).toMatchObject({
+      actorId: 'system',
+      details: { from: '2026-12-08', to: '2027-01-12' },
+    });
     expect(log).not.toContain(REASON_FK);
   });
 
