@@ -18,6 +18,8 @@ import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
 
 const COUNTER = 'counter';
+/** Point reads in flight at once when many cases are loaded (gallring of a large archive). */
+const READ_BATCH = 32;
 const REQUEST = 'request';
 const indexSchema = z.object({ code: z.string().regex(CASE_CODE_PATTERN) });
 const requestSchema = z.object({ code: z.string().regex(CASE_CODE_PATTERN) });
@@ -148,11 +150,15 @@ export function caseTables(store: TableStore): CaseRepository {
       return { cases: found, rowsRead };
     },
     async listClosedBefore(beforeMonth) {
-      const found: Versioned<Case>[] = [];
+      const codes: string[] = [];
       const filter = odata`PartitionKey ge ${'closed|'} and PartitionKey lt ${closedPartition(beforeMonth)}`;
-      for await (const row of index.all(filter)) {
-        const stored = await getCase(row.value.code);
-        if (stored?.value.status === 'avslutad') found.push(stored);
+      for await (const row of index.all(filter)) codes.push(row.value.code);
+      const found: Versioned<Case>[] = [];
+      for (let i = 0; i < codes.length; i += READ_BATCH) {
+        const batch = await Promise.all(
+          codes.slice(i, i + READ_BATCH).map((code) => getCase(code)),
+        );
+        for (const stored of batch) if (stored?.value.status === 'avslutad') found.push(stored);
       }
       return found;
     },

@@ -328,6 +328,18 @@ describe('working the queue', () => {
     expect(JSON.stringify(card)).not.toContain(REASON_FK);
   });
 
+  it('when a decision motivation holds a personnummer, then it is refused, not echoed, and the case is unchanged', async () => {
+    const card = await click('cases.decide', {
+      code: fkCode,
+      requestId: 'req-decide-pnr-01',
+      outcome: 'avslag',
+      motivation: 'Gäller 19811218-9876',
+    });
+    expect(cardText(card)).toContain('personnummer');
+    expect(JSON.stringify(card)).not.toContain('19811218');
+    expect((await bot.cases.summary(fkCode)).status).toBe('dragen');
+  });
+
   it('when two samordnare decide at once, then one wins, the other is told and sees the current state, and a repeat does nothing', async () => {
     const [a, b] = await Promise.all([
       click('cases.decide', {
