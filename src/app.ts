@@ -43,8 +43,8 @@ import { RetentionService } from './retention/retention.service.js';
 import { caseTables } from './storage/case-tables.js';
 import { auditRetention, retentionLeaseTable } from './storage/retention-tables.js';
 
-/** How often an instance checks whether today's gallring has run. */
-const RETENTION_TICK_MS = 10 * 60_000;
+/** How often an instance checks whether today's gallring has run and carries over cases. */
+const PERIODIC_TICK_MS = 10 * 60_000;
 
 export interface RunningApp {
   readonly url: string;
@@ -239,14 +239,18 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
-  const retentionTimer =
-    config.scheduler.enabled && config.retention.enabled
-      ? setInterval(() => {
+  const periodicTimer = config.scheduler.enabled
+    ? setInterval(() => {
+        if (config.retention.enabled) {
           retention.runDaily().catch((error: unknown) => {
             logger.error('retention.daily.failed', errorFields(error));
           });
-        }, RETENTION_TICK_MS).unref()
-      : undefined;
+        }
+        cases.carryOverAll().catch((error: unknown) => {
+          logger.error('cases.carryOver.failed', errorFields(error));
+        });
+      }, PERIODIC_TICK_MS).unref()
+    : undefined;
   logger.info('app.started', {
     env: config.env,
     port,
@@ -264,7 +268,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     cases,
     retention,
     async stop() {
-      if (retentionTimer) clearInterval(retentionTimer);
+      if (periodicTimer) clearInterval(periodicTimer);
       await scheduler.stop();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

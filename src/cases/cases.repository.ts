@@ -21,6 +21,8 @@ export interface CaseRepository {
   replace(value: Case, version: string): Promise<Versioned<Case>>;
   /** The open cases of one conversation: a narrow read that never touches closed cases. */
   listOpen(conversationId: string): Promise<OpenCases>;
+  /** The conversations that have open cases. */
+  conversationsWithOpenCases(): Promise<string[]>;
   /** Closed cases whose month of closing is before `beforeMonth` (`yyyy-MM`). */
   listClosedBefore(beforeMonth: string): Promise<Versioned<Case>[]>;
   /**

@@ -599,6 +599,15 @@ export class CaseService {
     return moved;
   }
 
+  /** Carry-over in every conversation with open cases: the bot's periodic step. */
+  async carryOverAll(): Promise<CarriedOver[]> {
+    const moved: CarriedOver[] = [];
+    for (const conversationId of await this.deps.cases.conversationsWithOpenCases()) {
+      moved.push(...(await this.carryOver(conversationId)));
+    }
+    return moved;
+  }
+
   /** The audit trail of one case, for samordnare. Reading it is itself audited. */
   async log(actor: Principal, code: string): Promise<AuditEntry[]> {
     requireCoordinator(actor);

@@ -14,7 +14,7 @@ import { retryOnConflict } from '../concurrency.js';
 import { isAppError } from '../errors.js';
 import type { Versioned } from '../versioned.js';
 import { EntityTable } from './entity-table.js';
-import { encodeKey } from './keys.js';
+import { decodeKey, encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
 
 const COUNTER = 'counter';
@@ -148,6 +148,14 @@ export function caseTables(store: TableStore): CaseRepository {
         found.push(stored);
       }
       return { cases: found, rowsRead };
+    },
+    async conversationsWithOpenCases() {
+      const conversations = new Set<string>();
+      const filter = odata`PartitionKey ge ${'open|'} and PartitionKey lt ${'open}'}`;
+      for await (const row of index.allWithKeys(filter)) {
+        conversations.add(decodeKey(row.partitionKey.slice('open|'.length)));
+      }
+      return [...conversations];
     },
     async listClosedBefore(beforeMonth) {
       const codes: string[] = [];

@@ -278,6 +278,64 @@ describe('admission on "beviljas insats"', () => {
   });
 });
 
+describe('carry-over as a periodic step', () => {
+  it('when a meeting has ended with a case still planned, then the periodic step moves it to the series’ next meeting without anyone listing the queue', async () => {
+    clock = new Date('2026-11-23T08:00:00Z');
+    const series = {
+      id: 'psykiatri-periodic',
+      name: 'Psykiatri-avstämning',
+      type: 'psykiatri' as const,
+    };
+    const planned = (date: string) => {
+      const start = new Date(`${date}T08:00:00Z`);
+      return {
+        series,
+        planned: {
+          key: date,
+          date,
+          time: '09:00',
+          start,
+          end: new Date(start.getTime() + 3_600_000),
+          status: 'planned',
+        },
+      };
+    };
+    const meetings: CaseMeetings = {
+      upcoming: async () =>
+        [planned('2026-12-08'), planned('2027-01-12')].filter(
+          (o) => o.planned.end > clock,
+        ) as never,
+      occurrence: async ({ date }) =>
+        ({
+          series,
+          occurrence: { startsAt: `${date}T08:00:00.000Z`, durationMinutes: 60, state: 'planned' },
+        }) as never,
+    };
+    const service = new CaseService({ cases: repo, meetings, audit: auditTable(store), now });
+    const { value } = await service.submit(fk, '19:periodic@thread.tacv2', {
+      requestId: 'req-periodic-0001',
+      reason: 'Behöver stöd',
+      request: 'insats',
+      insats: 'Sikta mot arbetslivet',
+      urgency: 'normal',
+      consent: true,
+    });
+    await service.plan(samordnare, value.code, '2026-12-08');
+    expect(await service.carryOverAll()).not.toContainEqual(
+      expect.objectContaining({ code: value.code }),
+    );
+    clock = new Date('2026-12-08T10:00:00Z');
+    expect(await service.carryOverAll()).toContainEqual({
+      code: value.code,
+      from: '2026-12-08',
+      to: '2027-01-12',
+    });
+    const moved = (await repo.get(value.code))!.value;
+    expect(moved).toMatchObject({ carriedOverFrom: '2026-12-08', plan: { date: '2027-01-12' } });
+    expect(await repo.conversationsWithOpenCases()).toContain('19:periodic@thread.tacv2');
+  });
+});
+
 describe('gallring', () => {
   it('when two instances reach the daily time, then only the one that claims the lease runs, and not before the time', async () => {
     const audit = auditTable(store);
