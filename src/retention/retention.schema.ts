@@ -41,5 +41,5 @@ export interface RetentionLeases {
   claim(key: string, instanceId: string): Promise<boolean>;
 }
 
-/** Cheap pre-check used by the job: the retention period per kind, in days. */
+/** The retention period per kind of data, in days, keyed by {@link RetentionSource.kind}. */
 export type RetentionPeriods = Readonly<Record<string, number>>;
