@@ -7,7 +7,8 @@ import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
-import { createBot, textMessage, type Bot } from './bot/bot.js';
+import { CardFactory } from 'botbuilder';
+import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
 import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
 import { ProactiveMessenger } from './bot/proactive.js';
@@ -15,7 +16,7 @@ import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
 import { createHttpApp } from './http/server.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
@@ -35,6 +36,16 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
+import { casesCapability } from './cases/cases.handlers.js';
+import { CaseService } from './cases/cases.service.js';
+import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
+import { retentionCapability } from './retention/retention.handlers.js';
+import { RetentionService } from './retention/retention.service.js';
+import { caseTables } from './storage/case-tables.js';
+import { auditRetention, retentionLeaseTable } from './storage/retention-tables.js';
+
+/** How often an instance checks whether today's gallring has run and carries over cases. */
+const PERIODIC_TICK_MS = 10 * 60_000;
 
 export interface RunningApp {
   readonly url: string;
@@ -42,6 +53,8 @@ export interface RunningApp {
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
+  readonly cases: CaseService;
+  readonly retention: RetentionService;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
   /** Stops accepting requests and waits for in-flight ones and their follow-up work. */
@@ -83,6 +96,8 @@ export interface Wired {
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
   readonly background: BackgroundWork;
+  readonly cases: CaseService;
+  readonly retention: RetentionService;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
@@ -116,6 +131,7 @@ export async function wire(
   const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
   const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
 
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
@@ -123,7 +139,7 @@ export async function wire(
     reminders: reminderRepository,
     ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
     now,
-    instanceId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    instanceId,
     logger,
     settings: {
       ...defaultSchedulerSettings,
@@ -160,6 +176,29 @@ export async function wire(
     return outcome.kind === 'sent';
   };
 
+  const caseRepository = caseTables(store);
+  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const retention = new RetentionService({
+    sources: [closedCaseRetention(caseRepository), auditRetention(store)],
+    registers: [caseRegister(caseRepository)],
+    periods: config.retention.periods,
+    leases: retentionLeaseTable(store, now),
+    audit,
+    now,
+    instanceId,
+    dailyAt: config.retention.dailyAt,
+    logger,
+  });
+  const sendPersonalCard = async (userId: string, card: CardJson) => {
+    const personal = await conversations.findPersonal(userId);
+    if (!personal) return false;
+    const outcome = await sender.send(
+      personal.conversationId,
+      cardMessage(CardFactory.adaptiveCard(card)),
+    );
+    return outcome.kind === 'sent';
+  };
+
   const bot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
     [
@@ -177,6 +216,8 @@ export async function wire(
         post: (conversationId, activity, cardKey) => sender.send(conversationId, activity, cardKey),
         logger,
       }),
+      casesCapability({ cases, meetings, access, sendPersonalCard }),
+      retentionCapability(retention),
     ],
   );
   return {
@@ -189,6 +230,8 @@ export async function wire(
     conversations,
     meetings,
     background,
+    cases,
+    retention,
   };
 }
 
@@ -197,10 +240,8 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders, background } = await wire(config, store, {
-    logger,
-    now,
-  });
+  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
+    await wire(config, store, { logger, now });
 
   const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
   const server: Server = await new Promise((resolve, reject) => {
@@ -210,6 +251,18 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  const periodicTimer = config.scheduler.enabled
+    ? setInterval(() => {
+        if (config.retention.enabled) {
+          retention.runDaily().catch((error: unknown) => {
+            logger.error('retention.daily.failed', errorFields(error));
+          });
+        }
+        cases.carryOverAll().catch((error: unknown) => {
+          logger.error('cases.carryOver.failed', errorFields(error));
+        });
+      }, PERIODIC_TICK_MS).unref()
+    : undefined;
   logger.info('app.started', {
     env: config.env,
     port,
@@ -225,7 +278,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     scheduler,
     reminders,
     idle: () => background.idle(),
+    cases,
+    retention,
     async stop() {
+      if (periodicTimer) clearInterval(periodicTimer);
       await scheduler.stop();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -61,6 +61,13 @@ const rawEnvironment = z.object({
     .max(7 * 24 * 60)
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  RETENTION_ENABLED: z.enum(['true', 'false']).default('true'),
+  RETENTION_DAILY_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'ska vara en tid TT:MM')
+    .default('03:00'),
+  RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
+  RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(36500).default(1095),
 });
 
 export type BotAuth =
@@ -91,6 +98,14 @@ export interface AppConfig {
     readonly graceMs: number;
     /** How long an instance's claim on a reminder holds before another may take over. */
     readonly leaseMs: number;
+  };
+  readonly retention: {
+    /** Run the daily gallring job in this instance (instances coordinate through a lease row). */
+    readonly enabled: boolean;
+    /** Stockholm time from which the daily run starts. */
+    readonly dailyAt: string;
+    /** Days each kind of data is kept, by retention source kind. */
+    readonly periods: Readonly<Record<string, number>>;
   };
 }
 
@@ -174,6 +189,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: raw.REMINDER_TICK_SECONDS * 1000,
       graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
+    },
+    retention: {
+      enabled: raw.RETENTION_ENABLED === 'true',
+      dailyAt: raw.RETENTION_DAILY_AT,
+      periods: {
+        closedCases: raw.RETENTION_CLOSED_CASE_DAYS,
+        audit: raw.RETENTION_AUDIT_DAYS,
+      },
     },
   };
 }

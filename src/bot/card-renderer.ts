@@ -18,7 +18,15 @@ export type CardName =
   | 'meeting-run'
   | 'minutes'
   | 'action-items'
-  | 'agenda-item';
+  | 'agenda-item'
+  | 'case-form'
+  | 'case-submitted'
+  | 'case-queue'
+  | 'case-detail'
+  | 'case-decision'
+  | 'case-waiting'
+  | 'case-log'
+  | 'gallring';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

@@ -78,6 +78,33 @@ export const commandTable = [
     usage: ['/uppgifter'],
     scopes: everywhere,
   },
+  {
+    name: 'ärenden',
+    aliases: ['arenden'],
+    summary:
+      'Ärendekön för mötena här: anmäl, planera, besluta och följ ärenden med kod. Detaljer visas bara privat.',
+    usage: [
+      '/ärenden – öppna ärenden här, per status (filtrera: /ärenden fk planerad 2026-12-08)',
+      '/ärenden ny – anmäl ett ärende (kräver samtycke)',
+      '/ärenden kö [insats] – väntelistan med plats i kön; /ärenden kö <kod> <insats> ställer i kö',
+      '/ärenden visa|planera|flytta|dragen|beslut|avsluta|logg <kod>',
+      '/ärenden hjälp – alla varianter med exempel',
+    ],
+    scopes: everywhere,
+  },
+  {
+    name: 'gallring',
+    aliases: [],
+    summary:
+      'Administratörer: visa och kör gallringen, ta ut registerutdrag och radera ett ärende på begäran.',
+    usage: [
+      '/gallring – vad nästa gallring tar bort',
+      '/gallring kör – gallra nu',
+      '/gallring utdrag <kod> – allt som finns sparat om ett ärende',
+      '/gallring radera <kod> – radera ett ärende på begäran (statistiken finns kvar)',
+    ],
+    scopes: ['personal'],
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof commandTable)[number]['name'];

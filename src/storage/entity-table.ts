@@ -84,23 +84,8 @@ export class EntityTable<S extends z.ZodType<Row>> {
     pageSize: number,
     cursor?: string,
   ): Promise<Page<Versioned<z.infer<S>>>> {
-    try {
-      let token = cursor;
-      for (;;) {
-        const iterator = this.table
-          .listEntities<Row>({ queryOptions: filter ? { filter } : {} })
-          .byPage({ maxPageSize: pageSize, ...(token ? { continuationToken: token } : {}) });
-        const next = await iterator.next();
-        if (next.done) return { items: [] };
-        const page = next.value;
-        token = page.continuationToken;
-        if (page.length > 0 || !token) {
-          return { items: page.map((row) => this.read(row)), ...(token ? { cursor: token } : {}) };
-        }
-      }
-    } catch (error) {
-      throw toAppError(error);
-    }
+    const { rows, cursor: next } = await this.rawPage(filter, pageSize, cursor);
+    return { items: rows.map((row) => this.read(row)), ...(next ? { cursor: next } : {}) };
   }
 
   /** Every row matching the filter, page by page. */
@@ -111,6 +96,43 @@ export class EntityTable<S extends z.ZodType<Row>> {
       yield* page.items;
       cursor = page.cursor;
     } while (cursor);
+  }
+
+  /** Every row matching the filter with its keys, for callers that remove what they find. */
+  async *allWithKeys(
+    filter?: string,
+  ): AsyncGenerator<Versioned<z.infer<S>> & { partitionKey: string; rowKey: string }> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.rawPage(filter, 1000, cursor);
+      for (const row of page.rows) {
+        yield { ...this.read(row), partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '' };
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+
+  private async rawPage(
+    filter: string | undefined,
+    pageSize: number,
+    cursor?: string,
+  ): Promise<{ rows: TableEntityResult<Row>[]; cursor?: string }> {
+    try {
+      let token = cursor;
+      for (;;) {
+        const iterator = this.table
+          .listEntities<Row>({ queryOptions: filter ? { filter } : {} })
+          .byPage({ maxPageSize: pageSize, ...(token ? { continuationToken: token } : {}) });
+        const next = await iterator.next();
+        if (next.done) return { rows: [] };
+        const page = next.value;
+        token = page.continuationToken;
+        if (page.length > 0 || !token)
+          return { rows: [...page], ...(token ? { cursor: token } : {}) };
+      }
+    } catch (error) {
+      throw toAppError(error);
+    }
   }
 
   private write(value: z.infer<S>): Row {

@@ -14,6 +14,10 @@ export const TABLE_NAMES = [
   'occurrences',
   'decisions',
   'actionItems',
+  'cases',
+  'caseIndex',
+  'caseStatistics',
+  'retention',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

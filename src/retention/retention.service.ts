@@ -1,0 +1,167 @@
+import { hasRole, type Principal } from '../access/access.schema.js';
+import type { AuditEntry, AuditLog } from '../audit/audit.schema.js';
+import { caseAuditEntry } from '../cases/case-audit.js';
+import { forbidden, invalidInput, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import { toLocal } from '../schedule/local-time.js';
+import type {
+  RegisterSource,
+  RetentionCounts,
+  RetentionLeases,
+  RetentionPeriods,
+  RetentionSource,
+} from './retention.schema.js';
+
+export interface RetentionDeps {
+  readonly sources: readonly RetentionSource[];
+  readonly registers: readonly RegisterSource[];
+  readonly periods: RetentionPeriods;
+  readonly leases: RetentionLeases;
+  readonly audit: AuditLog;
+  readonly now: () => Date;
+  readonly instanceId: string;
+  /** Local Stockholm time (`HH:mm`) from which the daily run may start. */
+  readonly dailyAt: string;
+  readonly logger: Logger;
+}
+
+export interface RetentionLine {
+  readonly kind: string;
+  readonly label: string;
+  readonly days: number;
+  readonly cutoff: Date;
+  readonly counts: RetentionCounts;
+}
+
+const DAY_MS = 86_400_000;
+const SYSTEM = 'system';
+
+/** Gallring: preview and run per kind of data, registerutdrag and erasure of one code. */
+export class RetentionService {
+  constructor(private readonly deps: RetentionDeps) {}
+
+  async preview(actor: Principal): Promise<RetentionLine[]> {
+    requireAdmin(actor);
+    return Promise.all(
+      this.configured().map(async ({ source, days, cutoff }) => ({
+        kind: source.kind,
+        label: source.label,
+        days,
+        cutoff,
+        counts: await source.preview(cutoff),
+      })),
+    );
+  }
+
+  /** Runs every source now; the run is audited with its counts. */
+  async run(actor: Principal | typeof SYSTEM): Promise<RetentionLine[]> {
+    if (actor !== SYSTEM) requireAdmin(actor);
+    const lines: RetentionLine[] = [];
+    for (const { source, days, cutoff } of this.configured()) {
+      lines.push({
+        kind: source.kind,
+        label: source.label,
+        days,
+        cutoff,
+        counts: await source.purge(cutoff),
+      });
+    }
+    const details: Record<string, number | string> = {
+      trigger: actor === SYSTEM ? 'daily' : 'admin',
+    };
+    for (const line of lines) {
+      details[`${line.kind}Removed`] = line.counts.removed;
+      details[`${line.kind}Anonymised`] = line.counts.anonymised;
+    }
+    await this.deps.audit.append({
+      at: this.deps.now().toISOString(),
+      actorId: actor === SYSTEM ? SYSTEM : actor.userId,
+      ...(actor !== SYSTEM && actor.organisationId
+        ? { actorOrganisationId: actor.organisationId }
+        : {}),
+      action: 'retention.run',
+      subjectType: 'retention',
+      subjectId: 'run',
+      details,
+    });
+    this.deps.logger.info('retention.run', details);
+    return lines;
+  }
+
+  /**
+   * The daily job: from `dailyAt` local time, the first instance to claim the day's lease runs
+   * gallring; every other instance (and every later tick that day) does nothing.
+   */
+  async runDaily(): Promise<RetentionLine[] | undefined> {
+    const local = toLocal(this.deps.now());
+    if (local.time < this.deps.dailyAt) return undefined;
+    if (!(await this.deps.leases.claim(`daily|${local.date}`, this.deps.instanceId))) {
+      return undefined;
+    }
+    return this.run(SYSTEM);
+  }
+
+  /** Runs for a card click once: a re-delivered invoke with the same request id returns undefined. */
+  async runOnce(actor: Principal, requestId: string): Promise<RetentionLine[] | undefined> {
+    requireAdmin(actor);
+    if (!(await this.deps.leases.claim(`click|${requestId}`, this.deps.instanceId))) {
+      return undefined;
+    }
+    return this.run(actor);
+  }
+
+  /** The runs so far, newest last (counts only). */
+  async runs(actor: Principal): Promise<AuditEntry[]> {
+    requireAdmin(actor);
+    return this.deps.audit.forSubject('retention', 'run');
+  }
+
+  /** Registerutdrag: everything stored under one code, with its audit trail. */
+  async extract(
+    actor: Principal,
+    code: string,
+  ): Promise<{ record: Record<string, unknown>; audit: AuditEntry[] }> {
+    requireAdmin(actor);
+    const register = this.registerFor(code);
+    const record = await register.extract(code);
+    if (!record) throw notFound(`Det finns inget sparat under koden ${code}.`);
+    await this.auditCode(actor, 'cases.extract', code);
+    return { record, audit: await this.deps.audit.forSubject('case', code) };
+  }
+
+  /** Erases a code on request where the rules allow it; the statistics stay. */
+  async erase(actor: Principal, code: string): Promise<void> {
+    requireAdmin(actor);
+    const result = await this.registerFor(code).erase(code);
+    if (!result.erased) throw invalidInput(result.refused);
+    await this.auditCode(actor, 'cases.erase', code);
+  }
+
+  private registerFor(code: string): RegisterSource {
+    const register = this.deps.registers.find((r) => r.owns(code));
+    if (!register) throw invalidInput('Koden känns inte igen. Skriv en ärendekod som Ä-2026-0042.');
+    return register;
+  }
+
+  private configured() {
+    const now = this.deps.now().getTime();
+    return this.deps.sources
+      .filter((source) => this.deps.periods[source.kind] !== undefined)
+      .map((source) => {
+        const days = this.deps.periods[source.kind]!;
+        return { source, days, cutoff: new Date(now - days * DAY_MS) };
+      });
+  }
+
+  private async auditCode(actor: Principal, action: string, code: string) {
+    await this.deps.audit.append(caseAuditEntry(actor, this.deps.now(), action, code));
+  }
+}
+
+function requireAdmin(actor: Principal): void {
+  if (!hasRole(actor, 'admin')) {
+    throw forbidden(
+      'Bara förbundets administratör kan hantera gallring, registerutdrag och radering.',
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAYGROUND_USERS } from '../../scripts/local/playground.js';
+import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
+import { message } from '../support/activities.js';
+import { FakeConnector } from '../support/fake-connector.js';
+import { openBrowser, type HeadlessBrowser } from './support/browser.js';
+import { PlaygroundPage } from './support/playground-page.js';
+
+/**
+ * The ärendekö in the local Teams client, a screenshot per card: a case submitted through the
+ * form (with samtycke), listed with /ärenden, planned for the channel's meeting and decided on
+ * the decision card.
+ */
+let stack: LocalStack;
+let browser: HeadlessBrowser;
+let teams: PlaygroundPage;
+let code = '';
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    botPort: 0,
+    playgroundPort: 56163,
+    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
+  });
+  // The förbund's admin (Anna herself) makes Anna a samordnare at Förbundskansliet; the
+  // Playground cannot @mention its own user, so this one command goes straight to the bot.
+  const anna = PLAYGROUND_USERS[0]!;
+  const connector = await new FakeConnector().start();
+  const response = await fetch(`${stack.bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      message(`/roller ge <at>${anna.name}</at> samordnare forbundskansliet`, {
+        serviceUrl: connector.url,
+        from: anna,
+        mention: [anna],
+      }),
+    ),
+  });
+  expect(response.status).toBe(200);
+  await connector.stop();
+
+  browser = await openBrowser();
+  teams = new PlaygroundPage(browser.page);
+  await teams.open(stack.playgroundUrl);
+  await teams.openChannel('Referensgrupp');
+  await teams.sayMentioningBot('Finsam', '/möte ny');
+  const form = await teams.expectCard(/^Ny mötesserie/);
+  await form.getByLabel('Namn').fill('Psykiatri-avstämning');
+  await form.getByLabel('Från och med').fill('2027-01-01');
+  await form.getByRole('button', { name: 'Skapa mötesserien' }).click();
+  await teams.expectCard('Mötesserien ”Psykiatri-avstämning” är skapad');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the ärendekö in the local Teams client', () => {
+  it('when a case is submitted with samtycke, then the bot issues a code and shows no reason text', async () => {
+    await teams.sayMentioningBot('Finsam', '/ärenden ny');
+    const form = await teams.expectCard(/^Anmäl ärende/);
+    await form.getByLabel('Fråga eller skäl').fill('Behöver samordnat stöd inför arbetsträning');
+    await form
+      .getByLabel('Vilken insats (t.ex. Sikta mot arbetslivet)')
+      .fill('Sikta mot arbetslivet');
+    await form.getByRole('checkbox').check();
+    await browser.screenshot('30-case-form', form);
+    await form.getByRole('button', { name: 'Anmäl ärendet' }).click();
+    const submitted = await teams.expectCard(/Ärendet är anmält med koden Ä-\d{4}-\d{4}/);
+    const text = await submitted.innerText();
+    code = /Ä-\d{4}-\d{4}/.exec(text)![0];
+    expect(text).not.toContain('Behöver samordnat stöd');
+    await browser.screenshot('31-case-submitted', submitted);
+  });
+
+  it('when /ärenden is written in the channel, then the queue lists the case by code, status and organisation', async () => {
+    await teams.sayMentioningBot('Finsam', '/ärenden');
+    const queue = await teams.expectCard(/^Ärendekö/);
+    const text = await queue.innerText();
+    expect(text).toContain(code);
+    expect(text).toContain('Inkommen (1)');
+    expect(text).toContain('Förbundskansliet');
+    expect(text).not.toContain('Behöver samordnat stöd');
+    await browser.screenshot('32-case-queue', queue);
+  });
+
+  it('when the case is planned and decided, then the decision card saves the decision', async () => {
+    await teams.sayMentioningBot('Finsam', `/ärenden planera ${code}`);
+    await expect
+      .poll(() => browser.page.getByText(`${code} är planerat till Psykiatri-avstämning`).count(), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await teams.sayMentioningBot('Finsam', `/ärenden beslut ${code}`);
+    const card = await teams.expectCard(`Beslut i ärende ${code}`);
+    await expect(card.innerText()).resolves.toContain('Närvaron är inte registrerad');
+    await expect(card.innerText()).resolves.not.toContain('Varning');
+    await browser.screenshot('33-case-decision-card', card);
+    await card.getByRole('combobox').first().click();
+    await browser.page.getByRole('option', { name: 'Beviljas insats' }).click();
+    await card.getByLabel('Kort motivering').fill('Passar insatsens målgrupp.');
+    await browser.screenshot('34-case-decision-form', card);
+    await card.getByRole('button', { name: 'Spara beslutet' }).click();
+    const decided = await teams.expectCard('Beslutet är sparat: beviljas insats.');
+    await expect(decided.innerText()).resolves.toContain('Beslut: Beviljas insats');
+    await browser.screenshot('35-case-decided', decided);
+  });
+});
