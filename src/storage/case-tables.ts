@@ -33,6 +33,19 @@ export function caseKeys(code: string): { partitionKey: string; rowKey: string }
 
 const openPartition = (conversationId: string) => `open|${encodeKey(conversationId)}`;
 const closedPartition = (month: string) => `closed|${month}`;
+const indexKey = (code: string) => {
+  const { partitionKey, rowKey } = caseKeys(code);
+  return `${partitionKey}-${rowKey}`;
+};
+
+/** Where a case's queue and archive pointers live, for tools that load many cases at once. */
+export const caseIndexKeys = (code: string) => ({
+  queue: (conversationId: string) => ({
+    partitionKey: openPartition(conversationId),
+    rowKey: indexKey(code),
+  }),
+  archive: (month: string) => ({ partitionKey: closedPartition(month), rowKey: indexKey(code) }),
+});
 const monthOf = (iso: string) => iso.slice(0, 7);
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 const ignoreMissing = async (step: Promise<unknown>) => {
@@ -53,9 +66,10 @@ const ignoreExisting = async (step: Promise<unknown>) => {
 /**
  * Cases and their indexes.
  * @remarks The case row (table `cases`, one partition per year, keyed by its code) is the truth.
- * `caseIndex` holds small rows that point at it: one partition per conversation for the *open*
- * cases (so the queue is one narrow query whatever the number of closed cases), one partition
- * per month of closing for the closed ones (so gallring reads only old months), the per-year
+ * `caseQueue` holds a small row per *open* case, one partition per conversation, in a table of
+ * its own: the queue is one narrow query whatever the number of closed cases, even on a store
+ * that scans whole tables (the emulator). `caseIndex` holds the rest: one partition per month
+ * of closing for the closed cases (so gallring reads only old months), the per-year
  * code counters and the request-id → code bindings that make submission idempotent. An index
  * row is written before the case changes state and removed after, so a crash in between leaves
  * a pointer that readers check and repair, never a case that no index finds.
@@ -67,6 +81,7 @@ export function caseTables(store: TableStore): CaseRepository {
     'decisions',
     'history',
   ]);
+  const openIndex = new EntityTable(store.client('caseQueue'), indexSchema);
   const index = new EntityTable(store.client('caseIndex'), indexSchema);
   const counters = new EntityTable(store.client('caseIndex'), caseCounterSchema);
   const requests = new EntityTable(store.client('caseIndex'), requestSchema);
@@ -77,11 +92,6 @@ export function caseTables(store: TableStore): CaseRepository {
     return cases.get(partitionKey, rowKey);
   };
 
-  const indexKey = (code: string) => {
-    const { partitionKey, rowKey } = caseKeys(code);
-    return `${partitionKey}-${rowKey}`;
-  };
-
   /** Moves the index of a case that just closed from its conversation to its month. */
   const archiveIndex = async (value: Case) => {
     const key = indexKey(value.code);
@@ -90,9 +100,9 @@ export function caseTables(store: TableStore): CaseRepository {
         code: value.code,
       }),
     );
-    const open = await index.get(openPartition(value.conversationId), key);
+    const open = await openIndex.get(openPartition(value.conversationId), key);
     if (open)
-      await ignoreMissing(index.remove(openPartition(value.conversationId), key, open.version));
+      await ignoreMissing(openIndex.remove(openPartition(value.conversationId), key, open.version));
   };
 
   return {
@@ -118,7 +128,7 @@ export function caseTables(store: TableStore): CaseRepository {
     get: getCase,
     async create(value) {
       await ignoreExisting(
-        index.create(openPartition(value.conversationId), indexKey(value.code), {
+        openIndex.create(openPartition(value.conversationId), indexKey(value.code), {
           code: value.code,
         }),
       );
@@ -133,7 +143,9 @@ export function caseTables(store: TableStore): CaseRepository {
     },
     async listOpen(conversationId) {
       const codes: string[] = [];
-      for await (const row of index.all(odata`PartitionKey eq ${openPartition(conversationId)}`)) {
+      for await (const row of openIndex.all(
+        odata`PartitionKey eq ${openPartition(conversationId)}`,
+      )) {
         codes.push(row.value.code);
       }
       let rowsRead = codes.length;
@@ -152,7 +164,7 @@ export function caseTables(store: TableStore): CaseRepository {
     async conversationsWithOpenCases() {
       const conversations = new Set<string>();
       const filter = odata`PartitionKey ge ${'open|'} and PartitionKey lt ${'open}'}`;
-      for await (const row of index.allWithKeys(filter)) {
+      for await (const row of openIndex.allWithKeys(filter)) {
         conversations.add(decodeKey(row.partitionKey.slice('open|'.length)));
       }
       return [...conversations];
@@ -181,12 +193,12 @@ export function caseTables(store: TableStore): CaseRepository {
       const { partitionKey, rowKey } = caseKeys(value.code);
       await cases.remove(partitionKey, rowKey, version);
       const key = indexKey(value.code);
-      for (const partition of [
-        openPartition(value.conversationId),
-        ...(value.closedAt ? [closedPartition(monthOf(value.closedAt))] : []),
+      for (const [table, partition] of [
+        [openIndex, openPartition(value.conversationId)] as const,
+        ...(value.closedAt ? [[index, closedPartition(monthOf(value.closedAt))] as const] : []),
       ]) {
-        const row = await index.get(partition, key);
-        if (row) await ignoreMissing(index.remove(partition, key, row.version));
+        const row = await table.get(partition, key);
+        if (row) await ignoreMissing(table.remove(partition, key, row.version));
       }
     },
     async statistics() {

@@ -16,6 +16,7 @@ export const TABLE_NAMES = [
   'actionItems',
   'cases',
   'caseIndex',
+  'caseQueue',
   'caseStatistics',
   'retention',
 ] as const;
