@@ -64,6 +64,8 @@ export type Capability = (routes: BotRoutes) => void;
 export interface Bot {
   /** Runs one inbound activity: tenant gate, conversation reference, then the routes. */
   handle(turn: TurnContext): Promise<void>;
+  /** Every registered `Action.Execute` verb, in registration order. */
+  readonly verbs: readonly string[];
 }
 
 /**
@@ -82,6 +84,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const { logger } = deps;
   const commands = new Map<CommandName, CommandHandler>();
   const welcomes: ((turn: TurnContext) => Promise<void>)[] = [];
+  const verbs: string[] = [];
   let unknownCommand: ((turn: TurnContext) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
@@ -96,6 +99,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       commands.set(name, handler);
     },
     cardAction(verb, schema, handler) {
+      verbs.push(verb);
       app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
         const started = Date.now();
         try {
@@ -194,6 +198,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   });
 
   return {
+    verbs,
     async handle(turn) {
       const tenantId = tenantOf(turn.activity);
       if (
