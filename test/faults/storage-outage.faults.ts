@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
 import { AppError } from '../../src/errors.js';
@@ -14,6 +14,7 @@ import {
   createSeries,
   futureDates,
   grantRoles,
+  itemIdOf,
   type MeetingRef,
 } from '../support/meeting-setup.js';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy.js';
@@ -220,8 +221,3 @@ describe('storage stops mid-load', () => {
     },
   );
 });
-
-/** The agenda item id the service derives from an add's request id (see MeetingService). */
-function itemIdOf(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64url').slice(0, 16);
-}

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { users, type TestUser, type Where } from './activities.js';
 import { cardText } from './fake-connector.js';
 import { actionData, type Client } from './teams-client.js';
@@ -98,4 +98,9 @@ export function itemForm(ref: MeetingRef, title: string, requestId: string = ran
 export function addAcknowledged(card: unknown, title: string): boolean {
   const text = cardText(card);
   return text.includes(`”${title}” är tillagd`) || text.includes('Punkten fanns redan');
+}
+
+/** The agenda item id the meeting service derives from an add's request id. */
+export function itemIdOf(requestId: string): string {
+  return createHash('sha256').update(requestId).digest('base64url').slice(0, 16);
 }
