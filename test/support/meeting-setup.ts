@@ -7,10 +7,7 @@ import { actionData, type Client } from './teams-client.js';
 export const admin = users.anna;
 export const ADMIN_IDS = admin.aadObjectId;
 
-export interface MeetingRef {
-  readonly meetingId: string;
-  readonly date: string;
-}
+export type MeetingRef = { readonly meetingId: string; readonly date: string };
 
 /** `count` Tuesdays from about six weeks ahead, one week apart, as YYYY-MM-DD. */
 export function futureDates(count: number, from = new Date()): string[] {

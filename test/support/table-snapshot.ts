@@ -26,15 +26,33 @@ export function storeFor(tablePrefix: string, connectionString = inject('tableCo
   return createTableStore({ kind: 'connectionString', connectionString }, tablePrefix);
 }
 
-/** Every row of every table, as `PartitionKey|RowKey|etag`, sorted per table. */
+/** Every row of every table as `PartitionKey|RowKey|<version>`, sorted per table. */
 export type TableSnapshot = Record<string, string[]>;
 
-export async function snapshotTables(store: TableStore): Promise<TableSnapshot> {
+const bookkeeping = new Set(['etag', 'timestamp', 'odata.metadata', 'updatedAt']);
+
+/**
+ * Lists every row of every table. `version` is the row's etag by default (any write shows),
+ * or with `by: 'content'` its stored properties without etag, timestamp and `updatedAt` (only
+ * a write that changes what is stored shows).
+ */
+export async function snapshotTables(
+  store: TableStore,
+  by: 'etag' | 'content' = 'etag',
+): Promise<TableSnapshot> {
   const snapshot: TableSnapshot = {};
   for (const name of TABLE_NAMES) {
     const rows: string[] = [];
     for await (const row of store.client(name).listEntities()) {
-      rows.push(`${row.partitionKey}|${row.rowKey}|${row.etag}`);
+      const version =
+        by === 'etag'
+          ? row.etag
+          : JSON.stringify(
+              Object.entries(row)
+                .filter(([key]) => !bookkeeping.has(key))
+                .sort(([a], [b]) => a.localeCompare(b)),
+            );
+      rows.push(`${row.partitionKey}|${row.rowKey}|${version}`);
     }
     snapshot[name] = rows.sort();
   }
