@@ -10,6 +10,7 @@ import { errorFields, type Logger } from '../log.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
+import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
 import { conversationIdOf, identityOf, referenceOf, tenantOf } from './turn-identity.js';
 
@@ -176,6 +177,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           ms: Date.now() - started,
           ...errorFields(error),
         });
+        if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
         await turn.sendActivity(MessageFactory.text(errorText(error)));
       }
@@ -192,8 +194,10 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
 
   app.error(async (turn, error) => {
     logger.error('turn.failed', { activityType: turn.activity.type, ...errorFields(error) });
-    if (turn.activity.type === ActivityTypes.Message) {
-      await turn.sendActivity(MessageFactory.text(errorText(error)));
+    if (turn.activity.type === ActivityTypes.Message && !(error instanceof ReplyNotDelivered)) {
+      await turn
+        .sendActivity(MessageFactory.text(errorText(error)))
+        .catch((sendError: unknown) => logger.warn('reply.undelivered', errorFields(sendError)));
     }
   });
 
@@ -215,6 +219,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         return;
       }
       await rememberConversation(turn, deps, tenantId);
+      turn.onSendActivities(retryReplies(logger));
       await app.run(turn);
     },
   };
