@@ -148,6 +148,14 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const missing = commandTable.filter((spec) => !commands.has(spec.name)).map((spec) => spec.name);
   if (missing.length > 0) throw new Error(`Commands without a handler: ${missing.join(', ')}`);
   if (!unknownCommand) throw new Error('No handler for unknown commands');
+  app.adaptiveCards.actionExecute<unknown>(/^/, async () => {
+    logger.warn('card.action', { verb: 'unknown', outcome: 'unknown-verb' });
+    return renderCard('notice', {
+      title: 'Kortet är inaktuellt',
+      text: 'Knappen finns inte längre. Skriv kommandot på nytt, så får du ett aktuellt kort.',
+      tone: 'attention',
+    }) as never;
+  });
   const answerUnknown = unknownCommand;
 
   app.message(
