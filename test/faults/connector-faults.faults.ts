@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { reminderTable } from '../../src/storage/reminder-table.js';
-import { TENANT_ID, users } from '../support/activities.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../support/activities.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { seedDueReminders, startFaultBot } from '../support/fault-bot.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -12,7 +11,6 @@ import {
   itemForm,
   type MeetingRef,
 } from '../support/meeting-setup.js';
-import { storeFor } from '../support/table-snapshot.js';
 import { health, replyText, teamsClient, until, type Client } from '../support/teams-client.js';
 import { uniquePrefix } from '../support/test-bot.js';
 
@@ -30,14 +28,7 @@ const tablePrefix = uniquePrefix();
 
 beforeAll(async () => {
   connector = await new FakeConnector().start();
-  bot = await startBotProcess({
-    STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
-    TABLE_PREFIX: tablePrefix,
-    ALLOWED_TENANT_IDS: TENANT_ID,
-    BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
-    SCHEDULER_ENABLED: 'true',
-    REMINDER_TICK_SECONDS: '1',
-  });
+  bot = await startFaultBot(tablePrefix, { SCHEDULER_ENABLED: 'true', REMINDER_TICK_SECONDS: '1' });
   client = teamsClient(bot.url, connector);
   await grantRoles(client, [users.erik]);
   refs = await createSeries(client, where, futureDates(1));
@@ -162,26 +153,8 @@ describe('the Bot Connector answers 429, 502, 504 and slowly', () => {
     { timeout: 90_000 },
     async () => {
       connector.clear();
-      const reminders = reminderTable(storeFor(tablePrefix));
-      const dueAt = new Date(Date.now() + 1_500).toISOString();
       const titles = Array.from({ length: REMINDERS }, (_, n) => `Backoff-påminnelse ${n + 10}`);
-      await Promise.all(
-        titles.map((title, n) =>
-          reminders.create({
-            id: `faults.connector.${n}`,
-            kind: 'custom',
-            conversationId: channel,
-            dueAt,
-            title,
-            text: '',
-            ownerId: admin.id,
-            state: 'scheduled',
-            attempts: 0,
-            createdAt: new Date().toISOString(),
-            createdBy: admin.id,
-          }),
-        ),
-      );
+      await seedDueReminders(tablePrefix, channel, titles, 1_500);
       const retriesBefore = retriesLogged();
       connector.failNext(
         { status: 429, retryAfterSeconds: 1 },

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wire } from '../../src/app.js';
 import { errorText } from '../../src/bot/error-text.js';
 import { commandTable } from '../../src/bot/command-table.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createTableStore } from '../../src/storage/table-store.js';
-import { BOT, cardAction, message, TENANT_ID, users, type Where } from '../support/activities.js';
+import { BOT, cardAction, message, users, type Where } from '../support/activities.js';
 import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { faultBotEnv } from '../support/fault-bot.js';
 import { cardText, FakeConnector } from '../support/fake-connector.js';
 import { cardPayload, commandArgs, FUZZ_SEED, invalidPayload } from '../support/fuzz.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -44,13 +44,7 @@ const places: readonly Where[] = [
 const people = [admin, users.erik, users.maria];
 
 const tablePrefix = uniquePrefix();
-const env = {
-  STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
-  TABLE_PREFIX: tablePrefix,
-  ALLOWED_TENANT_IDS: TENANT_ID,
-  BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
-  SCHEDULER_ENABLED: 'false',
-};
+const env = faultBotEnv(tablePrefix);
 let connector: FakeConnector;
 let bot: BotProcess;
 let verbs: readonly string[];

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cardAction, TENANT_ID, users } from '../support/activities.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardAction, users } from '../support/activities.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { startFaultBot } from '../support/fault-bot.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -38,15 +38,7 @@ const tablePrefix = uniquePrefix();
 beforeAll(async () => {
   connector = await new FakeConnector().start();
   for (let i = 0; i < 2; i++) {
-    bots.push(
-      await startBotProcess({
-        STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
-        TABLE_PREFIX: tablePrefix,
-        ALLOWED_TENANT_IDS: TENANT_ID,
-        BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
-        SCHEDULER_ENABLED: 'false',
-      }),
-    );
+    bots.push(await startFaultBot(tablePrefix));
   }
   first = teamsClient(bots[0]!.url, connector);
   await grantRoles(first, [users.erik]);

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTable } from '../../src/storage/audit-table.js';
 import { memberTable } from '../../src/storage/access-tables.js';
-import { TENANT_ID, users, type TestUser } from '../support/activities.js';
+import { users, type TestUser } from '../support/activities.js';
 import { AgendaLedger } from '../support/agenda-ledger.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { startFaultBot } from '../support/fault-bot.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -29,13 +29,7 @@ let refs: MeetingRef[];
 const tablePrefix = uniquePrefix();
 
 const start = async () => {
-  const bot = await startBotProcess({
-    STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
-    TABLE_PREFIX: tablePrefix,
-    ALLOWED_TENANT_IDS: TENANT_ID,
-    BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
-    SCHEDULER_ENABLED: 'false',
-  });
+  const bot = await startFaultBot(tablePrefix);
   running.push(bot);
   return bot;
 };

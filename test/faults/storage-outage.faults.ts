@@ -4,12 +4,12 @@ import { errorText } from '../../src/bot/error-text.js';
 import { AppError } from '../../src/errors.js';
 import { actionItemTable, decisionTable } from '../../src/storage/meeting-tables.js';
 import { reminderTable } from '../../src/storage/reminder-table.js';
-import { TENANT_ID, users } from '../support/activities.js';
+import { users } from '../support/activities.js';
 import { AgendaLedger } from '../support/agenda-ledger.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { startFaultBot } from '../support/fault-bot.js';
 import { cardText, FakeConnector } from '../support/fake-connector.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -42,13 +42,7 @@ const tablePrefix = uniquePrefix();
 beforeAll(async () => {
   connector = await new FakeConnector().start();
   proxy = await startStorageProxy(inject('tableConnectionString'));
-  bot = await startBotProcess({
-    STORAGE_CONNECTION_STRING: proxy.connectionString,
-    TABLE_PREFIX: tablePrefix,
-    ALLOWED_TENANT_IDS: TENANT_ID,
-    BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
-    SCHEDULER_ENABLED: 'false',
-  });
+  bot = await startFaultBot(tablePrefix, { STORAGE_CONNECTION_STRING: proxy.connectionString });
   client = teamsClient(bot.url, connector);
   await grantRoles(client, [users.erik]);
   refs = await createSeries(client, where, futureDates(4));

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
 import { AppError } from '../../src/errors.js';
 import { actionItemTable, decisionTable } from '../../src/storage/meeting-tables.js';
 import { reminderTable } from '../../src/storage/reminder-table.js';
-import { TENANT_ID, users } from '../support/activities.js';
+import { users } from '../support/activities.js';
 import { AgendaLedger } from '../support/agenda-ledger.js';
-import { startBotProcess, type BotProcess } from '../support/bot-process.js';
+import type { BotProcess } from '../support/bot-process.js';
+import { seedDueReminders, startFaultBot } from '../support/fault-bot.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import {
-  ADMIN_IDS,
   admin,
   createSeries,
   futureDates,
@@ -40,11 +40,7 @@ beforeAll(async () => {
   connector = await new FakeConnector().start();
   for (let i = 0; i < 3; i++) {
     bots.push(
-      await startBotProcess({
-        STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
-        TABLE_PREFIX: tablePrefix,
-        ALLOWED_TENANT_IDS: TENANT_ID,
-        BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
+      await startFaultBot(tablePrefix, {
         SCHEDULER_ENABLED: 'true',
         REMINDER_TICK_SECONDS: '1',
         REMINDER_LEASE_SECONDS: '4',
@@ -61,31 +57,6 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-/** Reminders due at one and the same instant in the channel, for every scheduler to race for. */
-async function seedSimultaneousReminders(inMs: number): Promise<string[]> {
-  const reminders = reminderTable(storeFor(tablePrefix));
-  const dueAt = new Date(Date.now() + inMs).toISOString();
-  const titles = Array.from({ length: REMINDERS }, (_, n) => `Samtidig påminnelse ${n + 100}`);
-  await Promise.all(
-    titles.map((title, n) =>
-      reminders.create({
-        id: `faults.instances.${n}`,
-        kind: 'custom',
-        conversationId: channel,
-        dueAt,
-        title,
-        text: '',
-        ownerId: admin.id,
-        state: 'scheduled',
-        attempts: 0,
-        createdAt: new Date().toISOString(),
-        createdBy: admin.id,
-      }),
-    ),
-  );
-  return titles;
-}
-
 describe('three bot instances behind one storage', () => {
   /**
    * Guarantee: with three processes serving the same channel, concurrent clicks and reminders
@@ -99,7 +70,11 @@ describe('three bot instances behind one storage', () => {
     async () => {
       const ledger = new AgendaLedger();
       const users3 = [admin, users.erik, users.maria];
-      const reminderTitles = await seedSimultaneousReminders(3_000);
+      const reminderTitles = Array.from(
+        { length: REMINDERS },
+        (_, n) => `Samtidig påminnelse ${n + 100}`,
+      );
+      await seedDueReminders(tablePrefix, channel, reminderTitles, 3_000);
 
       let next = 0;
       const tasks: (() => Promise<unknown>)[] = [];
