@@ -14,12 +14,20 @@ import {
   createSeries,
   futureDates,
   grantRoles,
+  itemForm,
   itemIdOf,
   type MeetingRef,
 } from '../support/meeting-setup.js';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy.js';
 import { parseAllStored, storeFor } from '../support/table-snapshot.js';
-import { health, replyText, sleep, teamsClient, type Client } from '../support/teams-client.js';
+import {
+  health,
+  replyText,
+  sleep,
+  teamsClient,
+  until,
+  type Client,
+} from '../support/teams-client.js';
 import { uniquePrefix } from '../support/test-bot.js';
 
 const channel = '19:avbrott@thread.tacv2';
@@ -212,6 +220,49 @@ describe('storage stops mid-load', () => {
       expect(actionsWithoutDecision).toEqual([]);
       expect(actionsWithoutReminder.map((a) => a.what)).toEqual([]);
       expect(await health(bot.url)).toBe(200);
+    },
+  );
+
+  /**
+   * Guarantee: when storage stops answering without refusing (lost packets), users still get
+   * the Swedish message in time: every invoke is answered inside Teams' 15-second limit, and
+   * /healthz says unhealthy instead of hanging.
+   */
+  it(
+    'when storage stops answering at all, then invokes and commands still answer in time with a clear Swedish message',
+    { timeout: 90_000 },
+    async () => {
+      proxy.stall();
+      const started = Date.now();
+      try {
+        const [healthz, add, command] = await Promise.all([
+          (async () => ({ status: await health(bot.url), ms: Date.now() - started }))(),
+          client.click('agenda.add', itemForm(refs[0]!, 'Punkt utan svar'), admin, where),
+          client.say('/möte', admin, where),
+        ]);
+        const commandText = command.replies.map(replyText).join();
+        process.stdout.write(
+          `storage silent: healthz ${healthz.status} after ${healthz.ms} ms; invoke ${add.reply.status} after ${add.reply.ms} ms ` +
+            `(${cardText(add.card).includes(STORAGE_DOWN) ? 'storage message' : 'other answer'}); command ${command.reply.status} ` +
+            `after ${command.reply.ms} ms (${commandText.includes(STORAGE_DOWN) ? 'storage message' : 'other answer'})\n`,
+        );
+        expect(healthz.status).toBe(503);
+        expect(add.reply.status).toBe(200);
+        expect(add.reply.ms).toBeLessThan(15_000);
+        expect(cardText(add.card)).toContain(STORAGE_DOWN);
+        expect(command.reply.status).toBe(200);
+        expect(commandText).toContain(STORAGE_DOWN);
+      } finally {
+        proxy.restore();
+      }
+      await until(async () => (await health(bot.url)) === 200, 20_000);
+      const after = await client.click(
+        'agenda.add',
+        itemForm(refs[0]!, 'Punkt efter'),
+        admin,
+        where,
+      );
+      expect(cardText(after.card)).toContain('”Punkt efter” är tillagd');
     },
   );
 });

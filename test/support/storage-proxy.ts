@@ -9,6 +9,11 @@ export interface StorageProxy {
   readonly stats: { accepted: number; refused: number };
   /** Starts an outage: open connections are reset and new ones refused. */
   cut(): void;
+  /**
+   * Starts a silent outage: storage stops answering. Open connections are dropped and new ones
+   * are accepted but never forwarded, as when packets to storage are lost.
+   */
+  stall(): void;
   /** Ends the outage: new connections reach storage again. */
   restore(): void;
   stop(): Promise<void>;
@@ -30,8 +35,16 @@ export async function startStorageProxy(targetConnectionString: string): Promise
   const open = new Set<Socket>();
   const stats = { accepted: 0, refused: 0 };
   let down = false;
+  let stalled = false;
+  const held = new Set<Socket>();
 
   const server: Server = createServer((client) => {
+    if (stalled) {
+      stats.refused++;
+      held.add(client);
+      client.on('error', () => held.delete(client)).on('close', () => held.delete(client));
+      return;
+    }
     if (down) {
       stats.refused++;
       client.resetAndDestroy();
@@ -63,11 +76,19 @@ export async function startStorageProxy(targetConnectionString: string): Promise
       for (const socket of open) socket.resetAndDestroy();
       open.clear();
     },
+    stall() {
+      stalled = true;
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
     restore() {
       down = false;
+      stalled = false;
+      for (const socket of held) socket.destroy();
+      held.clear();
     },
     async stop() {
-      for (const socket of open) socket.destroy();
+      for (const socket of [...open, ...held]) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
