@@ -198,4 +198,36 @@ describe('three bot instances behind one storage', () => {
       for (const bot of bots) expect(await health(bot.url)).toBe(200);
     },
   );
+
+  /**
+   * Guarantee: when many writers race for the same agenda row at once, every ETag conflict is
+   * either resolved by a retry or reported in Swedish, and a reported one is really not stored.
+   */
+  it(
+    'when 36 adds hit one agenda at the same moment through three instances, then each is stored once or reported as a conflict and not stored',
+    { timeout: 90_000 },
+    async () => {
+      const elsewhere = { kind: 'channel' as const, conversationId: '19:tre-kamp@thread.tacv2' };
+      const [contested] = await createSeries(clients[2]!, elsewhere, futureDates(1));
+      const ledger = new AgendaLedger();
+      const users3 = [admin, users.erik, users.maria];
+      await Promise.all(
+        Array.from({ length: 36 }, (_, n) =>
+          ledger.add(clients[n % 3]!, contested!, users3[n % 3]!, elsewhere),
+        ),
+      );
+      const books = await ledger.verify(storeFor(tablePrefix));
+      const conflicts = ledger.refusals.filter((t) => t.includes(CONFLICT)).length;
+      process.stdout.write(
+        `one agenda, 36 simultaneous adds on 3 instances: ${ledger.acknowledged.size} acknowledged, ${conflicts} reported as conflicts, ` +
+          `${ledger.refusals.length - conflicts} other refusals; ${books.stored} stored, ${books.missing.length} missing, ` +
+          `${books.duplicated.length} duplicated, ${books.unacknowledged.length} stored though reported\n`,
+      );
+      expect(ledger.acknowledged.size + conflicts).toBe(36);
+      expect(books.stored).toBe(ledger.acknowledged.size);
+      expect(books.missing).toEqual([]);
+      expect(books.duplicated).toEqual([]);
+      expect(books.unacknowledged).toEqual([]);
+    },
+  );
 });

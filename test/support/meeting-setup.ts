@@ -74,7 +74,8 @@ export async function createSeries(
   if (!cardText(card).includes('är skapad')) {
     throw new Error(`The series was not created: ${cardText(card)}`);
   }
-  const { meetingId } = actionData(card, 'agenda.open') as { meetingId: string };
+  const { meetingId, date } = actionData(card, 'agenda.open') as MeetingRef;
+  if (date !== dates[0]) throw new Error('The conversation already has an earlier meeting');
   return dates.map((date) => ({ meetingId, date }));
 }
 
