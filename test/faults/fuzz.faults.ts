@@ -189,6 +189,17 @@ describe('a fuzzer over every command and card verb', () => {
           `${unexpected.length} unexpected-error cards (${unexpected.join('; ') || 'none'}), ` +
           `healthz ${await health(bot.url)}\n`,
       );
+      const escalation = await teamsClient(bot.url, connector).say(
+        `/roller ge <at>${users.erik.name}</at> admin`,
+        users.maria,
+        places[1]!,
+        [users.erik],
+      );
+      const escalated = escalation.replies.map(replyText).join().includes('har nu rollen');
+      process.stdout.write(
+        `after prototype-pollution payloads, a user without roles granting admin: ${escalated ? 'ALLOWED' : 'refused'}\n`,
+      );
+      expect(escalated).toBe(false);
       expect(unexpected).toEqual([]);
       expect(await health(bot.url)).toBe(200);
     },
