@@ -84,23 +84,28 @@ describe('the Bot Connector answers 429, 502, 504 and slowly', () => {
    * again), and serves the next request normally.
    */
   it(
-    'when the connector fails every attempt for a reply, then the request still ends with 200 and the bot keeps serving',
+    'when the connector fails every attempt for a reply, then the request still ends with 200, an invoke still gets its card within 15 s, and the bot keeps serving',
     { timeout: 60_000 },
     async () => {
       const dead = await new FakeConnector().start();
       try {
-        dead.failNext(...Array.from({ length: 60 }, () => 502));
+        dead.failNext(...Array.from({ length: 100 }, () => 502));
         const deadClient = teamsClient(bot.url, dead);
         const started = Date.now();
         const { reply } = await deadClient.say('/hjälp', users.erik, personal);
         const ms = Date.now() - started;
+        const invoke = await deadClient.click('agenda.final', refs[0]!, admin, where);
         connector.clear();
         const after = await client.say('/hjälp', users.erik, personal);
         process.stdout.write(
           `connector down for a reply: HTTP ${reply.status} after ${ms} ms, ${dead.refused.length} attempts refused, ` +
-            `${dead.received.length} delivered; next command ${after.replies.length} reply, healthz ${await health(bot.url)}\n`,
+            `${dead.received.length} delivered; an invoke that posts answered ${invoke.reply.status} with a card after ${invoke.reply.ms} ms; ` +
+            `next command ${after.replies.length} reply, healthz ${await health(bot.url)}\n`,
         );
         expect(reply.status).toBe(200);
+        expect(invoke.reply.status).toBe(200);
+        expect(invoke.card).toBeDefined();
+        expect(invoke.reply.ms).toBeLessThan(15_000);
         expect(dead.received).toHaveLength(0);
         expect(dead.refused.length).toBeGreaterThan(1);
         expect(after.replies).toHaveLength(1);
