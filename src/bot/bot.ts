@@ -10,6 +10,7 @@ import { errorFields, type Logger } from '../log.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
+import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
 import { conversationIdOf, identityOf, referenceOf, tenantOf } from './turn-identity.js';
 
@@ -64,6 +65,8 @@ export type Capability = (routes: BotRoutes) => void;
 export interface Bot {
   /** Runs one inbound activity: tenant gate, conversation reference, then the routes. */
   handle(turn: TurnContext): Promise<void>;
+  /** Every registered `Action.Execute` verb, in registration order. */
+  readonly verbs: readonly string[];
 }
 
 /**
@@ -82,6 +85,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const { logger } = deps;
   const commands = new Map<CommandName, CommandHandler>();
   const welcomes: ((turn: TurnContext) => Promise<void>)[] = [];
+  const verbs: string[] = [];
   let unknownCommand: ((turn: TurnContext) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
@@ -96,6 +100,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       commands.set(name, handler);
     },
     cardAction(verb, schema, handler) {
+      verbs.push(verb);
       app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
         const started = Date.now();
         try {
@@ -143,6 +148,14 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const missing = commandTable.filter((spec) => !commands.has(spec.name)).map((spec) => spec.name);
   if (missing.length > 0) throw new Error(`Commands without a handler: ${missing.join(', ')}`);
   if (!unknownCommand) throw new Error('No handler for unknown commands');
+  app.adaptiveCards.actionExecute<unknown>(/^/, async () => {
+    logger.warn('card.action', { verb: 'unknown', outcome: 'unknown-verb' });
+    return renderCard('notice', {
+      title: 'Kortet är inaktuellt',
+      text: 'Knappen finns inte längre. Skriv kommandot på nytt, så får du ett aktuellt kort.',
+      tone: 'attention',
+    }) as never;
+  });
   const answerUnknown = unknownCommand;
 
   app.message(
@@ -172,6 +185,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           ms: Date.now() - started,
           ...errorFields(error),
         });
+        if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
         await turn.sendActivity(MessageFactory.text(errorText(error)));
       }
@@ -188,12 +202,15 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
 
   app.error(async (turn, error) => {
     logger.error('turn.failed', { activityType: turn.activity.type, ...errorFields(error) });
-    if (turn.activity.type === ActivityTypes.Message) {
-      await turn.sendActivity(MessageFactory.text(errorText(error)));
+    if (turn.activity.type === ActivityTypes.Message && !(error instanceof ReplyNotDelivered)) {
+      await turn
+        .sendActivity(MessageFactory.text(errorText(error)))
+        .catch((sendError: unknown) => logger.warn('reply.undelivered', errorFields(sendError)));
     }
   });
 
   return {
+    verbs,
     async handle(turn) {
       const tenantId = tenantOf(turn.activity);
       if (
@@ -210,6 +227,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         return;
       }
       await rememberConversation(turn, deps, tenantId);
+      turn.onSendActivities(retryReplies(logger));
       await app.run(turn);
     },
   };

@@ -1,4 +1,4 @@
-import type { Activity } from 'botbuilder';
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { errorFields, type Logger } from '../log.js';
 import type { ProactiveMessenger, ProactiveOutcome } from './proactive.js';
 
@@ -115,7 +115,7 @@ export class ReliableSender {
         const retryable = status === undefined || RETRYABLE.has(status);
         if (!retryable) return { kind: 'rejected', status };
         if (attempt === this.options.maxAttempts) break;
-        const delay = this.delayFor(attempt, retryAfterMs(error));
+        const delay = backoffDelay(attempt, retryAfterMs(error), this.options, this.random);
         this.logger.warn('delivery.retry', {
           attempt,
           status: status ?? 0,
@@ -130,15 +130,70 @@ export class ReliableSender {
       ...(lastStatus !== undefined ? { status: lastStatus } : {}),
     };
   }
+}
 
-  private delayFor(attempt: number, retryAfter: number | undefined): number {
-    const ceiling = Math.min(
-      this.options.maxDelayMs,
-      this.options.baseDelayMs * 2 ** (attempt - 1),
-    );
-    const jittered = Math.round(this.random() * ceiling);
-    return Math.max(jittered, retryAfter ?? 0);
+/** Exponential backoff with full jitter, never shorter than the server's Retry-After. */
+function backoffDelay(
+  attempt: number,
+  retryAfter: number | undefined,
+  options: DeliveryOptions,
+  random: () => number,
+): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.max(Math.round(random() * ceiling), retryAfter ?? 0);
+}
+
+/**
+ * One more round on top of the connector client's own retries (it already retries 5xx and a
+ * single 429), so a reply that gives up still leaves an invoke inside Teams' 15-second limit.
+ */
+const replyRetryOptions: DeliveryOptions = { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
+
+/** A reply the Bot Connector did not take, after retries. Sending an apology would fail too. */
+export class ReplyNotDelivered extends Error {
+  readonly reason = 'reply-not-delivered' as const;
+  constructor(
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('reply-not-delivered', options);
+    this.name = 'ReplyNotDelivered';
   }
+}
+
+/**
+ * A send hook for a turn: retries a reply that Teams throttled (429, honouring Retry-After) or
+ * that failed in its gateway (408, 412, 5xx) with backoff and jitter; a reply that still does not
+ * go through ends as {@link ReplyNotDelivered}.
+ * @remarks Only single-activity sends are retried, so a batch that partly went through is never
+ * posted twice.
+ */
+export function retryReplies(
+  logger: Logger,
+  options: DeliveryOptions = replyRetryOptions,
+  clock: Clock = systemClock,
+  random: () => number = Math.random,
+) {
+  return async (
+    _turn: TurnContext,
+    activities: Partial<Activity>[],
+    next: () => Promise<ResourceResponse[]>,
+  ): Promise<ResourceResponse[]> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next();
+      } catch (error) {
+        const status = statusOf(error);
+        const retryable = status !== undefined && RETRYABLE.has(status);
+        if (!retryable || activities.length !== 1 || attempt >= options.maxAttempts) {
+          throw new ReplyNotDelivered(status, { cause: error });
+        }
+        const delay = backoffDelay(attempt, retryAfterMs(error), options, random);
+        logger.warn('reply.retry', { attempt, status, delayMs: delay });
+        await clock.sleep(delay);
+      }
+    }
+  };
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { CloudAdapter } from 'botbuilder';
+import { z } from 'zod';
 import type { Bot } from '../bot/bot.js';
 import { errorFields, type Logger } from '../log.js';
 
@@ -11,12 +12,39 @@ export interface HttpDeps {
   readonly checkStorage: () => Promise<void>;
 }
 
+/**
+ * The least an activity must have before the Bot Framework adapter sees it: a type, and for a
+ * card action an `Action.Execute` with a verb. Anything less is a client error (400), not a
+ * crash inside the adapter (500).
+ */
+const activityEnvelope = z
+  .object({ type: z.string().min(1).max(64), name: z.string().max(200).optional() })
+  .loose()
+  .refine(
+    (activity) =>
+      activity.type !== 'invoke' ||
+      activity.name !== 'adaptiveCard/action' ||
+      cardActionValue.safeParse(activity.value).success,
+  );
+const cardActionValue = z
+  .object({
+    action: z
+      .object({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(200) })
+      .loose(),
+  })
+  .loose();
+
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '512kb' }));
 
   app.post('/api/messages', async (req, res) => {
+    if (!activityEnvelope.safeParse(req.body).success) {
+      deps.logger.warn('http.messages.malformed', { bodyType: typeof req.body });
+      res.status(400).end();
+      return;
+    }
     try {
       await deps.adapter.process(req, res, (turn) => deps.bot.handle(turn));
     } catch (error) {

@@ -9,6 +9,7 @@ import {
   itemCategoryLabels,
   meetingTypeLabels,
 } from './meeting-types.js';
+import { meetingTypeSchema } from './meetings.schema.js';
 import type {
   ActionItem,
   AgendaItem,
@@ -359,7 +360,8 @@ export function meetingFormView(
   values: Partial<MeetingFormValues> = {},
   notice = '',
 ) {
-  const type = values.type ?? 'referensgrupp';
+  const known = meetingTypeSchema.safeParse(values.type);
+  const type: MeetingType = known.success ? known.data : 'referensgrupp';
   const offsets = defaultOffsets[type];
   return {
     notice,
@@ -367,7 +369,6 @@ export function meetingFormView(
     defaultsText: `kallelse ${offsets.callDays}, sista dag ${offsets.deadlineDays}, dagordning ${offsets.agendaDays}`,
     organisationChoices: organisations.map((o) => ({ title: o.name, value: o.id })),
     values: {
-      type,
       name: '',
       recurrence: 'monthly',
       nth: '2',
@@ -385,6 +386,7 @@ export function meetingFormView(
       deadlineDays: '',
       agendaDays: '',
       ...values,
+      type,
     },
   };
 }

@@ -22,8 +22,12 @@ const networkCodes = new Set([
   'REQUEST_SEND_ERROR',
 ]);
 
-/** Storage cannot be reached or answered with a server error: the user should try again later. */
+/**
+ * Storage cannot be reached, did not answer in time (the request was aborted) or answered with a
+ * server error: the user should try again later.
+ */
 export function isUnavailable(error: unknown): boolean {
+  if ((error as { name?: unknown } | null)?.name === 'AbortError') return true;
   const status = statusOf(error);
   if (status !== undefined) return status >= 500 || status === 408;
   const code = (error as { code?: unknown } | null)?.code;

@@ -30,8 +30,27 @@ export interface TableStore {
   ping(timeoutMs?: number): Promise<void>;
 }
 
+/**
+ * How long one storage request may stay unanswered. Without it a storage that stops answering
+ * (lost packets rather than refused connections) holds every request open past Teams' 15-second
+ * invoke limit; with it the user gets the "storage unavailable" message in time.
+ */
+const REQUEST_TIMEOUT_MS = 4_000;
+
 const clientOptions: TableServiceClientOptions = {
   retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1000 },
+  additionalPolicies: [
+    {
+      position: 'perRetry',
+      policy: {
+        name: 'requestTimeout',
+        sendRequest: (request, next) => {
+          request.timeout = REQUEST_TIMEOUT_MS;
+          return next(request);
+        },
+      },
+    },
+  ],
 };
 
 /**
