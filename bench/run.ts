@@ -7,6 +7,7 @@ import { startAzuriteProcess } from './support/azurite-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { measureAgendaAdd } from './scenarios/agenda.js';
 import { measureBaseline } from './scenarios/baseline.js';
+import { measureQueue } from './scenarios/cases.js';
 import { measureColdStart } from './scenarios/cold-start.js';
 import { measureTick } from './scenarios/scheduler.js';
 import { startBenchBot } from './support/bot.js';
@@ -45,11 +46,15 @@ async function main(): Promise<void> {
     log('Cold start …');
     const coldStart = await measureColdStart(ctx);
 
-    const bot = await startBenchBot(ctx, freshPrefix());
+    const prefix = freshPrefix();
+    const bot = await startBenchBot(ctx, prefix);
     let agenda;
+    let queue;
     try {
       log('Agenda items through the kallelse card …');
       agenda = await measureAgendaAdd(ctx, bot);
+      log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
+      queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
     } finally {
       await bot.kill('SIGTERM');
     }
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
       baseline,
       coldStart,
       agenda,
+      queue,
       tick: [tickEmpty, tickFull],
     };
     write(results);

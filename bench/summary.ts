@@ -1,5 +1,6 @@
 import type { CardActionResult } from './scenarios/agenda.js';
 import type { BaselineResult } from './scenarios/baseline.js';
+import type { QueueResult } from './scenarios/cases.js';
 import type { TickResult } from './scenarios/scheduler.js';
 import type { LevelResult } from './support/load.js';
 import { ratio, type LatencyStats } from './support/stats.js';
@@ -11,6 +12,7 @@ export interface BenchResults {
   readonly baseline: BaselineResult;
   readonly coldStart: LatencyStats;
   readonly agenda: readonly CardActionResult[];
+  readonly queue: readonly QueueResult[];
   readonly tick: readonly TickResult[];
 }
 
@@ -67,13 +69,16 @@ function levelTable(
 
 /** The Markdown summary: machine, baseline, every scenario with ratios, and the targets. */
 export function summarise(results: BenchResults): string {
-  const { baseline, agenda, tick, coldStart } = results;
+  const { baseline, agenda, queue, tick, coldStart } = results;
   const [tickEmpty, tickFull] = tick;
   const agenda8 = at(agenda, 8);
   const echo8 = at(baseline.echoInvoke, 8);
   const cardRatio = agenda8 && echo8 ? ratio(agenda8.latency.p95, echo8.latency.p95) : Number.NaN;
   const tickRatio = tickEmpty && tickFull ? ratio(tickFull.tickMs, tickEmpty.tickMs) : Number.NaN;
-  const maxLatency = Math.max(...agenda.map((level) => level.latency.max));
+  const maxLatency = Math.max(...[...agenda, ...queue].map((level) => level.latency.max));
+  const queueAt = (stored: number) => queue.find((q) => q.stored === stored && q.users === 8);
+  const [small, large] = [queueAt(1_000), queueAt(100_000)];
+  const queueRatio = small && large ? ratio(large.latency.p50, small.latency.p50) : Number.NaN;
 
   const lines = [
     `### Benchmark ${results.date.slice(0, 10)}`,
@@ -128,6 +133,33 @@ export function summarise(results: BenchResults): string {
       agenda,
       baseline.echoInvoke,
     ),
+    '#### `/ärenden`, first page of 25 open cases, with closed cases stored besides',
+    '',
+    row([
+      'closed cases',
+      'users',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'per s',
+      'p95 × baseline',
+      'table ops / action',
+    ]),
+    row(Array.from({ length: 8 }, () => '---')),
+    ...queue.map((q) => {
+      const base = at(baseline.echoMessage, q.users);
+      return row([
+        q.stored.toLocaleString('en'),
+        q.users,
+        q.latency.p50,
+        q.latency.p95,
+        q.latency.p99,
+        q.throughput,
+        base ? ratio(q.latency.p95, base.latency.p95) : '–',
+        q.tableOpsPerAction,
+      ]);
+    }),
+    '',
     '#### Scheduler tick (200 due)',
     '',
     row(['reminders stored besides', 'tick ms (median of 3)', 'due-query ms', 'table ops', 'sent']),
@@ -145,6 +177,11 @@ export function summarise(results: BenchResults): string {
       'scheduler tick independent of future reminders (100,000 vs 0 stored)',
       `table ops ${tickFull?.tableOps} vs ${tickEmpty?.tableOps}; time ${tickRatio} ×`,
       verdict(tickFull?.tableOps === tickEmpty?.tableOps && tickRatio <= 1.5),
+    ]),
+    row([
+      '`/ärenden` at 100,000 closed cases ≤ 1.2 × its time at 1,000 (p50, 8 users)',
+      `${queueRatio} × (table ops ${large?.tableOpsPerAction} vs ${small?.tableOpsPerAction})`,
+      verdict(queueRatio <= 1.2),
     ]),
     row(['cold start under 3 s', `max ${coldStart.max} ms`, verdict(coldStart.max < 3_000)]),
     row([

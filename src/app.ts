@@ -213,7 +213,10 @@ export async function wire(
         background,
         updateCard: (conversationId, cardKey, card) =>
           proactive.updateCard(conversationId, cardKey, card),
-        post: (conversationId, activity, cardKey) => sender.send(conversationId, activity, cardKey),
+        // Posts made while a card action waits for its answer get one attempt (the connector
+        // client still retries on its own), so the answer stays inside Teams' 15 s.
+        post: (conversationId, activity, cardKey) =>
+          sender.send(conversationId, activity, cardKey, undefined, 1),
         logger,
       }),
       casesCapability({ cases, meetings, access, sendPersonalCard }),

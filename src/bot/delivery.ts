@@ -101,9 +101,10 @@ export class ReliableSender {
     activity: Partial<Activity>,
     cardKey?: string,
     beforeFirstPost?: () => Promise<boolean>,
+    maxAttempts = this.options.maxAttempts,
   ): Promise<DeliveryOutcome> {
     let lastStatus: number | undefined;
-    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       await this.limiter.acquire(conversationId);
       if (attempt === 1 && beforeFirstPost && !(await beforeFirstPost()))
         return { kind: 'aborted' };
@@ -114,7 +115,7 @@ export class ReliableSender {
         lastStatus = status;
         const retryable = status === undefined || RETRYABLE.has(status);
         if (!retryable) return { kind: 'rejected', status };
-        if (attempt === this.options.maxAttempts) break;
+        if (attempt === maxAttempts) break;
         const delay = backoffDelay(attempt, retryAfterMs(error), this.options, this.random);
         this.logger.warn('delivery.retry', {
           attempt,

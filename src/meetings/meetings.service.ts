@@ -1009,7 +1009,8 @@ const isOpen = (item: AgendaItem) => item.status === 'active' || item.status ===
  * A stable, short id derived from the card's request id and who clicked: everyone sees the same
  * shared card (and request id), so only one person's repeated click is the same request.
  */
-function itemIdFor(userId: string, requestId: string): string {
+/** The id of the item one person adds with one card request: a repeated click finds it. */
+export function itemIdFor(userId: string, requestId: string): string {
   return createHash('sha256').update(`${userId}\n${requestId}`).digest('base64url').slice(0, 16);
 }
 

@@ -65,7 +65,7 @@ beforeAll(async () => {
   const [ref] = await createSeries(client, places[0]!, futureDates(2));
   const requestId = 'fuzz-item-000001';
   await client.click('agenda.add', itemForm(ref!, 'Fuzzpunkt', requestId), admin, places[0]!);
-  const itemId = itemIdOf(requestId);
+  const itemId = itemIdOf(requestId, admin.id);
   bases = [
     { ...ref },
     { ...ref, itemId, requestId: 'fuzz-request-01' },

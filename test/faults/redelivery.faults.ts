@@ -74,7 +74,7 @@ function noticeColor(card: Record<string, unknown> | undefined): unknown {
 async function addItem(ref: MeetingRef, title: string): Promise<string> {
   const requestId = randomUUID();
   await first.click('agenda.add', itemForm(ref, title, requestId), admin, where);
-  return itemIdOf(requestId);
+  return itemIdOf(requestId, admin.id);
 }
 
 const record = (ref: MeetingRef, itemId: string, text: string) => ({

@@ -123,7 +123,10 @@ describe('storage stops mid-load', () => {
           if (!added) return;
           const record = { requestId: randomUUID(), ref, n: ++counter };
           recorded.push(record);
-          const { card, saved } = await recordItem(record, itemIdOf(added));
+          const { card, saved } = await recordItem(
+            record,
+            itemIdOf(added, ledger.attempts.get(added)!.from.id),
+          );
           if (!card) invokeWithoutCard.push(n);
           recordOutcomes.push(saved);
         }
@@ -157,7 +160,7 @@ describe('storage stops mid-load', () => {
         const added = [...ledger.acknowledged].find(
           (id) => ledger.attempts.get(id)!.ref === record.ref,
         )!;
-        await recordItem(record, itemIdOf(added));
+        await recordItem(record, itemIdOf(added, ledger.attempts.get(added)!.from.id));
       }
 
       const store = storeFor(tablePrefix);

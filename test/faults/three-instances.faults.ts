@@ -109,7 +109,7 @@ describe('three bot instances behind one storage', () => {
 
       const decisionPairs = [...ledger.acknowledged].slice(0, DECISION_PAIRS).map((added, n) => ({
         ref: ledger.attempts.get(added)!.ref,
-        itemId: itemIdOf(added),
+        itemId: itemIdOf(added, ledger.attempts.get(added)!.from.id),
         requestId: randomUUID(),
         n,
       }));

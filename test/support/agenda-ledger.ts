@@ -9,6 +9,8 @@ import type { Client, Reply } from './teams-client.js';
 interface Attempt {
   readonly ref: MeetingRef;
   readonly title: string;
+  /** Who clicked first: a double click is the same person clicking again. */
+  readonly from: TestUser;
 }
 
 /**
@@ -23,7 +25,10 @@ export class AgendaLedger {
   readonly replies: Reply[] = [];
   private counter = 0;
 
-  /** Adds a new item, or clicks again on an earlier request when `requestId` is given. */
+  /**
+   * Adds a new item, or clicks again on an earlier request when `requestId` is given (as the
+   * person who clicked first: the same card clicked by someone else is their own new item).
+   */
   async add(
     client: Client,
     ref: MeetingRef,
@@ -34,12 +39,13 @@ export class AgendaLedger {
     const attempt = this.attempts.get(requestId) ?? {
       ref,
       title: `Punkt ${++this.counter} ${requestId.slice(0, 6)}`,
+      from,
     };
     this.attempts.set(requestId, attempt);
     const { reply, card } = await client.click(
       'agenda.add',
       itemForm(attempt.ref, attempt.title, requestId),
-      from,
+      attempt.from,
       where,
     );
     this.replies.push(reply);

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { itemIdFor } from '../../src/meetings/meetings.service.js';
+import { randomUUID } from 'node:crypto';
 import { users, type TestUser, type Where } from './activities.js';
 import { cardText } from './fake-connector.js';
 import { actionData, type Client } from './teams-client.js';
@@ -98,7 +99,7 @@ export function addAcknowledged(card: unknown, title: string): boolean {
   return text.includes(`”${title}” är tillagd`) || text.includes('Punkten fanns redan');
 }
 
-/** The agenda item id the meeting service derives from an add's request id. */
-export function itemIdOf(requestId: string): string {
-  return createHash('sha256').update(requestId).digest('base64url').slice(0, 16);
+/** The agenda item id the meeting service gives an add by `userId` with `requestId`. */
+export function itemIdOf(requestId: string, userId: string): string {
+  return itemIdFor(userId, requestId);
 }
