@@ -15,9 +15,13 @@ const CHANNEL = '19:bench-arenden@thread.tacv2';
 const OPEN = 25;
 const PER_USER: Record<number, number> = { 1: 20, 8: 10, 32: 5 };
 
-function caseValue(n: number, status: Case['status'], at: string): Case {
+/** Closed cases are spread over the ten years before this one; open ones are this year's. */
+const CLOSED_YEARS = 10;
+const THIS_YEAR = new Date().getUTCFullYear();
+
+function caseValue(n: number, year: number, status: Case['status'], at: string): Case {
   return {
-    code: `Ä-2025-${String(n).padStart(6, '0')}`,
+    code: `Ä-${year}-${String(n).padStart(6, '0')}`,
     conversationId: CHANNEL,
     organisationId: n % 3 === 0 ? 'fk' : n % 3 === 1 ? 'region' : 'kommun-eskilstuna',
     submittedBy: '29:bench-1',
@@ -35,13 +39,14 @@ function caseValue(n: number, status: Case['status'], at: string): Case {
   };
 }
 
-/** Cases numbered [from, to) closed in 2025, each with its archive pointer. */
+/** Cases numbered [from, to), closed over the last ten years, each with its archive pointer. */
 async function loadClosed(ctx: BenchContext, prefix: string, from: number, to: number) {
   const cases: BulkRow[] = [];
   const archive: BulkRow[] = [];
   for (let n = from; n < to; n++) {
-    const month = `2025-${String((n % 12) + 1).padStart(2, '0')}`;
-    const value = caseValue(n, 'avslutad', `${month}-15T10:00:00.000Z`);
+    const year = THIS_YEAR - 1 - (n % CLOSED_YEARS);
+    const month = `${year}-${String((n % 12) + 1).padStart(2, '0')}`;
+    const value = caseValue(n, year, 'avslutad', `${month}-15T10:00:00.000Z`);
     cases.push({ ...caseKeys(value.code), value });
     archive.push({ ...caseIndexKeys(value.code).archive(month), value: { code: value.code } });
   }
@@ -53,7 +58,7 @@ async function loadOpen(ctx: BenchContext, prefix: string) {
   const cases: BulkRow[] = [];
   const queue: BulkRow[] = [];
   for (let n = 0; n < OPEN; n++) {
-    const value = caseValue(900_000 + n, 'inkommen', new Date().toISOString());
+    const value = caseValue(n + 1, THIS_YEAR, 'inkommen', new Date().toISOString());
     cases.push({ ...caseKeys(value.code), value });
     queue.push({ ...caseIndexKeys(value.code).queue(CHANNEL), value: { code: value.code } });
   }
@@ -62,8 +67,9 @@ async function loadOpen(ctx: BenchContext, prefix: string) {
 }
 
 /**
- * `/ärenden` (the first page of the open queue, 25 open cases) in a channel while 1,000, 10,000
- * and 100,000 closed cases are stored, at every concurrency level.
+ * `/ärenden` (the first page of the open queue, 25 open cases of this year) in a channel while
+ * 1,000, 10,000 and 100,000 closed cases of the ten years before are stored, at every
+ * concurrency level.
  */
 export async function measureQueue(
   ctx: BenchContext,
@@ -81,7 +87,7 @@ export async function measureQueue(
     }),
   );
   const shown = JSON.stringify(ctx.connector.messages(CHANNEL).at(-1)?.body ?? {});
-  if (!shown.includes('Ä-2025-900000'))
+  if (!shown.includes(`Ä-${THIS_YEAR}-000001`))
     throw new Error(`/ärenden did not list the queue: ${shown}`);
   const results: QueueResult[] = [];
   let loaded = 0;

@@ -201,8 +201,14 @@ export class CaseService {
     conversationId: string,
     filter: CaseFilter = {},
   ): Promise<{ cases: Case[]; carried: CarriedOver[] }> {
-    const carried = await this.carryOver(conversationId);
-    const { cases } = await this.deps.cases.listOpen(conversationId);
+    let { cases } = await this.deps.cases.listOpen(conversationId);
+    const carried = await this.carryOverFrom(
+      conversationId,
+      cases.map((c) => c.value),
+    );
+    if (carried.some((c) => c.to !== undefined)) {
+      ({ cases } = await this.deps.cases.listOpen(conversationId));
+    }
     const list = cases
       .map((c) => c.value)
       .filter(
@@ -544,10 +550,21 @@ export class CaseService {
    * the next occurrence of the same series, and notes it on the case.
    */
   async carryOver(conversationId: string): Promise<CarriedOver[]> {
-    const now = this.deps.now();
     const { cases } = await this.deps.cases.listOpen(conversationId);
+    return this.carryOverFrom(
+      conversationId,
+      cases.map((c) => c.value),
+    );
+  }
+
+  /** Carry-over for an open queue just read, so listing it costs one read, not two. */
+  private async carryOverFrom(
+    conversationId: string,
+    open: readonly Case[],
+  ): Promise<CarriedOver[]> {
+    const now = this.deps.now();
     const stale: Case[] = [];
-    for (const { value } of cases) {
+    for (const value of open) {
       if (value.status !== 'planerad' || !value.plan) continue;
       if (new Date(value.plan.startsAt) > now) continue;
       stale.push(value);
