@@ -13,6 +13,7 @@ import { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
+import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
@@ -34,6 +35,10 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
+import { statusCapability } from './status/status.handlers.js';
+import { StatusService } from './status/status.service.js';
+import { appVersion } from './status/version.js';
+import { statusQueries } from './storage/status-queries.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -160,6 +165,15 @@ export async function wire(
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({ meetings, access, now, sendPersonal }),
+      statusCapability(
+        new StatusService({
+          queries: statusQueries(store),
+          version: appVersion(),
+          env: config.env,
+          telemetry: config.telemetry.connectionString !== undefined,
+          now,
+        }),
+      ),
     ],
   );
   return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };
@@ -175,7 +189,14 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     now,
   });
 
-  const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
+  const lifecycle = new ServerLifecycle();
+  const http = createHttpApp({
+    adapter,
+    bot,
+    logger,
+    checkStorage: () => store.ping(),
+    lifecycle,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(config.port, config.host, () => resolve(listening));
     listening.once('error', reject);
@@ -183,6 +204,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  lifecycle.markReady();
   logger.info('app.started', {
     env: config.env,
     port,
@@ -198,11 +220,20 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     scheduler,
     reminders,
     async stop() {
-      await scheduler.stop();
-      await new Promise<void>((resolve, reject) => {
+      lifecycle.beginDrain();
+      const closed = new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
       });
+      server.closeIdleConnections();
+      const [drained] = await Promise.all([
+        lifecycle.drained(config.shutdownGraceMs),
+        scheduler.stop(),
+      ]);
+      if (!drained) {
+        logger.warn('app.drain.timeout', { inFlight: lifecycle.inFlight });
+        server.closeAllConnections();
+      }
+      await closed;
     },
   };
 }

@@ -61,7 +61,27 @@ const rawEnvironment = z.object({
     .max(7 * 24 * 60)
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /InstrumentationKey=[0-9a-f-]{36}/i,
+        'ska vara en anslutningssträng till Application Insights',
+      )
+      .optional(),
+  ),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
 });
+
+/** Every environment variable the app reads; nothing else in the environment matters to it. */
+export const ENVIRONMENT_VARIABLES = Object.keys(rawEnvironment.shape) as readonly (keyof z.infer<
+  typeof rawEnvironment
+>)[];
+
+/** Whether the app starts without this variable (it has a default or is optional). */
+export function isOptionalVariable(name: (typeof ENVIRONMENT_VARIABLES)[number]): boolean {
+  return rawEnvironment.shape[name].safeParse(undefined).success;
+}
 
 export type BotAuth =
   | { kind: 'none' }
@@ -92,6 +112,10 @@ export interface AppConfig {
     /** How long an instance's claim on a reminder holds before another may take over. */
     readonly leaseMs: number;
   };
+  /** Application Insights; telemetry is off when absent. */
+  readonly telemetry: { readonly connectionString?: string };
+  /** How long a stopping instance waits for in-flight requests. */
+  readonly shutdownGraceMs: number;
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -175,6 +199,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
     },
+    telemetry: raw.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { connectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING }
+      : {},
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
 

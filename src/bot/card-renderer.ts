@@ -17,7 +17,8 @@ export type CardName =
   | 'dagordning'
   | 'meeting-run'
   | 'minutes'
-  | 'action-items';
+  | 'action-items'
+  | 'status';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

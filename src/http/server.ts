@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import type { CloudAdapter } from 'botbuilder';
 import type { Bot } from '../bot/bot.js';
 import { errorFields, type Logger } from '../log.js';
+import { recordHttpRequest } from '../telemetry/telemetry.js';
+import type { ServerLifecycle } from './lifecycle.js';
 
 export interface HttpDeps {
   readonly adapter: CloudAdapter;
@@ -9,14 +11,34 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** Resolves when storage answers, rejects when it does not. */
   readonly checkStorage: () => Promise<void>;
+  readonly lifecycle: ServerLifecycle;
 }
+
+const MESSAGES = '/api/messages';
+const ROUTES = new Set([MESSAGES, '/healthz', '/readyz']);
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+
+  app.use((req, res, next) => {
+    const route = ROUTES.has(req.path) ? req.path : 'other';
+    const finish = recordHttpRequest(route, req.method);
+    const leave = req.path === MESSAGES ? deps.lifecycle.enter() : () => undefined;
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      leave();
+      finish(res.statusCode);
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    next();
+  });
   app.use(express.json({ limit: '512kb' }));
 
-  app.post('/api/messages', async (req, res) => {
+  app.post(MESSAGES, async (req, res) => {
     try {
       await deps.adapter.process(req, res, (turn) => deps.bot.handle(turn));
     } catch (error) {
@@ -33,6 +55,11 @@ export function createHttpApp(deps: HttpDeps): Express {
       deps.logger.warn('health.storage.unavailable', errorFields(error));
       res.status(503).json({ status: 'unavailable', storage: 'unavailable' });
     }
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const state = deps.lifecycle.state;
+    res.status(state === 'ready' ? 200 : 503).json({ status: state });
   });
 
   return app;
