@@ -46,7 +46,10 @@ export interface RunningApp {
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  /** Stops accepting requests and waits for in-flight ones. */
+  /**
+   * Reports draining on `/readyz`, lets the turns under way finish (at most the configured
+   * grace), stops the scheduler, then closes the listener.
+   */
   stop(): Promise<void>;
 }
 
@@ -221,19 +224,16 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     reminders,
     async stop() {
       lifecycle.beginDrain();
-      const closed = new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-      server.closeIdleConnections();
       const [drained] = await Promise.all([
         lifecycle.drained(config.shutdownGraceMs),
         scheduler.stop(),
       ]);
-      if (!drained) {
-        logger.warn('app.drain.timeout', { inFlight: lifecycle.inFlight });
-        server.closeAllConnections();
-      }
-      await closed;
+      if (!drained) logger.warn('app.drain.timeout', { inFlight: lifecycle.inFlight });
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+        if (!drained) server.closeAllConnections();
+      });
     },
   };
 }
