@@ -6,19 +6,17 @@ import { z } from 'zod';
 import { commandTable } from '../src/bot/command-table.js';
 import { buildManifest, pngSize, validateManifest } from './manifest.js';
 
-const packageEnvironment = z
-  .object({
-    BOT_ID: z
-      .string()
-      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID'),
-    BOT_DOMAIN: z
-      .string()
-      .regex(
-        /^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/i,
-        'must be a host name without https:// or a path, e.g. finsam-prod-app.azurewebsites.net',
-      ),
-  })
-  .loose();
+const packageEnvironment = z.object({
+  BOT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID'),
+  BOT_DOMAIN: z
+    .string()
+    .regex(
+      /^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/i,
+      'must be a host name without https:// or a path, e.g. finsam-prod-app.azurewebsites.net',
+    ),
+});
 
 /**
  * `npm run package [-- --env <name>]`: the Teams app zip for one environment, from
