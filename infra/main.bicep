@@ -152,6 +152,7 @@ module appService 'modules/app-service.bicep' = {
       BOOTSTRAP_ADMIN_IDS: join(bootstrapAdminIds, ',')
       FORBUND_KOMMUNER: join(forbundKommuner, ',')
       STORAGE_ACCOUNT_URL: 'https://${storage.outputs.name}.table.${environment().suffixes.storage}'
+      AZURE_CLIENT_ID: identity.outputs.clientId
       TABLE_PREFIX: tablePrefix
       SCHEDULER_ENABLED: schedulerEnabled ? 'true' : 'false'
       REMINDER_TICK_SECONDS: string(reminderTickSeconds)

@@ -47,6 +47,7 @@ const rawEnvironment = z.object({
   BOOTSTRAP_ADMIN_IDS: list(z.string().min(1)),
   STORAGE_CONNECTION_STRING: optionalText,
   STORAGE_ACCOUNT_URL: optionalText.pipe(z.url().optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   TABLE_PREFIX: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'ska börja med en bokstav och bara innehålla a–z och 0–9')
@@ -90,7 +91,12 @@ export type BotAuth =
 
 export type StorageConfig =
   | { kind: 'connectionString'; connectionString: string }
-  | { kind: 'accountUrl'; accountUrl: string };
+  | {
+      kind: 'accountUrl';
+      accountUrl: string;
+      /** The user-assigned managed identity to authenticate with; absent: the default chain. */
+      managedIdentityClientId?: string;
+    };
 
 export interface AppConfig {
   readonly env: 'local' | 'production';
@@ -157,7 +163,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   let storage: StorageConfig;
   if (raw.STORAGE_ACCOUNT_URL) {
-    storage = { kind: 'accountUrl', accountUrl: raw.STORAGE_ACCOUNT_URL };
+    storage = {
+      kind: 'accountUrl',
+      accountUrl: raw.STORAGE_ACCOUNT_URL,
+      ...(raw.AZURE_CLIENT_ID ? { managedIdentityClientId: raw.AZURE_CLIENT_ID } : {}),
+    };
   } else if (raw.STORAGE_CONNECTION_STRING) {
     storage = { kind: 'connectionString', connectionString: raw.STORAGE_CONNECTION_STRING };
   } else {

@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_VARIABLES, isOptionalVariable, loadConfig } from '../../src/config.js';
+import {
+  ENVIRONMENT_VARIABLES,
+  isOptionalVariable,
+  loadConfig,
+  type ConfigError,
+} from '../../src/config.js';
 import { TABLE_NAMES } from '../../src/storage/table-store.js';
 
 /**
@@ -182,6 +187,7 @@ describe('the app settings match what src/config.ts reads', () => {
     const shapes: Record<string, string> = {
       MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555',
       MICROSOFT_APP_TENANT_ID: '6f1c2a44-5b7e-4d0e-9a6b-0c3f8e2d1a55',
+      AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555',
       ALLOWED_TENANT_IDS:
         '6f1c2a44-5b7e-4d0e-9a6b-0c3f8e2d1a55,0b0b0b0b-1111-4222-8333-444455556666',
       BOOTSTRAP_ADMIN_IDS: 'a0000000-0000-4000-8000-000000000001',
@@ -203,9 +209,34 @@ describe('the app settings match what src/config.ts reads', () => {
     const config = loadConfig(env);
     expect(config.env).toBe('production');
     expect(config.auth.kind).toBe('UserAssignedMSI');
-    expect(config.storage.kind).toBe('accountUrl');
+    expect(config.storage).toMatchObject({
+      kind: 'accountUrl',
+      managedIdentityClientId: env.MICROSOFT_APP_ID,
+    });
+    expect(appSettings.get('AZURE_CLIENT_ID')).toBe(appSettings.get('MICROSOFT_APP_ID'));
     expect(config.telemetry.connectionString).toBeDefined();
     expect(config.scheduler.enabled).toBe(true);
+  });
+
+  it('when an operations setting is malformed, then the config refuses it in Swedish', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ AZURE_CLIENT_ID: 'finsam-id' }).join()).toMatch(
+      /AZURE_CLIENT_ID: ska vara ett GUID/,
+    );
+    expect(
+      problems({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://example.se' }).join(),
+    ).toMatch(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING: ska vara en anslutningssträng till Application Insights/,
+    );
+    expect(problems({ SHUTDOWN_GRACE_SECONDS: '0' }).join()).toMatch(/SHUTDOWN_GRACE_SECONDS/);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '45' }).shutdownGraceMs).toBe(45_000);
   });
 
   it('when the Teams app package needs values, then the deployment outputs them', () => {
