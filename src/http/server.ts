@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Bot } from '../bot/bot.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
+import { privacyPage, termsPage } from './legal-pages.js';
 import type { ServerLifecycle } from './lifecycle.js';
 
 export interface HttpDeps {
@@ -15,7 +16,7 @@ export interface HttpDeps {
 }
 
 const MESSAGES = '/api/messages';
-const ROUTES = new Set([MESSAGES, '/healthz', '/readyz']);
+const ROUTES = new Set([MESSAGES, '/healthz', '/readyz', '/integritet', '/villkor']);
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
@@ -60,6 +61,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/readyz', (_req, res) => {
     const state = deps.lifecycle.state;
     res.status(state === 'ready' ? 200 : 503).json({ status: state });
+  });
+
+  app.get('/integritet', (_req, res) => {
+    res.type('html').send(privacyPage);
+  });
+  app.get('/villkor', (_req, res) => {
+    res.type('html').send(termsPage);
   });
 
   return app;

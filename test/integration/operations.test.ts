@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -103,6 +104,27 @@ describe('readiness and graceful shutdown', () => {
     const timeout = bot.logLines.find((line) => line.includes('app.drain.timeout'));
     expect(JSON.parse(timeout ?? '{}')).toMatchObject({ level: 'warn', inFlight: 1 });
     connector.release();
+  });
+});
+
+describe('the pages the Teams app links to', () => {
+  it('when Teams opens the privacy and terms links of the manifest, then Swedish pages answer', async () => {
+    const bot = await startTestBot();
+    try {
+      const manifest = readFileSync('manifest/manifest.json', 'utf8');
+      for (const [path, words] of [
+        ['/integritet', 'inga personnummer, samordningsnummer eller namn på deltagare'],
+        ['/villkor', 'Använd deltagarens kod'],
+      ] as const) {
+        expect(manifest).toContain(`https://\${{BOT_DOMAIN}}${path}`);
+        const response = await fetch(`${bot.url}${path}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/text\/html; charset=utf-8/);
+        expect(await response.text()).toContain(words);
+      }
+    } finally {
+      await bot.stop();
+    }
   });
 });
 
