@@ -1,4 +1,7 @@
-import { formatWhen } from '../schedule/format.js';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { sv } from 'date-fns/locale';
+import { TIME_ZONE } from '../schedule/local-time.js';
 import { PENDING_WINDOW_HOURS, type StatusReport } from './status.service.js';
 
 const unknown = 'okänt (lagringen svarar inte)';
@@ -20,7 +23,9 @@ export function statusView(report: StatusReport) {
     );
   }
   return {
-    checkedAt: formatWhen(report.checkedAt),
+    checkedAt: format(new TZDate(report.checkedAt.getTime(), TIME_ZONE), "d MMMM 'kl.' HH:mm:ss", {
+      locale: sv,
+    }),
     facts: [
       { title: 'Version', value: report.version },
       { title: 'Miljö', value: report.env === 'production' ? 'produktion' : 'lokal' },
