@@ -136,7 +136,8 @@ module keyVault 'modules/key-vault.bicep' = {
 module appService 'modules/app-service.bicep' = {
   name: 'app-service'
   params: {
-    namePrefix: namePrefix
+    // The web app's host name is global: the suffix keeps two förbund's deployments apart.
+    namePrefix: '${namePrefix}-${take(suffix, 6)}'
     location: location
     tags: tags
     skuName: appServiceSkuName

@@ -14,7 +14,7 @@ const packageEnvironment = z.object({
     .string()
     .regex(
       /^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/i,
-      'must be a host name without https:// or a path, e.g. finsam-prod-app.azurewebsites.net',
+      'must be a host name without https:// or a path, e.g. finsam-prod-3kd8x2-app.azurewebsites.net',
     ),
 });
 

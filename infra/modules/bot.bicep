@@ -6,7 +6,7 @@ param tags object
 @description('Shown in the Bot Service; the Teams name comes from the app package.')
 param displayName string
 
-@description('Host name the bot is served from, e.g. finsam-prod-app.azurewebsites.net.')
+@description('Host name the bot is served from, e.g. finsam-prod-3kd8x2-app.azurewebsites.net.')
 param domain string
 
 @description('Client id of the user-assigned managed identity: the bot id.')

@@ -53,7 +53,7 @@ describe('the Teams app package per environment', () => {
   it('when the domain is given as a URL, then packaging refuses with the expected form', async () => {
     const root = workspace(
       'prod',
-      'BOT_ID=3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d\nBOT_DOMAIN=https://finsam-prod-app.azurewebsites.net/\n',
+      'BOT_ID=3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d\nBOT_DOMAIN=https://finsam-prod-3kd8x2-app.azurewebsites.net/\n',
     );
     await expect(packageApp(root, 'prod')).rejects.toThrow(
       /BOT_DOMAIN must be a host name without https:\/\//,
