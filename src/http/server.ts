@@ -24,18 +24,18 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   app.use((req, res, next) => {
     const route = ROUTES.has(req.path) ? req.path : 'other';
-    const finish = recordHttpRequest(route, req.method);
+    const recording = recordHttpRequest(route, req.method);
     const leave = req.path === MESSAGES ? deps.lifecycle.enter() : () => undefined;
     let done = false;
     const end = () => {
       if (done) return;
       done = true;
       leave();
-      finish(res.statusCode);
+      recording.end(res.statusCode);
     };
     res.once('finish', end);
     res.once('close', end);
-    next();
+    recording.within(next);
   });
   app.use(express.json({ limit: '512kb' }));
 

@@ -1,12 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   Counter,
   Histogram,
   MeterProvider,
+  Span,
   Tracer,
   TracerProvider,
   UpDownCounter,
 } from '@opentelemetry/api';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 /** The instrumentation scope every metric and span of the bot is recorded under. */
 export const TELEMETRY_SCOPE = 'finsam-bot';
@@ -28,6 +30,8 @@ interface Instruments {
 }
 
 let current: Instruments | undefined;
+/** The span of the HTTP request being handled, so a turn's span becomes its child. */
+const requestSpan = new AsyncLocalStorage<Span>();
 
 /**
  * Records the bot's metrics and spans through these providers until the returned function is
@@ -80,22 +84,36 @@ export function recordTurn(kind: TurnKind, name: string, outcome: Outcome, start
   const attributes = { 'finsam.turn.kind': kind, 'finsam.turn.name': name, outcome };
   current.turnDuration.record(ended - startedAt, attributes);
   if (kind === 'card.action') current.cardActions.add(1, { verb: name, outcome });
-  const span = current.tracer.startSpan(`${kind} ${name}`, { startTime: startedAt, attributes });
+  const parent = requestSpan.getStore();
+  const span = current.tracer.startSpan(
+    `${kind} ${name}`,
+    { startTime: startedAt, attributes },
+    parent ? trace.setSpan(ROOT_CONTEXT, parent) : undefined,
+  );
   span.setStatus({ code: outcome === 'ok' ? SpanStatusCode.OK : SpanStatusCode.ERROR });
   span.end(ended);
 }
 
-/** Starts timing one HTTP request; call the returned function with the status when answered. */
-export function recordHttpRequest(route: string, method: string): (status: number) => void {
+export interface HttpRequestRecording {
+  /** Runs the request's handlers, so the spans they record are children of the request's. */
+  within(handle: () => void): void;
+  /** The request was answered (or the connection closed) with this status. */
+  end(status: number): void;
+}
+
+/** Starts timing one HTTP request. */
+export function recordHttpRequest(route: string, method: string): HttpRequestRecording {
   const instruments = current;
-  if (!instruments) return () => undefined;
+  if (!instruments) return { within: (handle) => handle(), end: () => undefined };
   const startedAt = Date.now();
   const span = instruments.tracer.startSpan(`${method} ${route}`, {
+    kind: SpanKind.SERVER,
     startTime: startedAt,
     attributes: { 'http.request.method': method, 'http.route': route },
   });
   instruments.httpInFlight.add(1, { 'http.route': route });
-  return (status) => {
+  const within = (handle: () => void) => requestSpan.run(span, handle);
+  const end = (status: number) => {
     const ended = Date.now();
     instruments.httpInFlight.add(-1, { 'http.route': route });
     instruments.httpDuration.record(ended - startedAt, {
@@ -106,6 +124,7 @@ export function recordHttpRequest(route: string, method: string): (status: numbe
     if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end(ended);
   };
+  return { within, end };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type RunningAzurite } from '../../scripts/local/azurite.js';
 import { cardAction, message, users } from '../support/activities.js';
@@ -40,8 +41,12 @@ describe('telemetry through the real endpoint', () => {
         'http.response.status_code': 200,
       }),
     ).toBe(1);
-    const names = recorder.spans.getFinishedSpans().map((span) => span.name);
-    expect(names).toEqual(expect.arrayContaining(['command hjälp', 'POST /api/messages']));
+    const spans = recorder.spans.getFinishedSpans();
+    const request = spans.find((span) => span.name === 'POST /api/messages');
+    const command = spans.find((span) => span.name === 'command hjälp');
+    expect(request?.kind).toBe(SpanKind.SERVER);
+    expect(command?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+    expect(command?.spanContext().traceId).toBe(request?.spanContext().traceId);
   });
 
   it('when card actions succeed and fail, then each outcome is counted per verb', async () => {

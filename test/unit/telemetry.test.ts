@@ -29,7 +29,7 @@ describe('telemetry when Application Insights is not configured', () => {
   it('when nothing is installed, then every recording is a silent no-op', () => {
     expect(() => {
       recordTurn('command', 'hjälp', 'ok', Date.now());
-      recordHttpRequest('/api/messages', 'POST')(200);
+      recordHttpRequest('/api/messages', 'POST').end(200);
       recordReminderLag(1200, 'kallelse');
       recordStorageError('unavailable', undefined);
       recordThrottled('teams', 429);
@@ -136,7 +136,7 @@ describe('telemetry metrics', () => {
       { serviceName: 'finsam-bot', serviceVersion: '9.9.9', instanceId: 'test-1' },
     );
     recordTurn('command', 'status', 'ok', Date.now());
-    recordHttpRequest('/api/messages', 'POST')(200);
+    recordHttpRequest('/api/messages', 'POST').end(200);
     await running.shutdown();
 
     const scopes = metrics.getMetrics().flatMap((resource) => resource.scopeMetrics);
