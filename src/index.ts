@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   const app = await startApp(config, { logger });
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn('app.stop.forced', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('app.stopping', { signal, graceMs: config.shutdownGraceMs });
     const deadline = setTimeout(() => {
