@@ -67,6 +67,54 @@ function keysOf(block: string): Map<string, string> {
   return keys;
 }
 
+const KEYWORDS = new Set([
+  'param',
+  'var',
+  'resource',
+  'module',
+  'output',
+  'existing',
+  'for',
+  'in',
+  'if',
+  'true',
+  'false',
+  'null',
+  'string',
+  'int',
+  'bool',
+  'object',
+  'array',
+  'targetScope',
+  'using',
+]);
+
+/** The expression text of a line: string literals reduced to their `${…}` interpolations. */
+function expressionsOf(line: string): string {
+  return line.replace(/'(?:[^'\\]|\\.)*'/g, (literal) =>
+    [...literal.matchAll(/\$\{([^}]*)\}/g)].map((m) => ` ${m[1]} `).join(' '),
+  );
+}
+
+/** Identifiers a template refers to but never declares (param, var, resource, module, loop). */
+function undeclaredIn(bicep: string): string[] {
+  const text = withoutComments(bicep);
+  const declared = new Set([
+    ...[...text.matchAll(/^(?:param|var|resource|module|output) (\w+)/gm)].map((m) => m[1]!),
+    ...[...text.matchAll(/\bfor (\w+) in\b/g)].map((m) => m[1]!),
+  ]);
+  const missing = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (/^\s*@/.test(line)) continue;
+    const code = expressionsOf(line);
+    for (const match of code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\b(?!\s*[:(])/g)) {
+      const name = match[1]!;
+      if (!KEYWORDS.has(name) && !declared.has(name)) missing.add(name);
+    }
+  }
+  return [...missing];
+}
+
 interface ModuleUse {
   readonly symbol: string;
   readonly path: string;
@@ -116,6 +164,16 @@ describe('the Bicep templates hang together', () => {
     for (const [, symbol, output] of references) {
       expect(bySymbol.get(symbol!), `${symbol}.outputs.${output}`).toContain(output);
     }
+  });
+
+  it('when a template refers to a name, then it declares it (a typo would not compile)', () => {
+    for (const file of allTemplates) {
+      expect(undeclaredIn(read(file)), file).toEqual([]);
+    }
+    expect(undeclaredIn("param a string\nvar b = '${a}-${c}'\noutput d string = e.id\n")).toEqual([
+      'c',
+      'e',
+    ]);
   });
 
   it('when a template declares a parameter, then it uses it', () => {
