@@ -2,8 +2,21 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import JSZip from 'jszip';
+import { z } from 'zod';
 import { commandTable } from '../src/bot/command-table.js';
 import { buildManifest, pngSize, validateManifest } from './manifest.js';
+
+const packageEnvironment = z.object({
+  BOT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID'),
+  BOT_DOMAIN: z
+    .string()
+    .regex(
+      /^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/i,
+      'must be a host name without https:// or a path, e.g. finsam-prod-3kd8x2-app.azurewebsites.net',
+    ),
+});
 
 /**
  * `npm run package [-- --env <name>]`: the Teams app zip for one environment, from
@@ -25,10 +38,15 @@ export async function packageApp(
         line.slice(line.indexOf('=') + 1).trim(),
       ]),
   );
+  const checked = packageEnvironment.safeParse(env);
+  if (!checked.success) {
+    const problems = checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+    throw new Error(`${envFile} is not valid:\n- ${problems.join('\n- ')}`);
+  }
   const manifest = buildManifest(
     readFileSync(join(root, 'manifest', 'manifest.json'), 'utf8'),
     commandTable,
-    env,
+    { ...env, ...checked.data },
   );
   const color = readFileSync(join(root, 'manifest', 'color.png'));
   const outline = readFileSync(join(root, 'manifest', 'outline.png'));

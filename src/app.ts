@@ -15,6 +15,7 @@ import { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
+import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
@@ -46,6 +47,10 @@ import { auditRetention, retentionLeaseTable } from './storage/retention-tables.
 
 /** How often an instance checks whether today's gallring has run and carries over cases. */
 const PERIODIC_TICK_MS = 10 * 60_000;
+import { statusCapability } from './status/status.handlers.js';
+import { StatusService } from './status/status.service.js';
+import { appVersion } from './status/version.js';
+import { statusQueries } from './storage/status-queries.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -57,7 +62,10 @@ export interface RunningApp {
   readonly retention: RetentionService;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
-  /** Stops accepting requests and waits for in-flight ones and their follow-up work. */
+  /**
+   * Reports draining on `/readyz`, lets the turns under way finish (at most the configured
+   * grace), stops the scheduler, closes the listener and waits for the follow-up work.
+   */
   stop(): Promise<void>;
 }
 
@@ -221,6 +229,15 @@ export async function wire(
       }),
       casesCapability({ cases, meetings, access, sendPersonalCard }),
       retentionCapability(retention),
+      statusCapability(
+        new StatusService({
+          queries: statusQueries(store),
+          version: appVersion(),
+          env: config.env,
+          telemetry: config.telemetry.connectionString !== undefined,
+          now,
+        }),
+      ),
     ],
   );
   return {
@@ -246,7 +263,14 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
     await wire(config, store, { logger, now });
 
-  const http = createHttpApp({ adapter, bot, logger, checkStorage: () => store.ping() });
+  const lifecycle = new ServerLifecycle();
+  const http = createHttpApp({
+    adapter,
+    bot,
+    logger,
+    checkStorage: () => store.ping(),
+    lifecycle,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(config.port, config.host, () => resolve(listening));
     listening.once('error', reject);
@@ -266,6 +290,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
         });
       }, PERIODIC_TICK_MS).unref()
     : undefined;
+  lifecycle.markReady();
   logger.info('app.started', {
     env: config.env,
     port,
@@ -285,10 +310,16 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     retention,
     async stop() {
       if (periodicTimer) clearInterval(periodicTimer);
-      await scheduler.stop();
+      lifecycle.beginDrain();
+      const [drained] = await Promise.all([
+        lifecycle.drained(config.shutdownGraceMs),
+        scheduler.stop(),
+      ]);
+      if (!drained) logger.warn('app.drain.timeout', { inFlight: lifecycle.inFlight });
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
+        if (!drained) server.closeAllConnections();
       });
       await background.idle();
     },

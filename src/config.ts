@@ -47,6 +47,7 @@ const rawEnvironment = z.object({
   BOOTSTRAP_ADMIN_IDS: list(z.string().min(1)),
   STORAGE_CONNECTION_STRING: optionalText,
   STORAGE_ACCOUNT_URL: optionalText.pipe(z.url().optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(guid.optional()),
   TABLE_PREFIX: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{0,19}$/, 'ska börja med en bokstav och bara innehålla a–z och 0–9')
@@ -68,7 +69,27 @@ const rawEnvironment = z.object({
     .default('03:00'),
   RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(36500).default(1095),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /InstrumentationKey=[0-9a-f-]{36}/i,
+        'ska vara en anslutningssträng till Application Insights',
+      )
+      .optional(),
+  ),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
 });
+
+/** Every environment variable the app reads; nothing else in the environment matters to it. */
+export const ENVIRONMENT_VARIABLES = Object.keys(rawEnvironment.shape) as readonly (keyof z.infer<
+  typeof rawEnvironment
+>)[];
+
+/** Whether the app starts without this variable (it has a default or is optional). */
+export function isOptionalVariable(name: (typeof ENVIRONMENT_VARIABLES)[number]): boolean {
+  return rawEnvironment.shape[name].safeParse(undefined).success;
+}
 
 export type BotAuth =
   | { kind: 'none' }
@@ -77,7 +98,12 @@ export type BotAuth =
 
 export type StorageConfig =
   | { kind: 'connectionString'; connectionString: string }
-  | { kind: 'accountUrl'; accountUrl: string };
+  | {
+      kind: 'accountUrl';
+      accountUrl: string;
+      /** The user-assigned managed identity to authenticate with; absent: the default chain. */
+      managedIdentityClientId?: string;
+    };
 
 export interface AppConfig {
   readonly env: 'local' | 'production';
@@ -107,6 +133,10 @@ export interface AppConfig {
     /** Days each kind of data is kept, by retention source kind. */
     readonly periods: Readonly<Record<string, number>>;
   };
+  /** Application Insights; telemetry is off when absent. */
+  readonly telemetry: { readonly connectionString?: string };
+  /** How long a stopping instance waits for in-flight requests. */
+  readonly shutdownGraceMs: number;
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -148,7 +178,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   let storage: StorageConfig;
   if (raw.STORAGE_ACCOUNT_URL) {
-    storage = { kind: 'accountUrl', accountUrl: raw.STORAGE_ACCOUNT_URL };
+    storage = {
+      kind: 'accountUrl',
+      accountUrl: raw.STORAGE_ACCOUNT_URL,
+      ...(raw.AZURE_CLIENT_ID ? { managedIdentityClientId: raw.AZURE_CLIENT_ID } : {}),
+    };
   } else if (raw.STORAGE_CONNECTION_STRING) {
     storage = { kind: 'connectionString', connectionString: raw.STORAGE_CONNECTION_STRING };
   } else {
@@ -198,6 +232,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         audit: raw.RETENTION_AUDIT_DAYS,
       },
     },
+    telemetry: raw.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { connectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING }
+      : {},
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_SECONDS * 1000,
   };
 }
 

@@ -1,6 +1,9 @@
+import { hostname } from 'node:os';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './log.js';
+import { appVersion } from './status/version.js';
+import { startAzureMonitor, type RunningTelemetry } from './telemetry/providers.js';
 
 /** Process entry point: parse configuration, start, and stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -25,14 +28,41 @@ async function main(): Promise<void> {
       note: 'ALLOWED_TENANT_IDS is empty: every tenant is served (local mode only).',
     });
   }
+  let telemetry: RunningTelemetry | undefined;
+  if (config.telemetry.connectionString) {
+    telemetry = startAzureMonitor(config.telemetry.connectionString, {
+      serviceName: 'finsam-bot',
+      serviceVersion: appVersion(),
+      instanceId: `${hostname()}-${process.pid}`,
+    });
+  }
+  logger.info('app.telemetry', { exporter: telemetry ? 'application-insights' : 'none' });
   const app = await startApp(config, { logger });
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    logger.info('app.stopping', { signal });
-    await app.stop();
-    process.exit(0);
+    if (stopping) {
+      logger.warn('app.stop.forced', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info('app.stopping', { signal, graceMs: config.shutdownGraceMs });
+    const deadline = setTimeout(() => {
+      logger.error('app.stop.timeout', { signal });
+      process.exit(1);
+    }, config.shutdownGraceMs + 10_000);
+    deadline.unref();
+    try {
+      await app.stop();
+      await telemetry?.shutdown();
+      logger.info('app.stopped', { signal });
+      process.exit(0);
+    } catch (error) {
+      logger.error('app.stop.failed', errorFields(error));
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,5 @@
+import { containsPersonalIdentityNumber } from './privacy/personal-identity-number.js';
+
 /**
  * Structured JSON logs, one object per line on stdout.
  * @remarks Fields are typed as scalars on purpose: callers log ids, codes and counts, never
@@ -23,9 +25,24 @@ export function createLogger(
     (at: Exclude<LogLevel, 'silent'>) =>
     (event: string, fields: LogFields = {}) => {
       if (rank[at] < rank[level]) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level: at, event, ...fields }));
+      write(
+        JSON.stringify({ time: new Date().toISOString(), level: at, event, ...redact(fields) }),
+      );
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** What a log line carries instead of a value that looks like a personnummer. */
+export const REDACTED = '[maskerat]';
+
+/** A guard behind the callers' discipline: no value that holds a personnummer leaves the process. */
+function redact(fields: LogFields): LogFields {
+  const safe: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    safe[key] =
+      typeof value === 'string' && containsPersonalIdentityNumber(value) ? REDACTED : value;
+  }
+  return safe;
 }
 
 /** The error's class and code, without its message (messages can quote input). */

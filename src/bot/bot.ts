@@ -7,6 +7,7 @@ import type { AccessService } from '../access/access.service.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
+import { recordTurn } from '../telemetry/telemetry.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
@@ -118,6 +119,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             data: parsed.data,
           });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
+          recordTurn('card.action', verb, 'ok', started);
           return card as never;
         } catch (error) {
           logger.warn('card.action', {
@@ -126,6 +128,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             ms: Date.now() - started,
             ...errorFields(error),
           });
+          recordTurn('card.action', verb, 'error', started);
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
           return renderCard('notice', {
             title: 'Det gick inte',
@@ -178,6 +181,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           await answerUnknown(turn);
         }
         logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
+        recordTurn('command', name, 'ok', started);
       } catch (error) {
         logger.warn('command', {
           command: name,
@@ -185,6 +189,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           ms: Date.now() - started,
           ...errorFields(error),
         });
+        recordTurn('command', name, 'error', started);
         if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
         await turn.sendActivity(MessageFactory.text(errorText(error)));

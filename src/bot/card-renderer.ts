@@ -26,7 +26,8 @@ export type CardName =
   | 'case-decision'
   | 'case-waiting'
   | 'case-log'
-  | 'gallring';
+  | 'gallring'
+  | 'status';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

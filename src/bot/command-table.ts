@@ -105,6 +105,14 @@ export const commandTable = [
     ],
     scopes: ['personal'],
   },
+  {
+    name: 'status',
+    aliases: ['driftstatus'],
+    summary:
+      'Administratörer: version, om lagringen svarar, väntande påminnelser och konversationer där boten tagits bort.',
+    usage: ['/status – driftstatus (administratörer)', '/status hjälp – hur kommandot används'],
+    scopes: ['personal'],
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof commandTable)[number]['name'];

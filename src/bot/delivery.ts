@@ -1,5 +1,6 @@
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { errorFields, type Logger } from '../log.js';
+import { recordThrottled } from '../telemetry/telemetry.js';
 import type { ProactiveMessenger, ProactiveOutcome } from './proactive.js';
 
 export interface Clock {
@@ -113,6 +114,7 @@ export class ReliableSender {
       } catch (error) {
         const status = statusOf(error);
         lastStatus = status;
+        if (status === 429) recordThrottled('teams', status);
         const retryable = status === undefined || RETRYABLE.has(status);
         if (!retryable) return { kind: 'rejected', status };
         if (attempt === maxAttempts) break;

@@ -3,6 +3,9 @@ import type { CloudAdapter } from 'botbuilder';
 import { z } from 'zod';
 import type { Bot } from '../bot/bot.js';
 import { errorFields, type Logger } from '../log.js';
+import { recordHttpRequest } from '../telemetry/telemetry.js';
+import { privacyPage, termsPage } from './legal-pages.js';
+import type { ServerLifecycle } from './lifecycle.js';
 
 export interface HttpDeps {
   readonly adapter: CloudAdapter;
@@ -10,6 +13,7 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** Resolves when storage answers, rejects when it does not. */
   readonly checkStorage: () => Promise<void>;
+  readonly lifecycle: ServerLifecycle;
 }
 
 /**
@@ -33,13 +37,31 @@ const cardActionValue = z
       .loose(),
   })
   .loose();
+const MESSAGES = '/api/messages';
+const ROUTES = new Set([MESSAGES, '/healthz', '/readyz', '/integritet', '/villkor']);
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+
+  app.use((req, res, next) => {
+    const route = ROUTES.has(req.path) ? req.path : 'other';
+    const recording = recordHttpRequest(route, req.method);
+    const leave = req.path === MESSAGES ? deps.lifecycle.enter() : () => undefined;
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      leave();
+      recording.end(res.statusCode);
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    recording.within(next);
+  });
   app.use(express.json({ limit: '512kb' }));
 
-  app.post('/api/messages', async (req, res) => {
+  app.post(MESSAGES, async (req, res) => {
     if (!activityEnvelope.safeParse(req.body).success) {
       deps.logger.warn('http.messages.malformed', { bodyType: typeof req.body });
       res.status(400).end();
@@ -61,6 +83,18 @@ export function createHttpApp(deps: HttpDeps): Express {
       deps.logger.warn('health.storage.unavailable', errorFields(error));
       res.status(503).json({ status: 'unavailable', storage: 'unavailable' });
     }
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const state = deps.lifecycle.state;
+    res.status(state === 'ready' ? 200 : 503).json({ status: state });
+  });
+
+  app.get('/integritet', (_req, res) => {
+    res.type('html').send(privacyPage);
+  });
+  app.get('/villkor', (_req, res) => {
+    res.type('html').send(termsPage);
   });
 
   return app;

@@ -1,6 +1,7 @@
 import type { DeliveryOutcome } from '../bot/delivery.js';
 import { isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
+import { recordReminderLag } from '../telemetry/telemetry.js';
 import type { Versioned } from '../versioned.js';
 import type { ReminderRepository } from './reminders.repository.js';
 import type { Reminder, ReminderRef } from './reminders.schema.js';
@@ -228,6 +229,10 @@ export class ReminderScheduler {
           activityId: outcome.activityId,
           sentAt: this.deps.now().toISOString(),
         });
+        recordReminderLag(
+          this.deps.now().getTime() - Date.parse(current.value.dueAt),
+          current.value.kind,
+        );
         return 'sent';
       case 'stale':
         await this.settle(current, { state: 'failed', problem: 'stale' });

@@ -1,5 +1,6 @@
 import { RestError } from '@azure/data-tables';
 import { AppError } from '../errors.js';
+import { recordStorageError, recordThrottled } from '../telemetry/telemetry.js';
 
 /** The HTTP status of a storage error, if it has one. */
 export function statusOf(error: unknown): number | undefined {
@@ -44,6 +45,12 @@ export function toAppError(error: unknown): unknown {
   if (isPreconditionFailed(error)) return new AppError('conflict', undefined, { cause: error });
   if (isConflict(error)) return new AppError('already-exists', undefined, { cause: error });
   if (isNotFound(error)) return new AppError('not-found', undefined, { cause: error });
-  if (isUnavailable(error)) return new AppError('storage-unavailable', undefined, { cause: error });
+  const status = statusOf(error);
+  if (status === 429 || status === 503) recordThrottled('storage', status);
+  if (isUnavailable(error)) {
+    recordStorageError(status === 503 ? 'throttled' : 'unavailable', status);
+    return new AppError('storage-unavailable', undefined, { cause: error });
+  }
+  recordStorageError(status === 429 ? 'throttled' : 'unexpected', status);
   return error;
 }

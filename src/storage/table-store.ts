@@ -55,12 +55,20 @@ const clientOptions: TableServiceClientOptions = {
 
 /**
  * Connects to Azure Table Storage, Cosmos DB for Table or Azurite.
- * @remarks An account URL uses `DefaultAzureCredential` (managed identity in Azure), so no
- * account key is needed in production; connection strings are for local runs and Azurite.
+ * @remarks An account URL uses `DefaultAzureCredential` (managed identity in Azure, named by
+ * `AZURE_CLIENT_ID` when it is user-assigned), so no account key is needed in production;
+ * connection strings are for local runs and Azurite.
  */
 export function createTableStore(storage: StorageConfig, prefix: string): TableStore {
   const clients = new Map<TableName, TableClient>();
-  const credential = storage.kind === 'accountUrl' ? new DefaultAzureCredential() : undefined;
+  const credential =
+    storage.kind === 'accountUrl'
+      ? new DefaultAzureCredential(
+          storage.managedIdentityClientId
+            ? { managedIdentityClientId: storage.managedIdentityClientId }
+            : {},
+        )
+      : undefined;
   const physicalName = (name: TableName) => `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}`;
 
   const client = (name: TableName): TableClient => {

@@ -1,0 +1,192 @@
+// Finsam in one resource group: managed identity, storage with the tables, Key Vault,
+// monitoring, App Service and the Azure Bot. Deploy with:
+//   az deployment group create -g <group> -f infra/main.bicep -p infra/parameters/<env>.bicepparam
+targetScope = 'resourceGroup'
+
+@description('Short name of the environment, e.g. dev or prod; part of every resource name.')
+@minLength(2)
+@maxLength(8)
+param environmentName string
+
+@description('Region for everything except the Azure Bot (a global service). Sweden Central keeps the data in Sweden.')
+param location string = 'swedencentral'
+
+@description('First part of every resource name.')
+@minLength(2)
+@maxLength(12)
+param appName string = 'finsam'
+
+@description('Tenant ids of member organisations whose Teams may use the bot, besides this subscription\'s own tenant.')
+param allowedTenantIds array = []
+
+@description('Teams user ids or Entra object ids that are always administratör.')
+param bootstrapAdminIds array = []
+
+@description('The förbund\'s kommuner; empty means the default list in src/config.ts.')
+param forbundKommuner array = []
+
+@description('Prefix of every table name.')
+param tablePrefix string = 'finsam'
+
+@allowed([
+  'debug'
+  'info'
+  'warn'
+  'error'
+])
+param logLevel string = 'info'
+
+@description('App Service plan SKU (Linux).')
+param appServiceSkuName string = 'P0v3'
+
+@minValue(2)
+param instanceCount int = 2
+
+@description('Standard_ZRS in production; Standard_LRS is enough for dev.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GZRS'
+])
+param storageSkuName string = 'Standard_ZRS'
+
+@allowed([
+  'F0'
+  'S1'
+])
+param botSkuName string = 'S1'
+
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 90
+
+param enablePurgeProtection bool = true
+
+param schedulerEnabled bool = true
+
+@minValue(1)
+@maxValue(3600)
+param reminderTickSeconds int = 15
+
+@minValue(1)
+@maxValue(10080)
+param reminderGraceMinutes int = 360
+
+@minValue(1)
+@maxValue(3600)
+param reminderLeaseSeconds int = 120
+
+@minValue(1)
+@maxValue(300)
+param shutdownGraceSeconds int = 20
+
+var namePrefix = '${appName}-${environmentName}'
+var suffix = uniqueString(resourceGroup().id, environmentName)
+var tags = {
+  app: appName
+  environment: environmentName
+}
+var physicalTableNames = [
+  for table in loadJsonContent('tables.json'): '${tablePrefix}${toUpper(substring(table, 0, 1))}${substring(table, 1)}'
+]
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: '${namePrefix}-id'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: tags
+    retentionDays: logRetentionDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: take('st${toLower(appName)}${toLower(environmentName)}${suffix}', 24)
+    location: location
+    tags: tags
+    skuName: storageSkuName
+    tableNames: physicalTableNames
+    dataContributorPrincipalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: take('kv-${toLower(appName)}-${toLower(environmentName)}-${suffix}', 24)
+    location: location
+    tags: tags
+    readerPrincipalId: identity.outputs.principalId
+    appInsightsName: monitoring.outputs.appInsightsName
+    enablePurgeProtection: enablePurgeProtection
+  }
+}
+
+module appService 'modules/app-service.bicep' = {
+  name: 'app-service'
+  params: {
+    // The web app's host name is global: the suffix keeps two förbund's deployments apart.
+    namePrefix: '${namePrefix}-${take(suffix, 6)}'
+    location: location
+    tags: tags
+    skuName: appServiceSkuName
+    instanceCount: instanceCount
+    identityId: identity.outputs.id
+    appSettings: {
+      APP_ENV: 'production'
+      LOG_LEVEL: logLevel
+      MICROSOFT_APP_ID: identity.outputs.clientId
+      MICROSOFT_APP_TYPE: 'UserAssignedMSI'
+      MICROSOFT_APP_TENANT_ID: identity.outputs.tenantId
+      ALLOWED_TENANT_IDS: join(union([subscription().tenantId], allowedTenantIds), ',')
+      BOOTSTRAP_ADMIN_IDS: join(bootstrapAdminIds, ',')
+      FORBUND_KOMMUNER: join(forbundKommuner, ',')
+      STORAGE_ACCOUNT_URL: 'https://${storage.outputs.name}.table.${environment().suffixes.storage}'
+      AZURE_CLIENT_ID: identity.outputs.clientId
+      TABLE_PREFIX: tablePrefix
+      SCHEDULER_ENABLED: schedulerEnabled ? 'true' : 'false'
+      REMINDER_TICK_SECONDS: string(reminderTickSeconds)
+      REMINDER_GRACE_MINUTES: string(reminderGraceMinutes)
+      REMINDER_LEASE_SECONDS: string(reminderLeaseSeconds)
+      SHUTDOWN_GRACE_SECONDS: string(shutdownGraceSeconds)
+      APPLICATIONINSIGHTS_CONNECTION_STRING: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.telemetrySecretUri})'
+    }
+  }
+}
+
+module bot 'modules/bot.bicep' = {
+  name: 'bot'
+  params: {
+    name: '${namePrefix}-bot-${suffix}'
+    tags: tags
+    displayName: 'Finsam'
+    domain: appService.outputs.defaultHostName
+    identityClientId: identity.outputs.clientId
+    identityId: identity.outputs.id
+    tenantId: identity.outputs.tenantId
+    skuName: botSkuName
+  }
+}
+
+@description('BOT_ID for env/.env.<environment> and the Teams app package.')
+output botId string = bot.outputs.botId
+
+@description('BOT_DOMAIN for env/.env.<environment> and the Teams app package.')
+output botDomain string = appService.outputs.defaultHostName
+
+output webAppName string = appService.outputs.name
+output storageAccountName string = storage.outputs.name
+output keyVaultName string = keyVault.outputs.name
+output appInsightsName string = monitoring.outputs.appInsightsName
+output tenantId string = identity.outputs.tenantId
