@@ -80,6 +80,22 @@ param reminderLeaseSeconds int = 120
 @maxValue(300)
 param shutdownGraceSeconds int = 20
 
+@description('Run the daily gallring (instances coordinate through a lease row per day).')
+param retentionEnabled bool = true
+
+@description('Stockholm time (HH:mm) from which the daily gallring runs.')
+param retentionDailyAt string = '03:00'
+
+@description('Days a closed case is kept before it is reduced to anonymous statistics (the förbund\'s gallring rules).')
+@minValue(1)
+@maxValue(36500)
+param retentionClosedCaseDays int = 730
+
+@description('Days an audit entry is kept.')
+@minValue(1)
+@maxValue(36500)
+param retentionAuditDays int = 1095
+
 var namePrefix = '${appName}-${environmentName}'
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var tags = {
@@ -160,6 +176,10 @@ module appService 'modules/app-service.bicep' = {
       REMINDER_GRACE_MINUTES: string(reminderGraceMinutes)
       REMINDER_LEASE_SECONDS: string(reminderLeaseSeconds)
       SHUTDOWN_GRACE_SECONDS: string(shutdownGraceSeconds)
+      RETENTION_ENABLED: retentionEnabled ? 'true' : 'false'
+      RETENTION_DAILY_AT: retentionDailyAt
+      RETENTION_CLOSED_CASE_DAYS: string(retentionClosedCaseDays)
+      RETENTION_AUDIT_DAYS: string(retentionAuditDays)
       APPLICATIONINSIGHTS_CONNECTION_STRING: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.telemetrySecretUri})'
     }
   }
