@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { projectRoot } from '../scripts/local/playground.js';
 import { startAzuriteProcess } from './support/azurite-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
       queue,
       tick: [tickEmpty, tickFull],
     };
-    write(results);
+    await write(results);
   } finally {
     await connector.stop();
     await proxy.stop();
@@ -86,21 +87,20 @@ async function main(): Promise<void> {
   }
 }
 
-function write(results: BenchResults): void {
+async function write(results: BenchResults): Promise<void> {
   const folder = join(projectRoot, 'bench', 'results');
   mkdirSync(folder, { recursive: true });
   const stamp = results.date.slice(0, 10);
-  const markdown = summarise(results);
+  const style = { ...(await resolveConfig(join(projectRoot, 'README.md'))), parser: 'markdown' };
+  const markdown = await format(summarise(results), style);
   writeFileSync(join(folder, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(folder, `${stamp}.md`), markdown);
   const readmePath = join(projectRoot, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
   if (marked.test(readme)) {
-    writeFileSync(
-      readmePath,
-      readme.replace(marked, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`),
-    );
+    const updated = readme.replace(marked, `<!-- bench:start -->\n${markdown}\n<!-- bench:end -->`);
+    writeFileSync(readmePath, await format(updated, style));
   }
   log(markdown);
   log(`Written: bench/results/${stamp}.json, bench/results/${stamp}.md, README.md`);
