@@ -14,7 +14,7 @@ import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
 import { createHttpApp } from './http/server.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
@@ -34,6 +34,14 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
+import { notifyRepresentatives } from './participants/deviation-notifier.js';
+import { followUpReminders } from './participants/follow-up-reminders.js';
+import { participantsCapability } from './participants/participants.handlers.js';
+import { ParticipantService } from './participants/participants.service.js';
+import { planReportReminders } from './reports/report-reminders.js';
+import { reportsCapability } from './reports/report.handlers.js';
+import { ReportService } from './reports/report.service.js';
+import { participantTables } from './storage/participant-tables.js';
 
 export interface RunningApp {
   readonly url: string;
@@ -79,6 +87,8 @@ export interface Wired {
   readonly access: AccessService;
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
+  readonly participants: ParticipantService;
+  readonly reports: ReportService;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
@@ -153,6 +163,47 @@ export async function wire(
     return outcome.kind === 'sent';
   };
 
+  const members = memberTable(store);
+  const participantStore = participantTables(store);
+  const participants = new ParticipantService({
+    participants: participantStore,
+    program: config.program,
+    audit,
+    followUps: followUpReminders({
+      reminders,
+      personalConversation: async (userId) =>
+        (await conversations.findPersonal(userId))?.conversationId,
+      now,
+      logger,
+    }),
+    notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
+    organisationName: async (id) =>
+      (await access.listOrganisations()).find((o) => o.id === id)?.name,
+    now,
+  });
+  const reports = new ReportService({
+    participants: participantStore,
+    program: config.program,
+    audit,
+    now,
+  });
+  const planReports = async () =>
+    planReportReminders({
+      reminders,
+      now,
+      coordinators: async () => {
+        const coordinators = [];
+        for (const member of await members.list()) {
+          if (!member.roles.includes('samordnare')) continue;
+          const personal = await conversations.findPersonal(member.id);
+          if (personal)
+            coordinators.push({ userId: member.id, conversationId: personal.conversationId });
+        }
+        return coordinators;
+      },
+    }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
+  await planReports();
+
   const bot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
     [
@@ -160,9 +211,22 @@ export async function wire(
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({ meetings, access, now, sendPersonal }),
+      participantsCapability({ participants, access }),
+      reportsCapability({ reports, planReminders: planReports }),
     ],
   );
-  return { bot, adapter, proactive, scheduler, reminders, access, conversations, meetings };
+  return {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    access,
+    conversations,
+    meetings,
+    participants,
+    reports,
+  };
 }
 
 /** The composition root: builds every dependency from configuration and starts listening. */

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  DEFAULT_INSATSER,
+  DEFAULT_LANSDELAR,
+  insatsSchema,
+  lansdelSchema,
+  type Program,
+} from './participants/program.js';
 
 /** The default kommuner of a county förbund; override with FORBUND_KOMMUNER. */
 export const DEFAULT_KOMMUNER = [
@@ -34,6 +41,20 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
 
+/** A JSON array in one variable, e.g. `LANSDELAR='[{"id":"norra",…}]'`. */
+const jsonList = <T extends z.ZodType>(item: T) =>
+  optionalText
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'ska vara en JSON-lista' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(item).min(1).optional());
+
 const rawEnvironment = z.object({
   APP_ENV: z.enum(['local', 'production']).default('local'),
   HOST: optionalText,
@@ -61,6 +82,8 @@ const rawEnvironment = z.object({
     .max(7 * 24 * 60)
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  LANSDELAR: jsonList(lansdelSchema),
+  INSATSER: jsonList(insatsSchema),
 });
 
 export type BotAuth =
@@ -92,6 +115,8 @@ export interface AppConfig {
     /** How long an instance's claim on a reminder holds before another may take over. */
     readonly leaseMs: number;
   };
+  /** Länsdelar (kommuner, planned flow) and insatser (follow-up interval) of the participants register. */
+  readonly program: Program;
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -174,6 +199,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tickMs: raw.REMINDER_TICK_SECONDS * 1000,
       graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
+    },
+    program: {
+      lansdelar: raw.LANSDELAR ?? DEFAULT_LANSDELAR,
+      insatser: raw.INSATSER ?? DEFAULT_INSATSER,
     },
   };
 }

@@ -17,7 +17,11 @@ export type CardName =
   | 'dagordning'
   | 'meeting-run'
   | 'minutes'
-  | 'action-items';
+  | 'action-items'
+  | 'participant-form'
+  | 'participant-list'
+  | 'participant'
+  | 'report';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

@@ -78,6 +78,30 @@ export const commandTable = [
     usage: ['/uppgifter'],
     scopes: everywhere,
   },
+  {
+    name: 'deltagare',
+    aliases: [],
+    summary:
+      'Deltagarregistret: skriv in deltagare, registrera steg, uppföljningar och avvikelser (i chatten med boten).',
+    usage: [
+      '/deltagare – dina deltagare med aktuellt steg och nästa uppföljning',
+      '/deltagare ny – skriv in en ny deltagare',
+      '/deltagare visa D-2026-0001 – uppgifter och historik',
+      '/deltagare steg D-2026-0001 arbetsträning [ÅÅÅÅ-MM-DD] [anteckning]',
+      '/deltagare hjälp',
+    ],
+    scopes: ['personal'],
+  },
+  {
+    name: 'rapport',
+    aliases: ['lägesrapport', 'lagesrapport'],
+    summary: 'Samordnare: halvårets lägesrapport per länsdel med diagram och CSV-export.',
+    usage: [
+      '/rapport – hela förbundet, senaste halvåret',
+      '/rapport Norra 2026-06-30 – en länsdel per 30 juni eller 31 december',
+    ],
+    scopes: ['personal'],
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof commandTable)[number]['name'];

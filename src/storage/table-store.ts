@@ -14,6 +14,9 @@ export const TABLE_NAMES = [
   'occurrences',
   'decisions',
   'actionItems',
+  'participants',
+  'participantEvents',
+  'participantKeys',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
