@@ -102,7 +102,13 @@ function nextText(participant: Participant, today: string): string {
     : `Nästa uppföljning senast ${participant.nextFollowUpOn}`;
 }
 
-/** `/deltagare`: the coach's own participants (or all, for samordnare) with overdue follow-ups first. */
+export const LIST_PAGE_SIZE = 20;
+const OVERDUE_SHOWN = 20;
+
+/**
+ * `/deltagare`: the coach's own participants (or all, for samordnare), a page at a time so the
+ * card stays within Teams' size limit, with the overdue follow-ups first.
+ */
 export function participantListView(input: {
   heading: string;
   participants: readonly Participant[];
@@ -110,21 +116,34 @@ export function participantListView(input: {
   program: Program;
   today: string;
   emptyText: string;
+  page?: number;
   notice?: Notice;
 }) {
+  const total = input.participants.length;
+  const pages = Math.max(1, Math.ceil(total / LIST_PAGE_SIZE));
+  const page = Math.min(Math.max(input.page ?? 0, 0), pages - 1);
+  const first = page * LIST_PAGE_SIZE;
+  const shown = input.participants.slice(first, first + LIST_PAGE_SIZE);
+  const moreOverdue = input.overdue.length - OVERDUE_SHOWN;
   const insats = new Map(input.program.insatser.map((i) => [i.id, i.name]));
   const lansdel = new Map(input.program.lansdelar.map((l) => [l.id, l.name]));
   const notice = input.notice ?? none;
   return {
-    heading: input.heading,
+    heading: `${input.heading} (${total})`,
     notice: notice.text,
     noticeIsError: notice.isError,
     emptyText: input.emptyText,
-    overdue: input.overdue.map((p) => ({
+    overdueCount: input.overdue.length,
+    overdue: input.overdue.slice(0, OVERDUE_SHOWN).map((p) => ({
       code: p.code,
       text: `skulle följas upp senast ${p.nextFollowUpOn}`,
     })),
-    items: input.participants.map((p) => ({
+    overdueMore: moreOverdue > 0 ? `… och ${moreOverdue} till.` : '',
+    pageText:
+      total > LIST_PAGE_SIZE ? `Visar ${first + 1}–${first + shown.length} av ${total}` : '',
+    previousPage: page > 0 ? page - 1 : -1,
+    nextPage: page < pages - 1 ? page + 1 : -1,
+    items: shown.map((p) => ({
       code: p.code,
       step: `${stepLabels[p.currentStep]} sedan ${p.currentStepOn}`,
       meta: `${insats.get(p.insatsId) ?? p.insatsId} · ${lansdel.get(p.lansdelId) ?? p.lansdelId}`,

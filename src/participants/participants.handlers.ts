@@ -129,7 +129,7 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
   const people = async (actor: Principal): Promise<Member[]> =>
     canManageAll(actor) ? access.listPeople(actor) : [];
 
-  const listCard = async (actor: Principal, notice?: Notice) => {
+  const listCard = async (actor: Principal, page = 0) => {
     const { participants: list, overdue } = await participants.list(actor);
     const all = canManageAll(actor);
     return renderCard(
@@ -141,7 +141,7 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
         program,
         today: participants.today(),
         emptyText: 'Inga deltagare ännu. Välj Ny deltagare för att skriva in någon.',
-        ...(notice ? { notice } : {}),
+        page,
       }),
     );
   };
@@ -271,10 +271,14 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
       if (!isPersonal(turn)) throw invalidInput(PERSONAL_ONLY);
     };
 
-    routes.cardAction('participants.list', z.object({}).loose(), async ({ turn, principal }) => {
-      personalOnly(turn);
-      return listCard(principal);
-    });
+    routes.cardAction(
+      'participants.list',
+      z.object({ page: z.coerce.number().int().min(0).max(10_000).default(0) }).loose(),
+      async ({ turn, principal, data }) => {
+        personalOnly(turn);
+        return listCard(principal, data.page);
+      },
+    );
 
     routes.cardAction('participants.new', z.object({}).loose(), async ({ turn, principal }) => {
       personalOnly(turn);

@@ -65,7 +65,10 @@ export interface Lagesrapport {
   /** Kommuner in the given order, then `UNKNOWN_KOMMUN` (no consent) when anyone lacks one. */
   readonly byKommun: readonly ({ kommun: string } & Count)[];
   readonly byAge: readonly ({ group: AgeRow; byGender: Record<Gender, number> } & Count)[];
-  /** The template's overlapping groups: 30–49 plus 50+, and 50+ alone. */
+  /**
+   * The template's overlapping groups: 30–49 plus 50+, and 50+ alone. Their shares are the sums
+   * of the bands' shares, so a group never shows two different percentages.
+   */
   readonly thirtyAndOver: Count;
   readonly fiftyAndOver: Count;
   readonly outcomes: Record<Outcome, Count>;
@@ -172,9 +175,9 @@ export function lagesrapport(
     })),
     thirtyAndOver: {
       count: rowTotal('30-49') + rowTotal('50+'),
-      share: percentOf(rowTotal('30-49') + rowTotal('50+'), total),
+      share: ageShares[1]! + ageShares[2]!,
     },
-    fiftyAndOver: { count: rowTotal('50+'), share: percentOf(rowTotal('50+'), total) },
+    fiftyAndOver: { count: rowTotal('50+'), share: ageShares[2]! },
     outcomes: withShares(OUTCOMES, outcomes),
     flow: { planned, actual, percent: planned === 0 ? undefined : percentOf(actual, planned) },
   };

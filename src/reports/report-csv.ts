@@ -40,21 +40,12 @@ export function reportCsv(report: Lagesrapport, scopeName: string): string {
   }
   rows.push([
     'alder',
-    '30 år och äldre',
+    '30 år och äldre (30–49 + 50+)',
     '',
     '',
     '',
     report.thirtyAndOver.count,
     report.thirtyAndOver.share,
-  ]);
-  rows.push([
-    'alder',
-    '50 år och äldre',
-    '',
-    '',
-    '',
-    report.fiftyAndOver.count,
-    report.fiftyAndOver.share,
   ]);
   for (const o of OUTCOMES) {
     rows.push([
