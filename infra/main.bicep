@@ -96,6 +96,17 @@ param retentionClosedCaseDays int = 730
 @maxValue(36500)
 param retentionAuditDays int = 1095
 
+@description('Days a participant who ended (avbrott, avslutad) is kept before removal.')
+@minValue(1)
+@maxValue(36500)
+param retentionParticipantDays int = 1825
+
+@description('Länsdelar of the participant register: [{ id, name, kommuner, coaches, participantsPerCoach }]. Empty: the built-in example.')
+param lansdelar array = []
+
+@description('Insatser of the participant register: [{ id, name, followUpWeeks }]. Empty: the built-in example.')
+param insatser array = []
+
 var namePrefix = '${appName}-${environmentName}'
 var suffix = uniqueString(resourceGroup().id, environmentName)
 var tags = {
@@ -180,6 +191,9 @@ module appService 'modules/app-service.bicep' = {
       RETENTION_DAILY_AT: retentionDailyAt
       RETENTION_CLOSED_CASE_DAYS: string(retentionClosedCaseDays)
       RETENTION_AUDIT_DAYS: string(retentionAuditDays)
+      RETENTION_PARTICIPANT_DAYS: string(retentionParticipantDays)
+      LANSDELAR: empty(lansdelar) ? '' : string(lansdelar)
+      INSATSER: empty(insatser) ? '' : string(insatser)
       APPLICATIONINSIGHTS_CONNECTION_STRING: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.telemetrySecretUri})'
     }
   }

@@ -40,17 +40,33 @@ import { createTableStore, type TableStore } from './storage/table-store.js';
 import { casesCapability } from './cases/cases.handlers.js';
 import { CaseService } from './cases/cases.service.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
+import {
+  endedParticipantRetention,
+  participantRegister,
+} from './retention/participant-retention.js';
 import { retentionCapability } from './retention/retention.handlers.js';
 import { RetentionService } from './retention/retention.service.js';
 import { caseTables } from './storage/case-tables.js';
 import { auditRetention, retentionLeaseTable } from './storage/retention-tables.js';
-
-/** How often an instance checks whether today's gallring has run and carries over cases. */
-const PERIODIC_TICK_MS = 10 * 60_000;
 import { statusCapability } from './status/status.handlers.js';
 import { StatusService } from './status/status.service.js';
 import { appVersion } from './status/version.js';
 import { statusQueries } from './storage/status-queries.js';
+import { notifyRepresentatives } from './participants/deviation-notifier.js';
+import { followUpReminders } from './participants/follow-up-reminders.js';
+import {
+  enrolmentFromCaseCard,
+  participantsCapability,
+} from './participants/participants.handlers.js';
+import { parseCaseCode } from './cases/cases.arguments.js';
+import { ParticipantService } from './participants/participants.service.js';
+import { planReportReminders } from './reports/report-reminders.js';
+import { reportsCapability } from './reports/report.handlers.js';
+import { ReportService } from './reports/report.service.js';
+import { participantTables } from './storage/participant-tables.js';
+
+/** How often an instance checks whether today's gallring has run and carries over cases. */
+const PERIODIC_TICK_MS = 10 * 60_000;
 
 export interface RunningApp {
   readonly url: string;
@@ -106,6 +122,8 @@ export interface Wired {
   readonly background: BackgroundWork;
   readonly cases: CaseService;
   readonly retention: RetentionService;
+  readonly participants: ParticipantService;
+  readonly reports: ReportService;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
@@ -186,17 +204,6 @@ export async function wire(
 
   const caseRepository = caseTables(store);
   const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
-  const retention = new RetentionService({
-    sources: [closedCaseRetention(caseRepository), auditRetention(store)],
-    registers: [caseRegister(caseRepository)],
-    periods: config.retention.periods,
-    leases: retentionLeaseTable(store, now),
-    audit,
-    now,
-    instanceId,
-    dailyAt: config.retention.dailyAt,
-    logger,
-  });
   const sendPersonalCard = async (userId: string, card: CardJson) => {
     const personal = await conversations.findPersonal(userId);
     if (!personal) return false;
@@ -206,6 +213,71 @@ export async function wire(
     );
     return outcome.kind === 'sent';
   };
+  const members = memberTable(store);
+  const participantStore = participantTables(store);
+  const participants = new ParticipantService({
+    participants: participantStore,
+    program: config.program,
+    audit,
+    followUps: followUpReminders({
+      reminders,
+      personalConversation: async (userId) =>
+        (await conversations.findPersonal(userId))?.conversationId,
+      now,
+      logger,
+    }),
+    notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
+    organisationName: async (id) =>
+      (await access.listOrganisations()).find((o) => o.id === id)?.name,
+    cases: {
+      admission: (actor, caseCode) =>
+        cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
+      link: async (actor, caseCode, participantCode) => {
+        await cases.linkParticipant(actor, caseCode, participantCode);
+      },
+    },
+    now,
+  });
+  const reports = new ReportService({
+    participants: participantStore,
+    program: config.program,
+    audit,
+    now,
+  });
+  const retention = new RetentionService({
+    sources: [
+      closedCaseRetention(caseRepository),
+      endedParticipantRetention(participantStore),
+      auditRetention(store),
+    ],
+    registers: [
+      caseRegister(caseRepository),
+      participantRegister(participantStore, participantStore),
+    ],
+    periods: config.retention.periods,
+    leases: retentionLeaseTable(store, now),
+    audit,
+    now,
+    instanceId,
+    dailyAt: config.retention.dailyAt,
+    logger,
+  });
+  const planReports = async () =>
+    planReportReminders({
+      reminders,
+      now,
+      coordinators: async () => {
+        const coordinators = [];
+        for (const member of await members.list()) {
+          if (!member.roles.includes('samordnare')) continue;
+          const personal = await conversations.findPersonal(member.id);
+          if (personal)
+            coordinators.push({ userId: member.id, conversationId: personal.conversationId });
+        }
+        return coordinators;
+      },
+    }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
+  await planReports();
 
   const bot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
@@ -227,7 +299,14 @@ export async function wire(
           sender.send(conversationId, activity, cardKey, undefined, 1),
         logger,
       }),
-      casesCapability({ cases, meetings, access, sendPersonalCard }),
+      casesCapability({
+        cases,
+        meetings,
+        access,
+        sendPersonalCard,
+        enrolmentCard: (principal, admission) =>
+          enrolmentFromCaseCard({ participants, access }, principal, admission),
+      }),
       retentionCapability(retention),
       statusCapability(
         new StatusService({
@@ -238,6 +317,8 @@ export async function wire(
           now,
         }),
       ),
+      participantsCapability({ participants, access }),
+      reportsCapability({ reports, planReminders: planReports }),
     ],
   );
   return {
@@ -252,6 +333,8 @@ export async function wire(
     background,
     cases,
     retention,
+    participants,
+    reports,
   };
 }
 

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  DEFAULT_INSATSER,
+  DEFAULT_LANSDELAR,
+  insatsSchema,
+  lansdelSchema,
+  type Program,
+} from './participants/program.js';
 
 /** The default kommuner of a county förbund; override with FORBUND_KOMMUNER. */
 export const DEFAULT_KOMMUNER = [
@@ -33,6 +40,20 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
+
+/** A JSON array in one variable, e.g. `LANSDELAR='[{"id":"norra",…}]'`. */
+const jsonList = <T extends z.ZodType>(item: T) =>
+  optionalText
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'ska vara en JSON-lista' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(item).min(1).optional());
 
 const rawEnvironment = z.object({
   APP_ENV: z.enum(['local', 'production']).default('local'),
@@ -69,6 +90,7 @@ const rawEnvironment = z.object({
     .default('03:00'),
   RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(36500).default(1095),
+  RETENTION_PARTICIPANT_DAYS: z.coerce.number().int().min(1).max(36500).default(1825),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
     z
       .string()
@@ -79,6 +101,8 @@ const rawEnvironment = z.object({
       .optional(),
   ),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+  LANSDELAR: jsonList(lansdelSchema),
+  INSATSER: jsonList(insatsSchema),
 });
 
 /** Every environment variable the app reads; nothing else in the environment matters to it. */
@@ -137,6 +161,8 @@ export interface AppConfig {
   readonly telemetry: { readonly connectionString?: string };
   /** How long a stopping instance waits for in-flight requests. */
   readonly shutdownGraceMs: number;
+  /** Länsdelar (kommuner, planned flow) and insatser (follow-up interval) of the participants register. */
+  readonly program: Program;
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -229,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dailyAt: raw.RETENTION_DAILY_AT,
       periods: {
         closedCases: raw.RETENTION_CLOSED_CASE_DAYS,
+        endedParticipants: raw.RETENTION_PARTICIPANT_DAYS,
         audit: raw.RETENTION_AUDIT_DAYS,
       },
     },
@@ -236,6 +263,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { connectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING }
       : {},
     shutdownGraceMs: raw.SHUTDOWN_GRACE_SECONDS * 1000,
+    program: {
+      lansdelar: raw.LANSDELAR ?? DEFAULT_LANSDELAR,
+      insatser: raw.INSATSER ?? DEFAULT_INSATSER,
+    },
   };
 }
 

@@ -27,7 +27,11 @@ export type CardName =
   | 'case-waiting'
   | 'case-log'
   | 'gallring'
-  | 'status';
+  | 'status'
+  | 'participant-form'
+  | 'participant-list'
+  | 'participant'
+  | 'report';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

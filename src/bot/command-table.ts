@@ -96,12 +96,26 @@ export const commandTable = [
     name: 'gallring',
     aliases: [],
     summary:
-      'Administratörer: visa och kör gallringen, ta ut registerutdrag och radera ett ärende på begäran.',
+      'Administratörer: visa och kör gallringen, ta ut registerutdrag och radera en kod på begäran.',
     usage: [
       '/gallring – vad nästa gallring tar bort',
       '/gallring kör – gallra nu',
-      '/gallring utdrag <kod> – allt som finns sparat om ett ärende',
-      '/gallring radera <kod> – radera ett ärende på begäran (statistiken finns kvar)',
+      '/gallring utdrag <kod> – allt som finns sparat om ett ärende eller en deltagare',
+      '/gallring radera <kod> – radera ett ärende eller en deltagare på begäran',
+    ],
+    scopes: ['personal'],
+  },
+  {
+    name: 'deltagare',
+    aliases: [],
+    summary:
+      'Deltagarregistret: skriv in deltagare, registrera steg, uppföljningar och avvikelser (i chatten med boten).',
+    usage: [
+      '/deltagare – dina deltagare med aktuellt steg och nästa uppföljning',
+      '/deltagare ny – skriv in en ny deltagare',
+      '/deltagare visa D-2026-0001 – uppgifter och historik',
+      '/deltagare steg D-2026-0001 arbetsträning [ÅÅÅÅ-MM-DD] [anteckning]',
+      '/deltagare hjälp',
     ],
     scopes: ['personal'],
   },
@@ -111,6 +125,16 @@ export const commandTable = [
     summary:
       'Administratörer: version, om lagringen svarar, väntande påminnelser och konversationer där boten tagits bort.',
     usage: ['/status – driftstatus (administratörer)', '/status hjälp – hur kommandot används'],
+    scopes: ['personal'],
+  },
+  {
+    name: 'rapport',
+    aliases: ['lägesrapport', 'lagesrapport'],
+    summary: 'Samordnare: halvårets lägesrapport per länsdel med diagram och CSV-export.',
+    usage: [
+      '/rapport – hela förbundet, senaste halvåret',
+      '/rapport Norra 2026-06-30 – en länsdel per 30 juni eller 31 december',
+    ],
     scopes: ['personal'],
   },
 ] as const satisfies readonly CommandSpec[];

@@ -34,7 +34,7 @@ import {
   caseStatusLabels,
   caseUrgencySchema,
 } from './cases.schema.js';
-import type { CaseMeetings, CaseService } from './cases.service.js';
+import type { CaseAdmission, CaseMeetings, CaseService } from './cases.service.js';
 
 export interface CaseHandlerDeps {
   readonly cases: CaseService;
@@ -42,6 +42,11 @@ export interface CaseHandlerDeps {
   readonly access: AccessService;
   /** Sends a card to a user's personal chat with the bot; false when there is none yet. */
   readonly sendPersonalCard: (userId: string, card: CardJson) => Promise<boolean>;
+  /**
+   * The enrolment form for the person a decision granted an insats (the participants
+   * capability); without it the decision is recorded and enrolment happens with /deltagare ny.
+   */
+  readonly enrolmentCard?: (principal: Principal, admission: CaseAdmission) => Promise<CardJson>;
 }
 
 const field = z
@@ -117,6 +122,15 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     const value = await cases.summary(code);
     const attendance = await cases.attendanceFor(code);
     return renderCard('case-decision', decisionView(value, await names(), attendance, notice));
+  };
+
+  /** Sends the samordnare the enrolment form for a granted case; answers what to tell them. */
+  const offerEnrolment = async (principal: Principal, code: string): Promise<string> => {
+    if (!deps.enrolmentCard) return 'Skriv in deltagaren med /deltagare ny och ärendekoden.';
+    const card = await deps.enrolmentCard(principal, await cases.admissionOf(principal, code));
+    return (await deps.sendPersonalCard(principal.userId, card))
+      ? 'Formuläret för att skriva in deltagaren har skickats till din chatt med boten.'
+      : `Skriv in deltagaren i chatten med boten: /deltagare ny, med ärendekoden ${code}.`;
   };
 
   /** Shows a private card where the actor is, or sends it to their personal chat. */
@@ -313,10 +327,13 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
           ...(input.insats ? { insats: input.insats } : {}),
           motivation: input.motivation,
         });
+        const saved = duplicate
+          ? 'Beslutet var redan sparat. Det sparades inte igen.'
+          : `Beslutet är sparat: ${caseOutcomeLabels[decision.outcome].toLocaleLowerCase('sv-SE')}.`;
         notice = ok(
-          duplicate
-            ? 'Beslutet var redan sparat. Det sparades inte igen.'
-            : `Beslutet är sparat: ${caseOutcomeLabels[decision.outcome].toLocaleLowerCase('sv-SE')}.`,
+          decision.outcome === 'beviljas' && !duplicate
+            ? `${saved} ${await offerEnrolment(principal, code)}`
+            : saved,
         );
       } catch (error) {
         if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;

@@ -33,15 +33,13 @@ export interface CaseMeetings {
   }): Promise<{ series: MeetingSeries; occurrence: Occurrence }>;
 }
 
-/**
- * Admits the person behind a case to an insats (the participants capability). Optional: without
- * it a "beviljas insats" decision is recorded and enrolment happens elsewhere.
- */
-export interface CaseAdmissions {
-  admit(
-    actor: Principal,
-    input: { caseCode: string; insats: string; organisationId: string },
-  ): Promise<{ participantCode: string }>;
+/** What enrolling the person behind a granted case needs to know about it. */
+export interface CaseAdmission {
+  readonly code: string;
+  readonly organisationId: string;
+  readonly insats?: string;
+  /** Set once the person has been enrolled. */
+  readonly participantCode?: string;
 }
 
 export interface CaseServiceDeps {
@@ -49,7 +47,6 @@ export interface CaseServiceDeps {
   readonly meetings: CaseMeetings;
   readonly audit: AuditLog;
   readonly now: () => Date;
-  readonly admissions?: CaseAdmissions;
 }
 
 export interface NewCase {
@@ -494,8 +491,7 @@ export class CaseService {
       outcome: input.outcome,
       referrerPresent: attendance.referrerPresent,
     });
-    const admitted = await this.admit(actor, decided, decision!);
-    return { value: admitted, decision: decision!, duplicate: false };
+    return { value: decided, decision: decision!, duplicate: false };
   }
 
   /** Closes a case (avslutad). Closing twice changes nothing the second time. */
@@ -625,30 +621,52 @@ export class CaseService {
     return moved;
   }
 
-  /** The audit trail of one case, for samordnare. Reading it is itself audited. */
-  async log(actor: Principal, code: string): Promise<AuditEntry[]> {
+  /**
+   * The case a participant is being enrolled from: it must exist and its latest decision must be
+   * "beviljas insats". Samordnare only, like every decision on a case.
+   */
+  async admissionOf(actor: Principal, code: string): Promise<CaseAdmission> {
     requireCoordinator(actor);
-    await this.require(code);
-    await this.audit(actor, 'cases.log', code, {});
-    return this.deps.audit.forSubject('case', code);
+    const { value } = await this.require(code);
+    const last = value.decisions.at(-1);
+    if (!last || last.outcome !== 'beviljas') {
+      throw invalidInput(
+        `Ärendet ${code} har inget beslut om att bevilja en insats. Skriv in deltagaren utan ärendekod, eller besluta ärendet först.`,
+      );
+    }
+    return {
+      code: value.code,
+      organisationId: value.organisationId,
+      ...(last.insats ? { insats: last.insats } : value.insats ? { insats: value.insats } : {}),
+      ...(value.participantCode ? { participantCode: value.participantCode } : {}),
+    };
   }
 
-  private async admit(actor: Principal, value: Case, decision: CaseDecision): Promise<Case> {
-    const admissions = this.deps.admissions;
-    if (!admissions || decision.outcome !== 'beviljas' || value.participantCode) return value;
-    const { participantCode } = await admissions.admit(actor, {
-      caseCode: value.code,
-      insats: decision.insats ?? value.insats ?? '',
-      organisationId: value.organisationId,
-    });
-    return this.change(actor, value.code, async (current) => {
-      if (current.participantCode) return undefined;
+  /** Ties the participant enrolled from a granted case to it; once, later calls change nothing. */
+  async linkParticipant(actor: Principal, code: string, participantCode: string): Promise<Case> {
+    await this.admissionOf(actor, code);
+    return this.change(actor, code, async (current) => {
+      if (current.participantCode) {
+        if (current.participantCode === participantCode) return undefined;
+        throw new AppError(
+          'conflict',
+          `Ärendet ${code} är redan kopplat till deltagaren ${current.participantCode}.`,
+        );
+      }
       return {
         next: { ...current, participantCode },
         action: 'cases.admit',
         details: { participantCode },
       };
     });
+  }
+
+  /** The audit trail of one case, for samordnare. Reading it is itself audited. */
+  async log(actor: Principal, code: string): Promise<AuditEntry[]> {
+    requireCoordinator(actor);
+    await this.require(code);
+    await this.audit(actor, 'cases.log', code, {});
+    return this.deps.audit.forSubject('case', code);
   }
 
   private async meetingIsOver(value: Case, plan: CasePlan, now: Date): Promise<boolean> {

@@ -43,6 +43,7 @@ export function closedCaseRetention(cases: CaseRepository): RetentionSource {
 /** Registerutdrag and erasure for case codes. */
 export function caseRegister(cases: CaseRepository): RegisterSource {
   return {
+    subjectType: 'case',
     owns: (code) => CASE_CODE_PATTERN.test(code),
     async extract(code) {
       return (await cases.get(code))?.value;

@@ -6,6 +6,7 @@ import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
 import { parseCaseCode } from '../cases/cases.arguments.js';
 import { forbidden, invalidInput } from '../errors.js';
+import { participantCodeSchema } from '../participants/participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
 import type { RetentionLine, RetentionService } from './retention.service.js';
@@ -13,9 +14,17 @@ import type { RetentionLine, RetentionService } from './retention.service.js';
 const USAGE = [
   '/gallring – vad nästa gallring tar bort',
   '/gallring kör – gallra nu',
-  '/gallring utdrag Ä-2026-0042 – registerutdrag: allt som finns sparat om ärendet',
-  '/gallring radera Ä-2026-0042 – radera ärendet på begäran (statistiken finns kvar)',
+  '/gallring utdrag Ä-2026-0042 – registerutdrag: allt som finns sparat om ärendet (eller deltagaren, D-2026-0001)',
+  '/gallring radera Ä-2026-0042 – radera ärendet på begäran (statistiken finns kvar); för en deltagare tas allt bort',
 ];
+
+const isParticipantCode = (code: string) => code.startsWith('D-');
+
+/** A case code (read leniently, like /ärenden) or a participant code. */
+function registerCode(word: string | undefined, usage: string): string {
+  const participant = participantCodeSchema.safeParse(word ?? '');
+  return participant.success ? participant.data : parseCaseCode(word, usage);
+}
 
 function countsText(line: RetentionLine, done: boolean): string {
   const parts = [
@@ -71,7 +80,7 @@ export function retentionCapability(retention: RetentionService): Capability {
           await turn.sendActivity(textMessage(['**/gallring**', ...USAGE].join('\n\n')));
           return;
         case 'utdrag': {
-          const code = parseCaseCode(second, '/gallring utdrag Ä-2026-0042');
+          const code = registerCode(second, '/gallring utdrag Ä-2026-0042');
           if (third !== undefined)
             throw invalidInput('Skriv bara koden, till exempel: /gallring utdrag Ä-2026-0042');
           const { record, audit } = await retention.extract(principal, code);
@@ -79,14 +88,18 @@ export function retentionCapability(retention: RetentionService): Capability {
             `**Registerutdrag för ${code}**`,
             'Allt som finns sparat under koden, och loggen över vem som har sett eller ändrat det.',
             '```',
-            JSON.stringify({ ärende: record, logg: audit }, null, 2),
+            JSON.stringify(
+              { [isParticipantCode(code) ? 'deltagare' : 'ärende']: record, logg: audit },
+              null,
+              2,
+            ),
             '```',
           ].join('\n\n');
           await turn.sendActivity(textMessage(text));
           return;
         }
         case 'radera': {
-          const code = parseCaseCode(second, '/gallring radera Ä-2026-0042');
+          const code = registerCode(second, '/gallring radera Ä-2026-0042');
           const confirmed = third !== undefined && foldForLookup(third) === 'bekrafta';
           if ((third !== undefined && !confirmed) || rest.length > 0) {
             throw invalidInput(`Skriv /gallring radera ${code} bekräfta för att radera.`);
@@ -94,7 +107,9 @@ export function retentionCapability(retention: RetentionService): Capability {
           if (!confirmed) {
             await turn.sendActivity(
               textMessage(
-                `Radering av ${code} kan inte ångras. Ärendets innehåll tas bort och bara anonym statistik (organisation, utfall, månad) finns kvar. Skriv /gallring radera ${code} bekräfta för att radera.`,
+                isParticipantCode(code)
+                  ? `Radering av ${code} kan inte ångras. Deltagaren och hela historiken tas bort och räknas inte längre i lägesrapporter. Skriv /gallring radera ${code} bekräfta för att radera.`
+                  : `Radering av ${code} kan inte ångras. Ärendets innehåll tas bort och bara anonym statistik (organisation, utfall, månad) finns kvar. Skriv /gallring radera ${code} bekräfta för att radera.`,
               ),
             );
             return;
@@ -102,7 +117,9 @@ export function retentionCapability(retention: RetentionService): Capability {
           await retention.erase(principal, code);
           await turn.sendActivity(
             textMessage(
-              `${code} är raderat. Den anonyma statistiken finns kvar och raderingen är loggad.`,
+              isParticipantCode(code)
+                ? `${code} är raderad. Raderingen är loggad.`
+                : `${code} är raderat. Den anonyma statistiken finns kvar och raderingen är loggad.`,
             ),
           );
           return;

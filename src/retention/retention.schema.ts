@@ -25,6 +25,8 @@ export interface RetentionSource {
  * and erasure on request.
  */
 export interface RegisterSource {
+  /** The audit subject type of the codes, e.g. `case` or `participant`. */
+  readonly subjectType: string;
   /** Whether the code is one of this source's, e.g. `Ä-2026-0042`. */
   owns(code: string): boolean;
   extract(code: string): Promise<Record<string, unknown> | undefined>;

@@ -125,21 +125,25 @@ export class RetentionService {
     const register = this.registerFor(code);
     const record = await register.extract(code);
     if (!record) throw notFound(`Det finns inget sparat under koden ${code}.`);
-    await this.auditCode(actor, 'cases.extract', code);
-    return { record, audit: await this.deps.audit.forSubject('case', code) };
+    await this.auditCode(actor, register, 'extract', code);
+    return { record, audit: await this.deps.audit.forSubject(register.subjectType, code) };
   }
 
   /** Erases a code on request where the rules allow it; the statistics stay. */
   async erase(actor: Principal, code: string): Promise<void> {
     requireAdmin(actor);
-    const result = await this.registerFor(code).erase(code);
+    const register = this.registerFor(code);
+    const result = await register.erase(code);
     if (!result.erased) throw invalidInput(result.refused);
-    await this.auditCode(actor, 'cases.erase', code);
+    await this.auditCode(actor, register, 'erase', code);
   }
 
   private registerFor(code: string): RegisterSource {
     const register = this.deps.registers.find((r) => r.owns(code));
-    if (!register) throw invalidInput('Koden känns inte igen. Skriv en ärendekod som Ä-2026-0042.');
+    if (!register)
+      throw invalidInput(
+        'Koden känns inte igen. Skriv en ärendekod som Ä-2026-0042 eller en deltagarkod som D-2026-0001.',
+      );
     return register;
   }
 
@@ -153,8 +157,17 @@ export class RetentionService {
       });
   }
 
-  private async auditCode(actor: Principal, action: string, code: string) {
-    await this.deps.audit.append(caseAuditEntry(actor, this.deps.now(), action, code));
+  /** Audited under the code itself: `cases.extract`, `participants.erase`, … */
+  private async auditCode(
+    actor: Principal,
+    register: RegisterSource,
+    action: 'extract' | 'erase',
+    code: string,
+  ) {
+    await this.deps.audit.append({
+      ...caseAuditEntry(actor, this.deps.now(), `${register.subjectType}s.${action}`, code),
+      subjectType: register.subjectType,
+    });
   }
 }
 

@@ -19,6 +19,9 @@ export const TABLE_NAMES = [
   'caseQueue',
   'caseStatistics',
   'retention',
+  'participants',
+  'participantEvents',
+  'participantKeys',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -58,6 +58,18 @@ describe('the card checks themselves', () => {
     expect(cardProblems(big).join()).toMatch(/limit 28672/);
   });
 
+  it('when a Teams chart has a fallback the renderer knows, then it passes; without one, or with a bad fallback, it is reported', () => {
+    const chart = { type: 'Chart.Donut', title: 'Kön', data: [{ legend: 'Kvinna', value: 3 }] };
+    const withFallback = { ...chart, fallback: { type: 'TextBlock', text: 'Kvinna 3' } };
+    expect(cardProblems({ ...good, body: [withFallback] })).toEqual([]);
+    expect(cardProblems({ ...good, body: [chart] }).join()).toMatch(/without a fallback/);
+    const badFallback = { ...chart, fallback: { type: 'TextBlok', text: 'x' } };
+    expect(cardProblems({ ...good, body: [badFallback] }).join()).toMatch(/renderer/);
+    expect(
+      cardProblems({ ...good, body: [{ ...withFallback, type: 'Chart.Bubble' }] }).join(),
+    ).toMatch(/unknown chart/);
+  });
+
   it('when the version is not 1.5, then it is reported', () => {
     expect(cardProblems({ ...good, version: '1.2' })).toContain('version is not 1.5');
   });

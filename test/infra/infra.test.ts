@@ -250,6 +250,10 @@ describe('the app settings match what src/config.ts reads', () => {
         '6f1c2a44-5b7e-4d0e-9a6b-0c3f8e2d1a55,0b0b0b0b-1111-4222-8333-444455556666',
       BOOTSTRAP_ADMIN_IDS: 'a0000000-0000-4000-8000-000000000001',
       FORBUND_KOMMUNER: '',
+      // Bicep's string() of the array parameters: compact JSON.
+      LANSDELAR:
+        '[{"id":"norra","name":"Norra","kommuner":["Eskilstuna"],"coaches":2,"participantsPerCoach":20}]',
+      INSATSER: '[{"id":"sikta","name":"Sikta mot arbetslivet","followUpWeeks":6}]',
       STORAGE_ACCOUNT_URL: 'https://stfinsamprodabc.table.core.windows.net',
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://swedencentral-0.in.applicationinsights.azure.com/',
@@ -274,6 +278,8 @@ describe('the app settings match what src/config.ts reads', () => {
     expect(appSettings.get('AZURE_CLIENT_ID')).toBe(appSettings.get('MICROSOFT_APP_ID'));
     expect(config.telemetry.connectionString).toBeDefined();
     expect(config.scheduler.enabled).toBe(true);
+    expect(config.program.lansdelar.map((l) => l.id)).toEqual(['norra']);
+    expect(config.retention.periods.endedParticipants).toBe(30);
   });
 
   it('when an operations setting is malformed, then the config refuses it in Swedish', () => {

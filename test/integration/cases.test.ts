@@ -428,6 +428,92 @@ describe('working the queue', () => {
   });
 });
 
+describe('a granted case becomes a participant', () => {
+  /** The value an input of the card starts with. */
+  const inputValue = (card: unknown, id: string): unknown => {
+    let found: unknown;
+    const walk = (node: unknown) => {
+      if (!node || typeof node !== 'object' || found !== undefined) return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const record = node as Record<string, unknown>;
+      if (record.id === id && 'value' in record) found = record.value;
+      else Object.values(record).forEach(walk);
+    };
+    walk(card);
+    return found;
+  };
+  const enrol = async (data: Record<string, unknown>) => {
+    const response = await bot.post(
+      cardAction('participants.enrol', data, {
+        serviceUrl: connector.url,
+        from: admin,
+        where: { kind: 'personal' },
+      }),
+    );
+    expect(response.status).toBe(200);
+    return (response.body as { value: unknown }).value;
+  };
+
+  it('when a samordnare decides "beviljas insats", then the enrolment form filled in from the case comes to their chat, and enrolling links the participant to the case once', async () => {
+    const code = codeIn(await submit(sara, { reason: 'Behöver stöd tillbaka till arbete' }));
+    await say(`/ärenden planera ${code} 2027-01-12`);
+    const notGranted = await enrol({
+      requestId: 'req-enrol-early-01',
+      insatsId: 'sikta',
+      lansdelId: 'norra',
+      enrolledOn: '2026-12-08',
+      gender: 'kvinna',
+      responsibleOrganisationId: 'kommun-eskilstuna',
+      coachId: leila.id,
+      caseCode: code,
+    });
+    expect(cardText(notGranted)).toContain('har inget beslut om att bevilja en insats');
+
+    connector.clear();
+    const decided = await click('cases.decide', {
+      code,
+      requestId: `req-grant-${code}`,
+      outcome: 'beviljas',
+      insats: 'Sikta mot arbetslivet',
+      motivation: 'Passar insatsen.',
+    });
+    expect(cardText(decided)).toContain(
+      'Formuläret för att skriva in deltagaren har skickats till din chatt med boten.',
+    );
+    const forms = connector.messages(personalOf(admin));
+    expect(forms).toHaveLength(1);
+    const form = cardOf(forms[0]);
+    expect(inputValue(form, 'caseCode')).toBe(code);
+    expect(inputValue(form, 'responsibleOrganisationId')).toBe('kommun-eskilstuna');
+    expect(inputValue(form, 'insatsId')).toBe('sikta');
+    expect(JSON.stringify(form)).not.toContain('Behöver stöd tillbaka');
+
+    const fields = {
+      ...actionData(form, 'participants.enrol'),
+      insatsId: 'sikta',
+      lansdelId: 'norra',
+      enrolledOn: '2026-12-08',
+      gender: 'kvinna',
+      responsibleOrganisationId: 'kommun-eskilstuna',
+      coachId: leila.id,
+      caseCode: code.toLowerCase(),
+    };
+    const enrolled = await enrol(fields);
+    const participantCode = /D-\d{4}-\d{4}/.exec(cardText(enrolled))?.[0];
+    expect(cardText(enrolled)).toContain(`inskriven med koden ${participantCode}`);
+    expect(cardText(enrolled)).toContain(code);
+    expect((await bot.cases.summary(code)).participantCode).toBe(participantCode);
+
+    const secondForm = await enrol({ ...fields, requestId: 'req-enrol-second-form' });
+    expect(cardText(secondForm)).toContain(`redan inskriven med koden ${participantCode}`);
+    const log = await bot.cases.log(
+      { userId: admin.id, tenantId: TENANT_ID, roles: ['samordnare'], configuredAdmin: false },
+      code,
+    );
+    expect(log.filter((e) => e.action === 'cases.admit')).toHaveLength(1);
+  });
+});
+
 describe('the waiting list without a meeting', () => {
   it('when a samordnare puts an incoming case in kö for a full insats, then it gets a position and a representative cannot do it', async () => {
     const { cases: incoming } = await bot.cases.openQueue(channel, {

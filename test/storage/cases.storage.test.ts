@@ -230,20 +230,8 @@ describe('admission on "beviljas insats"', () => {
     },
   };
 
-  it('when a samråd decides "beviljas insats", then the admissions seam is called once and the participant code is kept on the case', async () => {
-    const admitted: unknown[] = [];
-    const service = new CaseService({
-      cases: repo,
-      meetings,
-      audit: auditTable(store),
-      now,
-      admissions: {
-        async admit(_actor, input) {
-          admitted.push(input);
-          return { participantCode: 'D-2026-0001' };
-        },
-      },
-    });
+  it('when a samråd decides "beviljas insats", then the case admits enrolment once, and the participant code is linked once', async () => {
+    const service = new CaseService({ cases: repo, meetings, audit: auditTable(store), now });
     const { value } = await service.submit(fk, '19:samrad@thread.tacv2', {
       requestId: 'req-admit-000001',
       reason: 'Behöver arbetsträning',
@@ -255,20 +243,36 @@ describe('admission on "beviljas insats"', () => {
     await expect(service.plan(samordnare, value.code, '2026-12-08', '25:00')).rejects.toThrow();
     const planned = await service.plan(samordnare, value.code, '2026-12-08', '13:20');
     expect(planned.plan).toMatchObject({ meetingId: 'samrad-eskilstuna', slot: '13:20' });
+    const refused = await service.admissionOf(samordnare, value.code).catch((e: unknown) => e);
+    expect(isAppError(refused, 'invalid-input')).toBe(true);
+    expect(errorText(refused)).toContain('inget beslut om att bevilja');
+
     const input = {
       requestId: 'req-decide-admit',
       outcome: 'beviljas' as const,
       motivation: 'Passar insatsen.',
     };
     const decided = await service.decide(samordnare, value.code, input);
-    expect(decided.value.participantCode).toBe('D-2026-0001');
     expect(decided.decision.referrerPresent).toBe(true);
-    expect(admitted).toEqual([
-      { caseCode: value.code, insats: 'Sikta mot arbetslivet', organisationId: 'fk' },
-    ]);
+    expect(await service.admissionOf(samordnare, value.code)).toEqual({
+      code: value.code,
+      organisationId: 'fk',
+      insats: 'Sikta mot arbetslivet',
+    });
+    await expect(service.admissionOf(fk, value.code)).rejects.toThrow();
+
+    const linked = await service.linkParticipant(samordnare, value.code, 'D-2026-0001');
+    expect(linked.participantCode).toBe('D-2026-0001');
+    await service.linkParticipant(samordnare, value.code, 'D-2026-0001');
+    const other = await service
+      .linkParticipant(samordnare, value.code, 'D-2026-0002')
+      .catch((e: unknown) => e);
+    expect(isAppError(other, 'conflict')).toBe(true);
+    const log = await service.log(samordnare, value.code);
+    expect(log.filter((e) => e.action === 'cases.admit')).toHaveLength(1);
+
     const repeat = await service.decide(samordnare, value.code, input);
     expect(repeat.duplicate).toBe(true);
-    expect(admitted).toHaveLength(1);
     expect((await repo.get(value.code))!.value.history.map((e) => e.to)).toEqual([
       'inkommen',
       'planerad',

@@ -1,0 +1,71 @@
+import type { AgeRow, Outcome } from '../reports/lagesrapport.js';
+import type { Deviation, Gender, Referral, Step } from './participants.schema.js';
+
+export const genderLabels: Record<Gender, string> = {
+  kvinna: 'Kvinna',
+  man: 'Man',
+  annat: 'Annat/ej angivet',
+};
+
+export const ageLabels: Record<AgeRow, string> = {
+  under30: 'Under 30 år',
+  '30-49': '30–49 år',
+  '50+': '50 år och äldre',
+  ejRegistrerad: 'Ålder ej registrerad (utan samtycke)',
+};
+
+export const referralLabels: Record<Referral, string> = {
+  ekonomisktBistand: 'Ekonomiskt bistånd',
+  forsakringskassan: 'Försäkringskassan',
+  psykiatrin: 'Psykiatrin',
+  arbetsformedlingen: 'Arbetsförmedlingen',
+  annan: 'Annan',
+};
+
+export const stepLabels: Record<Step, string> = {
+  inskrivning: 'Inskrivning',
+  kartlaggning: 'Kartläggning',
+  motiverande: 'Motiverande samtal/vägledning',
+  studiebesok: 'Studiebesök',
+  arbetstraning: 'Arbetsträning',
+  arbetsprovning: 'Arbetsprövning',
+  studier: 'Studier',
+  arbeteSubventionerad: 'Arbete (subventionerad)',
+  arbeteOsubventionerad: 'Arbete (osubventionerad)',
+  annanInsats: 'Annan insats',
+  avbrott: 'Avbrott',
+  avslutad: 'Avslutad',
+};
+
+/** Words a coach may type for a step in `/deltagare steg`, folded (no diacritics). */
+export const stepWords: Record<string, Exclude<Step, 'inskrivning'>> = {
+  kartlaggning: 'kartlaggning',
+  motiverande: 'motiverande',
+  vagledning: 'motiverande',
+  studiebesok: 'studiebesok',
+  arbetstraning: 'arbetstraning',
+  arbetsprovning: 'arbetsprovning',
+  studier: 'studier',
+  'arbete-sub': 'arbeteSubventionerad',
+  subventionerad: 'arbeteSubventionerad',
+  arbete: 'arbeteOsubventionerad',
+  osubventionerad: 'arbeteOsubventionerad',
+  'annan-insats': 'annanInsats',
+  annan: 'annanInsats',
+  avbrott: 'avbrott',
+  avslutad: 'avslutad',
+};
+
+export const deviationLabels: Record<Deviation, string> = {
+  uteblivet: 'Uteblivet besök',
+  planEjFoljd: 'Planen följs inte',
+};
+
+export const outcomeLabels: Record<Outcome, string> = {
+  arbete: 'Arbete',
+  studier: 'Studier',
+  annanInsats: 'Annan insats',
+  avbrott: 'Avbrott',
+  pagar: 'Pågår i insatsen',
+  avslutad: 'Avslutad utan utfall',
+};

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { localDateSchema } from '../schedule/schedule.schema.js';
+
+export const GENDERS = ['kvinna', 'man', 'annat'] as const;
+export const genderSchema = z.enum(GENDERS);
+export type Gender = z.infer<typeof genderSchema>;
+
+/**
+ * Disjoint age bands at enrolment. The lägesrapport's "30 och över" is `30-49` plus `50+`, and
+ * its "50 och över" is `50+`; the report shows both the bands and those two sums.
+ */
+export const AGE_GROUPS = ['under30', '30-49', '50+'] as const;
+export const ageGroupSchema = z.enum(AGE_GROUPS);
+export type AgeGroup = z.infer<typeof ageGroupSchema>;
+
+export const REFERRALS = [
+  'ekonomisktBistand',
+  'forsakringskassan',
+  'psykiatrin',
+  'arbetsformedlingen',
+  'annan',
+] as const;
+export const referralSchema = z.enum(REFERRALS);
+export type Referral = z.infer<typeof referralSchema>;
+
+/** The steps of a participant's way through an insats, in the order they usually come. */
+export const STEPS = [
+  'inskrivning',
+  'kartlaggning',
+  'motiverande',
+  'studiebesok',
+  'arbetstraning',
+  'arbetsprovning',
+  'studier',
+  'arbeteSubventionerad',
+  'arbeteOsubventionerad',
+  'annanInsats',
+  'avbrott',
+  'avslutad',
+] as const;
+export const stepSchema = z.enum(STEPS);
+export type Step = z.infer<typeof stepSchema>;
+
+/** Steps a coach records; `inskrivning` is written by the enrolment itself. */
+export const recordableStepSchema = stepSchema.exclude(['inskrivning']);
+export type RecordableStep = z.infer<typeof recordableStepSchema>;
+
+/** Steps after which there are no more follow-ups. */
+export const ENDING_STEPS: readonly Step[] = ['avbrott', 'avslutad'];
+
+export const DEVIATIONS = ['uteblivet', 'planEjFoljd'] as const;
+export const deviationSchema = z.enum(DEVIATIONS);
+export type Deviation = z.infer<typeof deviationSchema>;
+
+export const participantCodeSchema = z
+  .string()
+  .transform((code) => code.trim().toUpperCase())
+  .pipe(z.string().regex(/^D-\d{4}-\d{4,6}$/, 'Koden ska se ut som D-2026-0001.'));
+
+const userId = z.string().min(1).max(200);
+const shortNote = z.string().max(300);
+
+/**
+ * A participant as the register keeps them: a code the bot issued, never a name, personnummer or
+ * birth date. The descriptive fields (birth year, age group, kommun, referral) exist only with
+ * consent to the national follow-up; without it only gender and start year describe the person.
+ * Insats, länsdel, coach and the responsible organisation are the working record the follow-up
+ * needs and are kept either way.
+ */
+export const participantSchema = z
+  .object({
+    code: z.string().regex(/^D-\d{4}-\d{4,6}$/),
+    lansdelId: z.string().regex(/^[a-z0-9-]{2,40}$/),
+    insatsId: z.string().regex(/^[a-z0-9-]{2,40}$/),
+    gender: genderSchema,
+    startYear: z.number().int().min(2000).max(2100),
+    consent: z.boolean(),
+    enrolledOn: localDateSchema,
+    birthYear: z.number().int().min(1900).max(2100).optional(),
+    ageGroup: ageGroupSchema.optional(),
+    kommun: z.string().min(2).max(60).optional(),
+    referral: referralSchema.optional(),
+    coachId: userId,
+    responsibleOrganisationId: z.string().max(60),
+    caseCode: z.string().max(60).optional(),
+    /** Every step with its date, oldest first: what the lägesrapport needs, kept on the row so the report reads one partition. */
+    steps: z
+      .array(z.object({ step: stepSchema, on: localDateSchema }))
+      .min(1)
+      .max(300),
+    currentStep: stepSchema,
+    currentStepOn: localDateSchema,
+    lastFollowUpOn: localDateSchema.optional(),
+    /** Absent once the participant has ended (avbrott, avslutad). */
+    nextFollowUpOn: localDateSchema.optional(),
+    endedOn: localDateSchema.optional(),
+    enrolRequestId: z.string().min(8).max(100),
+    createdAt: z.iso.datetime(),
+    createdBy: userId,
+  })
+  .superRefine((p, ctx) => {
+    if (!p.consent) {
+      for (const field of ['birthYear', 'ageGroup', 'kommun', 'referral'] as const) {
+        if (p[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `${field} kräver samtycke` });
+        }
+      }
+    } else if (!p.ageGroup || !p.kommun || !p.referral) {
+      ctx.addIssue({ code: 'custom', message: 'ålder, kommun och remittent krävs vid samtycke' });
+    }
+    if (Number(p.enrolledOn.slice(0, 4)) !== p.startYear) {
+      ctx.addIssue({ code: 'custom', path: ['startYear'], message: 'startår och datum skiljer' });
+    }
+  });
+export type Participant = z.infer<typeof participantSchema>;
+
+export const EVENT_KINDS = ['step', 'followUp', 'deviation'] as const;
+
+/** One row of a participant's append-only history. The id is the card's request id. */
+export const participantEventSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._:-]{3,100}$/),
+  code: z.string().regex(/^D-\d{4}-\d{4,6}$/),
+  kind: z.enum(EVENT_KINDS),
+  on: localDateSchema,
+  step: stepSchema.optional(),
+  deviation: deviationSchema.optional(),
+  /** For `annanInsats`: which, e.g. "daglig verksamhet". */
+  which: z.string().max(80).optional(),
+  note: shortNote.optional(),
+  recordedBy: userId,
+  recordedAt: z.iso.datetime(),
+});
+export type ParticipantEvent = z.infer<typeof participantEventSchema>;
+
+/** The input of an enrolment, from the card or from a case decision. */
+export const enrolmentSchema = z
+  .object({
+    requestId: z.string().min(8).max(100),
+    lansdelId: z.string().min(1).max(40),
+    insatsId: z.string().min(1).max(40),
+    gender: genderSchema,
+    consent: z.boolean(),
+    enrolledOn: localDateSchema,
+    birthYear: z.number().int().min(1900).max(2100).optional(),
+    ageGroup: ageGroupSchema.optional(),
+    kommun: z.string().max(60).optional(),
+    referral: referralSchema.optional(),
+    coachId: userId,
+    responsibleOrganisationId: z.string().min(1).max(60),
+    caseCode: z.string().max(60).optional(),
+  })
+  .strict();
+export type Enrolment = z.infer<typeof enrolmentSchema>;
+
+/** Card verbs of this capability. */
+export const PARTICIPANT_VERBS = [
+  'participants.list',
+  'participants.new',
+  'participants.enrol',
+  'participants.open',
+  'participants.step',
+  'participants.followUp',
+  'participants.deviation',
+] as const;
+export type ParticipantVerb = (typeof PARTICIPANT_VERBS)[number];
