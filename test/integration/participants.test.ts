@@ -12,7 +12,12 @@ import {
   type Where,
 } from '../support/activities.js';
 import { cardProblems } from '../support/card-validator.js';
-import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
+import {
+  cardOf,
+  cardText,
+  FakeConnector,
+  type ReceivedActivity,
+} from '../support/fake-connector.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
 
 /**
@@ -723,7 +728,7 @@ describe('gallring and the person’s rights for participants', () => {
         bot.tablePrefix,
       ),
     );
-  const lines = (replies: { body: { text?: string } }[]) =>
+  const lines = (replies: ReceivedActivity[]) =>
     replies.map((m) => m.body.text ?? cardText(cardOf(m))).join('\n');
 
   it('when an admin takes a registerutdrag of a participant and then erases them on request, then the extract has the history and the log, and afterwards nothing is left', async () => {
