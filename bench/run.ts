@@ -10,6 +10,7 @@ import { measureAgendaAdd } from './scenarios/agenda.js';
 import { measureBaseline } from './scenarios/baseline.js';
 import { measureQueue } from './scenarios/cases.js';
 import { measureColdStart } from './scenarios/cold-start.js';
+import { measureReport, measureStep, seedParticipants } from './scenarios/participants.js';
 import { measureTick } from './scenarios/scheduler.js';
 import { startBenchBot } from './support/bot.js';
 import { benchTenant, benchUsers, freshPrefix, type BenchContext } from './support/context.js';
@@ -51,11 +52,19 @@ async function main(): Promise<void> {
     const bot = await startBenchBot(ctx, prefix);
     let agenda;
     let queue;
+    let step;
+    let report;
     try {
       log('Agenda items through the kallelse card …');
       agenda = await measureAgendaAdd(ctx, bot);
       log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
       queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
+      log('Participants: 10,000 in one länsdel with 100,000 status events …');
+      const seeded = await seedParticipants(ctx, prefix, 10_000, 10);
+      log('A status step through the participant card …');
+      step = await measureStep(ctx, bot);
+      log('The lägesrapport over the länsdel …');
+      report = await measureReport(ctx, bot, seeded);
     } finally {
       await bot.kill('SIGTERM');
     }
@@ -77,6 +86,8 @@ async function main(): Promise<void> {
       coldStart,
       agenda,
       queue,
+      step,
+      report,
       tick: [tickEmpty, tickFull],
     };
     await write(results);

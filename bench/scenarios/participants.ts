@@ -1,0 +1,205 @@
+import type {
+  Participant,
+  ParticipantEvent,
+  Step,
+} from '../../src/participants/participants.schema.js';
+import { cardAction, message } from '../../test/support/activities.js';
+import type { BotProcess } from '../../test/support/bot-process.js';
+import { cardOf } from '../../test/support/fake-connector.js';
+import { loadRows, type BulkRow } from '../support/bulk.js';
+import type { BenchContext } from '../support/context.js';
+import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { latencyStats, type LatencyStats } from '../support/stats.js';
+
+export interface StepResult extends LevelResult {
+  readonly tableOpsPerAction: number;
+}
+
+export interface ReportResult {
+  readonly participants: number;
+  readonly events: number;
+  readonly latency: LatencyStats;
+  readonly tableOps: number;
+  readonly rssMiB: number;
+}
+
+const LANSDEL = 'norra';
+const PERIOD_END = '2026-06-30';
+const STEPS_PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
+const REPORT_RUNS = 5;
+
+const WORKING_STEPS: readonly Step[] = [
+  'kartlaggning',
+  'motiverande',
+  'studiebesok',
+  'arbetstraning',
+  'arbetsprovning',
+];
+const OUTCOMES: readonly Step[] = [
+  'arbeteSubventionerad',
+  'arbeteOsubventionerad',
+  'studier',
+  'annanInsats',
+  'avbrott',
+];
+
+const code = (n: number) => `D-2025-${String(n + 1).padStart(6, '0')}`;
+const isoDay = (start: string, days: number) =>
+  new Date(Date.parse(`${start}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A länsdel of `count` participants enrolled over 2025–2026 with `eventsEach` history rows each
+ * (the steps also ride on the participant row, as the register keeps them). Returns how many
+ * were enrolled by the report's period end: the count the report card must show.
+ */
+async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach: number) {
+  const participants: BulkRow[] = [];
+  const events: BulkRow[] = [];
+  const codes: BulkRow[] = [];
+  let enrolledByPeriodEnd = 0;
+  for (let n = 0; n < count; n++) {
+    const enrolledOn = isoDay('2025-01-02', n % 600);
+    if (enrolledOn <= PERIOD_END) enrolledByPeriodEnd++;
+    const steps: { step: Step; on: string }[] = [{ step: 'inskrivning', on: enrolledOn }];
+    for (let i = 1; i < eventsEach; i++) {
+      const last = i === eventsEach - 1 && n % 2 === 0;
+      steps.push({
+        step: last ? OUTCOMES[n % OUTCOMES.length]! : WORKING_STEPS[i % WORKING_STEPS.length]!,
+        on: isoDay(enrolledOn, i * 14),
+      });
+    }
+    const consent = n % 4 !== 0;
+    const current = steps.at(-1)!;
+    const ended = current.step === 'avbrott';
+    const value: Participant = {
+      code: code(n),
+      lansdelId: LANSDEL,
+      insatsId: 'sikta',
+      gender: n % 3 === 0 ? 'kvinna' : n % 3 === 1 ? 'man' : 'annat',
+      startYear: Number(enrolledOn.slice(0, 4)),
+      consent,
+      enrolledOn,
+      ...(consent
+        ? {
+            birthYear: 1960 + (n % 40),
+            ageGroup: n % 40 > 30 ? 'under30' : n % 40 > 10 ? '30-49' : '50+',
+            kommun: n % 2 === 0 ? 'Eskilstuna' : 'Strängnäs',
+            referral: n % 5 === 0 ? 'psykiatrin' : 'forsakringskassan',
+          }
+        : {}),
+      coachId: `29:bench-${(n % 32) + 1}`,
+      responsibleOrganisationId: 'fk',
+      steps,
+      currentStep: current.step,
+      currentStepOn: current.on,
+      ...(ended ? { endedOn: current.on } : { nextFollowUpOn: isoDay(current.on, 42) }),
+      enrolRequestId: `bench-enrol-${n}`,
+      createdAt: `${enrolledOn}T09:00:00.000Z`,
+      createdBy: '29:bench-1',
+    };
+    participants.push({ partitionKey: LANSDEL, rowKey: value.code, value });
+    codes.push({ partitionKey: 'code', rowKey: value.code, value: { lansdelId: LANSDEL } });
+    steps.forEach((step, i) => {
+      const event: ParticipantEvent = {
+        id: i === 0 ? 'inskrivning' : `bench-step-${i}`,
+        code: value.code,
+        kind: 'step',
+        on: step.on,
+        step: step.step,
+        ...(step.step === 'annanInsats' ? { which: 'Daglig verksamhet' } : {}),
+        recordedBy: value.coachId,
+        recordedAt: `${step.on}T10:00:00.000Z`,
+      };
+      events.push({ partitionKey: LANSDEL, rowKey: `${value.code}|${event.id}`, value: event });
+    });
+  }
+  await loadRows(ctx.azurite.connectionString, `${prefix}Participants`, participants);
+  await loadRows(ctx.azurite.connectionString, `${prefix}ParticipantEvents`, events);
+  await loadRows(ctx.azurite.connectionString, `${prefix}ParticipantKeys`, codes);
+  return { enrolledByPeriodEnd, events: events.length };
+}
+
+/** Seeds the länsdel once; both participant scenarios run over it. */
+export async function seedParticipants(
+  ctx: BenchContext,
+  prefix: string,
+  count: number,
+  eventsEach: number,
+) {
+  return { count, ...(await seed(ctx, prefix, count, eventsEach)) };
+}
+
+/**
+ * A coach's status step through the participant card (Action.Execute `participants.step`, the
+ * card with the timeline comes back), each virtual user on participants of its own.
+ */
+export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  let next = 0;
+  for (const users of ctx.levels) {
+    const perUser = STEPS_PER_USER[users] ?? 10;
+    const first = next;
+    next += users * perUser;
+    const opsBefore = ctx.proxy.count;
+    const level = await runLevel(users, perUser, async (user, iteration) => {
+      const target = code(first + user * perUser + iteration);
+      const activity = cardAction(
+        'participants.step',
+        {
+          code: target,
+          requestId: `bench-step-${users}-${user}-${iteration}`,
+          stepStep: 'arbetstraning',
+          stepOn: '2026-11-02',
+          stepNote: 'Startar arbetsträning hos kommunen.',
+        },
+        { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: { kind: 'personal' } },
+      );
+      const { status, body } = await postActivity(bot.url, activity);
+      return status === 200 && JSON.stringify(body).includes('Arbetsträning är registrerat');
+    });
+    results.push({
+      ...level,
+      tableOpsPerAction:
+        Math.round(((ctx.proxy.count - opsBefore) / level.latency.count) * 10) / 10,
+    });
+  }
+  return results;
+}
+
+/**
+ * `/rapport Norra 2026-06-30` by a samordnare over the whole länsdel, one request at a time.
+ * Each run's card must show the number of participants enrolled by the period end.
+ */
+export async function measureReport(
+  ctx: BenchContext,
+  bot: BotProcess,
+  seeded: { count: number; enrolledByPeriodEnd: number; events: number },
+): Promise<ReportResult> {
+  const from = ctx.users[0]!;
+  const conversation = `a:personal-${from.id}`;
+  const samples: number[] = [];
+  const opsBefore = ctx.proxy.count;
+  for (let run = 0; run < REPORT_RUNS; run++) {
+    ctx.connector.clear();
+    const before = performance.now();
+    const { status } = await postActivity(
+      bot.url,
+      message(`/rapport Norra ${PERIOD_END}`, { serviceUrl: ctx.connector.url, from }),
+    );
+    samples.push(performance.now() - before);
+    const card = JSON.stringify(cardOf(ctx.connector.messages(conversation).at(-1)) ?? {});
+    const expected = `"title":"Inskrivna sedan start","value":"${seeded.enrolledByPeriodEnd}"`;
+    if (status !== 200 || !card.includes(expected)) {
+      throw new Error(
+        `The report did not count ${seeded.enrolledByPeriodEnd}: ${card.slice(0, 400)}`,
+      );
+    }
+  }
+  return {
+    participants: seeded.count,
+    events: seeded.events,
+    latency: latencyStats(samples),
+    tableOps: Math.round((ctx.proxy.count - opsBefore) / REPORT_RUNS),
+    rssMiB: bot.memory().rssMiB,
+  };
+}
