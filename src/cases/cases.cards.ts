@@ -180,11 +180,19 @@ export function decisionView(
 }
 
 /** The submission form; the organisation comes from the submitter's role. */
+/** The meeting card a form was opened from, to go back to; empty when opened by command. */
+export interface BackToMeeting {
+  readonly meetingId: string;
+  readonly date: string;
+}
+export const NO_MEETING_CARD: BackToMeeting = { meetingId: '', date: '' };
+
 export function formView(
   organisationName: string,
   upcoming: readonly UpcomingOccurrence[],
   values: Partial<Record<string, string>> = {},
   error = '',
+  back: BackToMeeting = NO_MEETING_CARD,
 ) {
   const seen = new Set<string>();
   const meetings = upcoming
@@ -201,12 +209,19 @@ export function formView(
     preferredMeetingId: values.preferredMeetingId || NEXT_MEETING,
     requests: CASE_REQUESTS.map((r) => ({ title: caseRequestLabels[r], value: r })),
     meetings: [{ title: 'Nästa möte här', value: NEXT_MEETING }, ...meetings],
+    back,
   };
 }
 
-export function submittedView(value: Case, names: OrgNames, created: boolean) {
+export function submittedView(
+  value: Case,
+  names: OrgNames,
+  created: boolean,
+  back: BackToMeeting = NO_MEETING_CARD,
+) {
   return {
     ...summaryRow(value, names),
+    back,
     notice: created
       ? `Ärendet är anmält med koden ${value.code}. Använd bara koden när ni talar om ärendet.`
       : `Ärendet fanns redan med koden ${value.code}. Det anmäldes inte igen.`,

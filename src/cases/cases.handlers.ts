@@ -8,6 +8,7 @@ import { renderCard, type CardJson } from '../bot/card-renderer.js';
 import { errorText } from '../bot/error-text.js';
 import { forbidden, invalidInput, isAppError } from '../errors.js';
 import { formatWhen } from '../schedule/format.js';
+import { localDateSchema } from '../schedule/schedule.schema.js';
 import {
   CASE_USAGE,
   parseCaseCode,
@@ -25,6 +26,7 @@ import {
   submittedView,
   waitingListView,
   NEXT_MEETING,
+  NO_MEETING_CARD,
   type Notice,
 } from './cases.cards.js';
 import {
@@ -48,6 +50,20 @@ export interface CaseHandlerDeps {
    */
   readonly enrolmentCard?: (principal: Principal, admission: CaseAdmission) => Promise<CardJson>;
 }
+
+/** The kallelse card a case form was opened from (meeting series and date). */
+const meetingRefSchema = z.object({
+  meetingId: z.string().min(1).max(100),
+  date: localDateSchema,
+});
+const backSchema = z
+  .object({
+    backMeetingId: z.string().max(100).optional(),
+    backDate: z.union([z.literal(''), localDateSchema]).optional(),
+  })
+  .transform(({ backMeetingId, backDate }) =>
+    backMeetingId && backDate ? { meetingId: backMeetingId, date: backDate } : NO_MEETING_CARD,
+  );
 
 const field = z
   .string()
@@ -124,6 +140,16 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     return renderCard('case-decision', decisionView(value, await names(), attendance, notice));
   };
 
+  /** The submitter's organisation name; only representatives and samordnare may submit. */
+  const submitterOrganisation = async (principal: Principal): Promise<string> => {
+    if (!hasRole(principal, 'representant', 'samordnare', 'admin') || !principal.organisationId) {
+      throw forbidden(
+        'Bara organisationernas representanter och samordnare med en organisation kan anmäla ärenden. Be administratören om rollen med /roller.',
+      );
+    }
+    return (await names()).get(principal.organisationId) ?? principal.organisationId;
+  };
+
   /** Sends the samordnare the enrolment form for a granted case; answers what to tell them. */
   const offerEnrolment = async (principal: Principal, code: string): Promise<string> => {
     if (!deps.enrolmentCard) return 'Skriv in deltagaren med /deltagare ny och ärendekoden.';
@@ -161,16 +187,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
           await reply('Skriv /ärenden ny i kanalen där ärendet ska dras, så hamnar det i rätt kö.');
           return;
         }
-        if (
-          !hasRole(principal, 'representant', 'samordnare', 'admin') ||
-          !principal.organisationId
-        ) {
-          throw forbidden(
-            'Bara organisationernas representanter och samordnare med en organisation kan anmäla ärenden. Be administratören om rollen med /roller.',
-          );
-        }
-        const organisation =
-          (await names()).get(principal.organisationId) ?? principal.organisationId;
+        const organisation = await submitterOrganisation(principal);
         const form = formView(organisation, await deps.meetings.upcoming(conversationId, 120));
         await turn.sendActivity(
           cardMessage(CardFactory.adaptiveCard(renderCard('case-form', form))),
@@ -275,6 +292,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
           Object.entries(raw).filter(([, v]) => typeof v === 'string'),
         ) as Record<string, string>;
         const organisations = await names();
+        const back = parse(backSchema, raw);
         try {
           const form = parse(submitSchema, raw);
           const { value, created } = await cases.submit(principal, conversationId, {
@@ -288,7 +306,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
               : {}),
             consent: form.consent === 'true',
           });
-          return renderCard('case-submitted', submittedView(value, organisations, created));
+          return renderCard('case-submitted', submittedView(value, organisations, created, back));
         } catch (error) {
           if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
           const keep = isAppError(error, 'personal-data')
@@ -304,9 +322,30 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
               await deps.meetings.upcoming(conversationId, 120),
               keep,
               errorText(error),
+              back,
             ),
           );
         }
+      },
+    );
+
+    routes.cardAction(
+      'cases.new',
+      z.object({}).loose(),
+      async ({ principal, conversationId, data }) => {
+        const { meetingId, date } = parse(meetingRefSchema, data);
+        const organisation = await submitterOrganisation(principal);
+        const upcoming = await deps.meetings.upcoming(conversationId, 120);
+        const preferred = upcoming.some((o) => o.series.id === meetingId)
+          ? meetingId
+          : NEXT_MEETING;
+        return renderCard(
+          'case-form',
+          formView(organisation, upcoming, { preferredMeetingId: preferred }, '', {
+            meetingId,
+            date,
+          }),
+        );
       },
     );
 

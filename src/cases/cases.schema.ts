@@ -161,6 +161,7 @@ export type CaseStatistic = z.infer<typeof caseStatisticSchema>;
 
 /** Card verbs of this capability. */
 export const CASE_VERBS = [
+  'cases.new',
   'cases.submit',
   'cases.list',
   'cases.plan',

@@ -217,13 +217,63 @@ function base(data: Record<string, unknown>) {
   };
 }
 
+describe('submitting from the meeting’s card', () => {
+  it('when a representative presses Anmäl ärende on the kallelse, then the form comes with that meeting chosen and a way back, and the case is submitted for it', async () => {
+    const before = (await bot.cases.openQueue(channel, {})).cases.length;
+    const [commandForm] = await say('/ärenden ny', erik);
+    const choice =
+      /"title":"Psykiatri-avstämning \(nästa (\d{4}-\d{2}-\d{2})\)","value":"([^"]+)"/.exec(
+        JSON.stringify(cardOf(commandForm)),
+      )!;
+    const occurrence = { series: { id: choice[2]! }, planned: { date: choice[1]! } };
+    const form = await click(
+      'cases.new',
+      { meetingId: occurrence.series.id, date: occurrence.planned.date },
+      erik,
+    );
+    expect(cardText(form)).toContain('Försäkringskassan');
+    expect(JSON.stringify(form)).toContain(`"value":"${occurrence.series.id}"`);
+    const back = actionData(form, 'agenda.open');
+    expect(back).toEqual({ meetingId: occurrence.series.id, date: occurrence.planned.date });
+
+    const submitted = await click(
+      'cases.submit',
+      {
+        ...actionData(form, 'cases.submit'),
+        reason: 'Behöver samordnat stöd från flera håll',
+        request: 'insats',
+        insats: 'Sikta mot arbetslivet',
+        urgency: 'normal',
+        preferredMeetingId: occurrence.series.id,
+        consent: 'true',
+      },
+      erik,
+    );
+    const code = codeIn(submitted);
+    expect(code).toMatch(/^Ä-\d{4}-\d{4}$/);
+    expect(actionData(submitted, 'agenda.open')).toEqual(back);
+    const stored = await bot.cases.summary(code);
+    expect(stored.preferredMeetingId).toBe(occurrence.series.id);
+    expect((await bot.cases.openQueue(channel, {})).cases.length).toBe(before + 1);
+
+    const refused = await click(
+      'cases.new',
+      { meetingId: occurrence.series.id, date: occurrence.planned.date },
+      leila,
+    );
+    expect(cardText(refused)).toContain('Bara organisationernas representanter');
+    const bad = await click('cases.new', { meetingId: occurrence.series.id, date: '2026-02-30' });
+    expect(cardText(bad)).not.toContain('Anmäl ärendet');
+  });
+});
+
 describe('who sees what', () => {
   it('when the queue is listed in the channel, then it shows code, status, organisation and meeting, never the reason', async () => {
     const card = cardOf((await say('/ärenden', erik))[0]);
     const text = cardText(card);
     expect(text).toContain(fkCode);
     expect(text).toContain(kommunCode);
-    expect(text).toContain('Inkommen (4)');
+    expect(text).toContain('Inkommen (5)');
     expect(text).toContain('Eskilstuna kommun');
     expect(JSON.stringify(card)).not.toContain(REASON_FK);
     expect(JSON.stringify(card)).not.toContain('arbetsträning i kommunens regi');
