@@ -110,7 +110,7 @@ async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach
         recordedBy: value.coachId,
         recordedAt: `${step.on}T10:00:00.000Z`,
       };
-      events.push({ partitionKey: LANSDEL, rowKey: `${value.code}|${event.id}`, value: event });
+      events.push({ partitionKey: value.code, rowKey: event.id, value: event });
     });
   }
   await loadRows(ctx.azurite.connectionString, `${prefix}Participants`, participants);

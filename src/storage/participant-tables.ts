@@ -26,8 +26,9 @@ const REQUEST = 'request';
 
 /**
  * Participants: one partition per länsdel, so the lägesrapport is one partition read.
- * History: one partition per länsdel too, row key `code|eventId`, so a participant's timeline is a
- * key-range read and a repeated card click (same event id) cannot append twice.
+ * History: one partition per participant (the code), row key the event id, so a timeline is one
+ * small partition read, appends never contend with other participants', and a repeated card
+ * click (same event id) cannot append twice.
  * Keys: the yearly code counters, the code → länsdel index and enrolment request → code.
  */
 export function participantTables(
@@ -40,8 +41,7 @@ export function participantTables(
   const codes = new EntityTable(keys, codeIndexSchema);
   const requests = new EntityTable(keys, requestSchema);
 
-  const eventsOf = (lansdelId: string, code: string) =>
-    odata`PartitionKey eq ${lansdelId} and RowKey ge ${`${code}|`} and RowKey lt ${`${code}}`}`;
+  const eventsOf = (code: string) => odata`PartitionKey eq ${code}`;
 
   const lansdelOf = async (code: string) => (await codes.get(CODE, code))?.value.lansdelId;
 
@@ -105,14 +105,11 @@ export function participantTables(
       participants.replace(participant.lansdelId, participant.code, participant, version),
 
     appendEvent: (participant, event) =>
-      ignoreExisting(() =>
-        events.create(participant.lansdelId, `${participant.code}|${event.id}`, event),
-      ),
+      ignoreExisting(() => events.create(participant.code, event.id, event)),
 
     async events(participant) {
       const rows: ParticipantEvent[] = [];
-      const filter = eventsOf(participant.lansdelId, participant.code);
-      for await (const row of events.all(filter)) rows.push(row.value);
+      for await (const row of events.all(eventsOf(participant.code))) rows.push(row.value);
       return rows;
     },
 
@@ -130,8 +127,8 @@ export function participantTables(
     async remove(code) {
       const lansdelId = await lansdelOf(code);
       if (!lansdelId) return;
-      for await (const row of events.all(eventsOf(lansdelId, code))) {
-        await events.remove(lansdelId, `${code}|${row.value.id}`, row.version);
+      for await (const row of events.all(eventsOf(code))) {
+        await events.remove(code, row.value.id, row.version);
       }
       const stored = await participants.get(lansdelId, code);
       if (stored) {
