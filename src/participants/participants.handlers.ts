@@ -24,7 +24,7 @@ import {
   recordableStepSchema,
   referralSchema,
 } from './participants.schema.js';
-import { canManageAll, type ParticipantService } from './participants.service.js';
+import { canManageAll, type ParticipantService, type Recorded } from './participants.service.js';
 import { findInsats } from './program.js';
 
 export interface ParticipantHandlerDeps {
@@ -196,10 +196,21 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
   const formCard = (actor: Principal, values?: FormValues, error?: string) =>
     enrolmentFormCard(deps, actor, values, error);
 
-  const detailCard = async (actor: Principal, code: string, notice?: Notice) => {
-    const view = await participants.view(actor, code);
+  /** The participant's card; after a change, from what the change read (`recorded`). */
+  const detailCard = async (
+    actor: Principal,
+    code: string,
+    notice?: Notice,
+    recorded?: Recorded,
+  ) => {
+    const [view, staff] = await Promise.all([
+      recorded?.events
+        ? participants.viewOf(actor, { participant: recorded.participant, events: recorded.events })
+        : participants.view(actor, code),
+      people(actor),
+    ]);
     const coachId = view.participant.coachId;
-    const coach = (await people(actor)).find((m) => m.id === coachId);
+    const coach = staff.find((m) => m.id === coachId);
     const coachName =
       coach?.displayName ?? (coachId === actor.userId ? (actor.displayName ?? 'Du') : 'Coach');
     const organisationName =
@@ -220,17 +231,16 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
   const onParticipant = async (
     actor: Principal,
     code: string,
-    change: () => Promise<Notice>,
+    change: () => Promise<{ notice: Notice; recorded?: Recorded }>,
   ): Promise<CardJson> => {
-    let notice: Notice;
     try {
-      notice = await change();
+      const { notice, recorded } = await change();
+      return await detailCard(actor, code, notice, recorded);
     } catch (error) {
       if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
       if (error.reason === 'forbidden' || error.reason === 'not-found') throw error;
-      notice = failed(error);
+      return detailCard(actor, code, failed(error));
     }
-    return detailCard(actor, code, notice);
   };
 
   const recordedText = (created: boolean, text: string) =>
@@ -280,16 +290,21 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
               `Skriv vilken insats efter steget: /deltagare steg ${code} annan-insats daglig verksamhet`,
             );
           }
-          const { created } = await participants.recordStep(principal, code, {
+          const recorded = await participants.recordStep(principal, code, {
             requestId: requestIdOf(turn),
             step,
             on,
             ...(step === 'annanInsats' ? { which: text.slice(0, 80) } : text ? { note: text } : {}),
           });
           const notice = ok(
-            recordedText(created, `${stepLabels[step]} är registrerat för ${code} (${on}).`),
+            recordedText(
+              recorded.created,
+              `${stepLabels[step]} är registrerat för ${code} (${on}).`,
+            ),
           );
-          await turn.sendActivity(cardMessage(wrap(await detailCard(principal, code, notice))));
+          await turn.sendActivity(
+            cardMessage(wrap(await detailCard(principal, code, notice, recorded))),
+          );
           return;
         }
         default:
@@ -383,16 +398,15 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
         personalOnly(turn);
         return onParticipant(principal, data.code, async () => {
           const form = read(stepFormSchema, data);
-          const { created } = await participants.recordStep(principal, form.code, {
+          const recorded = await participants.recordStep(principal, form.code, {
             requestId: form.requestId,
             step: form.stepStep,
             on: form.stepOn,
             ...(form.stepWhich ? { which: form.stepWhich } : {}),
             ...(form.stepNote ? { note: form.stepNote } : {}),
           });
-          return ok(
-            recordedText(created, `${stepLabels[form.stepStep]} är registrerat (${form.stepOn}).`),
-          );
+          const text = `${stepLabels[form.stepStep]} är registrerat (${form.stepOn}).`;
+          return { notice: ok(recordedText(recorded.created, text)), recorded };
         });
       },
     );
@@ -404,17 +418,13 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
         personalOnly(turn);
         return onParticipant(principal, data.code, async () => {
           const form = read(followUpFormSchema, data);
-          const { created, participant } = await participants.recordFollowUp(principal, form.code, {
+          const recorded = await participants.recordFollowUp(principal, form.code, {
             requestId: form.requestId,
             on: form.followUpOn,
             ...(form.followUpNote ? { note: form.followUpNote } : {}),
           });
-          return ok(
-            recordedText(
-              created,
-              `Uppföljningen ${form.followUpOn} är registrerad. Nästa senast ${participant.nextFollowUpOn ?? '–'}.`,
-            ),
-          );
+          const text = `Uppföljningen ${form.followUpOn} är registrerad. Nästa senast ${recorded.participant.nextFollowUpOn ?? '–'}.`;
+          return { notice: ok(recordedText(recorded.created, text)), recorded };
         });
       },
     );
@@ -426,21 +436,24 @@ export function participantsCapability(deps: ParticipantHandlerDeps): Capability
         personalOnly(turn);
         return onParticipant(principal, data.code, async () => {
           const form = read(deviationFormSchema, data);
-          const { created, notified } = await participants.recordDeviation(principal, form.code, {
+          const recorded = await participants.recordDeviation(principal, form.code, {
             requestId: form.requestId,
             deviation: form.deviationKind,
             on: form.deviationOn,
             ...(form.deviationNote ? { note: form.deviationNote } : {}),
           });
-          if (!created) return ok(recordedText(false, ''));
-          return notified && notified > 0
-            ? ok(
-                `Avvikelsen är registrerad och ${notified} ${notified === 1 ? 'person' : 'personer'} hos den ansvariga organisationen har fått besked.`,
-              )
-            : {
-                text: 'Avvikelsen är registrerad, men ingen representant för den ansvariga organisationen kunde nås via boten. Kontakta handläggaren direkt.',
-                isError: true,
-              };
+          const { created, notified } = recorded;
+          if (!created) return { notice: ok(recordedText(false, '')), recorded };
+          const notice =
+            notified && notified > 0
+              ? ok(
+                  `Avvikelsen är registrerad och ${notified} ${notified === 1 ? 'person' : 'personer'} hos den ansvariga organisationen har fått besked.`,
+                )
+              : {
+                  text: 'Avvikelsen är registrerad, men ingen representant för den ansvariga organisationen kunde nås via boten. Kontakta handläggaren direkt.',
+                  isError: true,
+                };
+          return { notice, recorded };
         });
       },
     );

@@ -79,6 +79,8 @@ export interface ParticipantView {
 
 export interface Recorded {
   readonly participant: Participant;
+  /** The whole history after the change, oldest first (steps, follow-ups, deviations). */
+  readonly events?: readonly ParticipantEvent[];
   /** False when the same request was recorded before (a repeated click). */
   readonly created: boolean;
   /** For deviations: how many people of the responsible organisation were told. */
@@ -243,11 +245,19 @@ export class ParticipantService {
   async view(actor: Principal, code: string): Promise<ParticipantView> {
     const { value: participant } = await this.requireVisible(actor, code);
     const events = await this.deps.participants.events(participant);
-    events.sort((a, b) => a.on.localeCompare(b.on) || a.recordedAt.localeCompare(b.recordedAt));
+    return this.viewOf(actor, { participant, events: events.sort(byTimeline) });
+  }
+
+  /** The view right after a change, from what the change already read; audited like any view. */
+  async viewOf(
+    actor: Principal,
+    current: { participant: Participant; events: readonly ParticipantEvent[] },
+  ): Promise<ParticipantView> {
+    const { participant } = current;
     await this.audit(actor, 'participants.view', participant, {});
     return {
       participant,
-      events,
+      events: [...current.events],
       insats: this.requireInsats(participant.insatsId),
       lansdel: this.requireLansdel(participant.lansdelId),
     };
@@ -344,45 +354,66 @@ export class ParticipantService {
         'Deltagaren har avslutat insatsen. Registrera ett nytt steg om deltagaren kommer tillbaka.',
       );
     }
-    const created = await this.deps.participants.appendEvent(participant, {
+    const recorded: ParticipantEvent = {
       ...event,
       code: participant.code,
       recordedBy: actor.userId,
       recordedAt: this.deps.now().toISOString(),
-    });
-    const updated = await this.refresh(participant.code);
-    if (created) {
-      await this.audit(actor, action, updated, {
-        ...(event.step ? { step: event.step } : {}),
-        ...(event.deviation ? { deviation: event.deviation } : {}),
-        on: event.on,
-      });
-    }
-    return { participant: updated, created };
+    };
+    // The history is read while the event is written; the summary is computed from both. A
+    // concurrent change by someone else makes one of the two row writes fail on its ETag, and
+    // that one reads everything again.
+    const [created, history] = await Promise.all([
+      this.deps.participants.appendEvent(participant, recorded),
+      this.deps.participants.events(participant),
+    ]);
+    const events = history.some((e) => e.id === recorded.id) ? history : [...history, recorded];
+    const refreshed = await this.refresh(participant.code, { stored, events }, () =>
+      created
+        ? this.audit(actor, action, participant, {
+            ...(event.step ? { step: event.step } : {}),
+            ...(event.deviation ? { deviation: event.deviation } : {}),
+            on: event.on,
+          })
+        : Promise.resolve(),
+    );
+    return { ...refreshed, created };
   }
 
-  /** Rewrites the participant's summary from the whole history and moves the follow-up reminder. */
-  private async refresh(code: string): Promise<Participant> {
-    const { before, after } = await retryOnConflict(async () => {
-      const stored = await this.deps.participants.get(code);
+  /**
+   * Rewrites the participant's summary from the whole history and moves the follow-up reminder.
+   * The first attempt may use a row and history already read; a conflict reads both again.
+   * `alongside` (the audit) runs together with the reminder move.
+   */
+  private async refresh(
+    code: string,
+    known?: { stored: Versioned<Participant>; events: readonly ParticipantEvent[] },
+    alongside: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<{ participant: Participant; events: ParticipantEvent[] }> {
+    let first = known;
+    const { before, after, events } = await retryOnConflict(async () => {
+      const stored = first?.stored ?? (await this.deps.participants.get(code));
       if (!stored) throw notFound('Deltagaren finns inte.');
       const current = stored.value;
-      const events = await this.deps.participants.events(current);
+      const events = [...(first?.events ?? (await this.deps.participants.events(current)))];
+      first = undefined;
       const insats = this.requireInsats(current.insatsId);
       const next: Participant = {
         ...withoutSummary(current),
         ...summarise(current.enrolledOn, events, insats.followUpWeeks),
       };
       if (JSON.stringify(next) === JSON.stringify(current))
-        return { before: current, after: current };
+        return { before: current, after: current, events };
       await this.deps.participants.replace(next, stored.version);
-      return { before: current, after: next };
+      return { before: current, after: next, events };
     }, 5);
-    if (before.nextFollowUpOn !== after.nextFollowUpOn) {
+    const moveFollowUp = async () => {
+      if (before.nextFollowUpOn === after.nextFollowUpOn) return;
       await this.deps.followUps.withdraw(before);
       if (!ENDING_STEPS.includes(after.currentStep)) await this.deps.followUps.plan(after);
-    }
-    return after;
+    };
+    await Promise.all([moveFollowUp(), alongside()]);
+    return { participant: after, events: events.sort(byTimeline) };
   }
 
   private async requireVisible(actor: Principal, code: string): Promise<Versioned<Participant>> {
@@ -453,6 +484,9 @@ export class ParticipantService {
     });
   }
 }
+
+const byTimeline = (a: ParticipantEvent, b: ParticipantEvent) =>
+  a.on.localeCompare(b.on) || a.recordedAt.localeCompare(b.recordedAt);
 
 function withoutSummary(participant: Participant) {
   const { lastFollowUpOn: _l, nextFollowUpOn: _n, endedOn: _e, ...rest } = participant;

@@ -43,7 +43,18 @@ export function participantTables(
 
   const eventsOf = (code: string) => odata`PartitionKey eq ${code}`;
 
-  const lansdelOf = async (code: string) => (await codes.get(CODE, code))?.value.lansdelId;
+  // A participant never changes länsdel, so code → länsdel is remembered once read (bounded).
+  const knownLansdel = new Map<string, string>();
+  const lansdelOf = async (code: string) => {
+    const known = knownLansdel.get(code);
+    if (known) return known;
+    const lansdelId = (await codes.get(CODE, code))?.value.lansdelId;
+    if (lansdelId) {
+      if (knownLansdel.size >= 50_000) knownLansdel.clear();
+      knownLansdel.set(code, lansdelId);
+    }
+    return lansdelId;
+  };
 
   const collect = async (filter: string): Promise<Participant[]> => {
     const rows: Participant[] = [];
@@ -139,6 +150,7 @@ export function participantTables(
       }
       const index = await codes.get(CODE, code);
       if (index) await codes.remove(CODE, code, index.version);
+      knownLansdel.delete(code);
     },
   };
 }
