@@ -13,6 +13,7 @@ import { latencyStats, type LatencyStats } from '../support/stats.js';
 
 export interface StepResult extends LevelResult {
   readonly tableOpsPerAction: number;
+  readonly rssMiB: number;
 }
 
 export interface ReportResult {
@@ -161,6 +162,7 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
       ...level,
       tableOpsPerAction:
         Math.round(((ctx.proxy.count - opsBefore) / level.latency.count) * 10) / 10,
+      rssMiB: bot.memory().rssMiB,
     });
   }
   return results;
