@@ -204,12 +204,16 @@ export async function wire(
 
   const caseRepository = caseTables(store);
   const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
-  const sendPersonalCard = async (userId: string, card: CardJson) => {
+  /** `attempts: 1` while a card action waits for its answer, so it stays inside Teams' 15 s. */
+  const sendPersonalCard = async (userId: string, card: CardJson, attempts?: number) => {
     const personal = await conversations.findPersonal(userId);
     if (!personal) return false;
     const outcome = await sender.send(
       personal.conversationId,
       cardMessage(CardFactory.adaptiveCard(card)),
+      undefined,
+      undefined,
+      attempts,
     );
     return outcome.kind === 'sent';
   };

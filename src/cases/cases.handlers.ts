@@ -43,7 +43,11 @@ export interface CaseHandlerDeps {
   readonly meetings: CaseMeetings;
   readonly access: AccessService;
   /** Sends a card to a user's personal chat with the bot; false when there is none yet. */
-  readonly sendPersonalCard: (userId: string, card: CardJson) => Promise<boolean>;
+  readonly sendPersonalCard: (
+    userId: string,
+    card: CardJson,
+    attempts?: number,
+  ) => Promise<boolean>;
   /**
    * The enrolment form for the person a decision granted an insats (the participants
    * capability); without it the decision is recorded and enrolment happens with /deltagare ny.
@@ -152,11 +156,18 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
 
   /** Sends the samordnare the enrolment form for a granted case; answers what to tell them. */
   const offerEnrolment = async (principal: Principal, code: string): Promise<string> => {
-    if (!deps.enrolmentCard) return 'Skriv in deltagaren med /deltagare ny och ärendekoden.';
-    const card = await deps.enrolmentCard(principal, await cases.admissionOf(principal, code));
-    return (await deps.sendPersonalCard(principal.userId, card))
-      ? 'Formuläret för att skriva in deltagaren har skickats till din chatt med boten.'
-      : `Skriv in deltagaren i chatten med boten: /deltagare ny, med ärendekoden ${code}.`;
+    const byHand = `Skriv in deltagaren i chatten med boten: /deltagare ny, med ärendekoden ${code}.`;
+    if (!deps.enrolmentCard) return byHand;
+    try {
+      const card = await deps.enrolmentCard(principal, await cases.admissionOf(principal, code));
+      // One attempt: the decision is saved and the answer must not wait on the connector.
+      return (await deps.sendPersonalCard(principal.userId, card, 1))
+        ? 'Formuläret för att skriva in deltagaren har skickats till din chatt med boten.'
+        : byHand;
+    } catch {
+      // The decision stands either way; the samordnare enrols by hand.
+      return byHand;
+    }
   };
 
   /** Shows a private card where the actor is, or sends it to their personal chat. */
