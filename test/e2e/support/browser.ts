@@ -55,8 +55,15 @@ export async function openBrowser(): Promise<HeadlessBrowser> {
     page,
     async screenshot(name, element) {
       const path = join(artifactsDir, `${name}.png`);
-      if (element) await element.screenshot({ path });
-      else await page.screenshot({ path, fullPage: true });
+      if (element) {
+        // A card taller than the window is clipped by the chat's scroll pane: grow the window.
+        const box = await element.boundingBox();
+        const viewport = page.viewportSize() ?? { width: 1400, height: 1000 };
+        const tall = box !== null && box.height > viewport.height - 200;
+        if (tall) await page.setViewportSize({ ...viewport, height: Math.ceil(box.height + 400) });
+        await element.screenshot({ path });
+        if (tall) await page.setViewportSize(viewport);
+      } else await page.screenshot({ path, fullPage: true });
       return path;
     },
     async close() {
