@@ -111,7 +111,7 @@ export class AccessService {
     const organisation = organisationWord
       ? await this.requireOrganisation(organisationWord)
       : undefined;
-    const change = await this.modify(actor, target, (member) => {
+    const change = await this.modify(actor, target, 'roles.grant', (member) => {
       const organisationId = organisation?.id ?? member.organisationId;
       if (ORGANISATION_REQUIRED.includes(role) && !organisationId) {
         throw invalidInput(
@@ -121,18 +121,15 @@ export class AccessService {
       const unchanged = member.roles.includes(role) && organisationId === member.organisationId;
       if (unchanged) return undefined;
       return {
-        ...member,
-        roles: member.roles.includes(role) ? member.roles : [...member.roles, role],
-        ...(organisationId ? { organisationId } : {}),
-        ...(target.displayName ? { displayName: target.displayName } : {}),
+        member: {
+          ...member,
+          roles: member.roles.includes(role) ? member.roles : [...member.roles, role],
+          ...(organisationId ? { organisationId } : {}),
+          ...(target.displayName ? { displayName: target.displayName } : {}),
+        },
+        details: { role, organisationId: organisationId ?? '' },
       };
     });
-    if (change.changed) {
-      await this.audit(actor, 'roles.grant', change.member.id, {
-        role,
-        organisationId: change.member.organisationId ?? '',
-      });
-    }
     return change;
   }
 
@@ -144,13 +141,14 @@ export class AccessService {
       );
     }
     if (role === 'admin') await this.ensureAnotherAdmin(targetId);
-    const change = await this.modify(actor, { id: targetId }, (member) =>
+    return this.modify(actor, { id: targetId }, 'roles.revoke', (member) =>
       member.roles.includes(role)
-        ? { ...member, roles: member.roles.filter((r) => r !== role) }
+        ? {
+            member: { ...member, roles: member.roles.filter((r) => r !== role) },
+            details: { role },
+          }
         : undefined,
     );
-    if (change.changed) await this.audit(actor, 'roles.revoke', change.member.id, { role });
-    return change;
   }
 
   private async requireOrganisation(word: string): Promise<Organisation> {
@@ -176,49 +174,45 @@ export class AccessService {
   /**
    * Read-modify-write with the stored version, retried when someone else wrote in between.
    * `update` returns undefined when nothing needs to change (which makes every action idempotent).
+   * The audit entry is written first, under a key made from the change's time, so a crash
+   * between the two writes can leave an entry for an attempt that did not land, but never a role
+   * change without its entry; a retried conflict writes the same entry, not a second one.
    */
   private async modify(
     actor: Principal,
     target: { id: string; displayName?: string },
-    update: (member: Member) => Member | undefined,
+    action: string,
+    update: (member: Member) => { member: Member; details: Record<string, string> } | undefined,
   ): Promise<RoleChange> {
+    const at = this.deps.now().toISOString();
     return retryOnConflict(async () => {
       const stored = await this.deps.members.get(target.id);
       const current: Member = stored?.value ?? {
         id: target.id,
         roles: [],
-        updatedAt: this.deps.now().toISOString(),
+        updatedAt: at,
         updatedBy: actor.userId,
         ...(target.displayName ? { displayName: target.displayName } : {}),
       };
       const next = update(current);
       if (!next) return { member: current, changed: false };
-      const stamped: Member = {
-        ...next,
-        updatedAt: this.deps.now().toISOString(),
-        updatedBy: actor.userId,
-      };
+      const stamped: Member = { ...next.member, updatedAt: at, updatedBy: actor.userId };
+      await this.deps.audit.append(
+        {
+          at,
+          actorId: actor.userId,
+          ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
+          action,
+          subjectType: 'member',
+          subjectId: target.id,
+          details: next.details,
+        },
+        [action, ...Object.values(next.details)].join('|'),
+      );
       const saved = stored
         ? await this.deps.members.replace(stamped, stored.version)
         : await this.deps.members.create(stamped);
       return { member: saved.value, changed: true };
-    });
-  }
-
-  private async audit(
-    actor: Principal,
-    action: string,
-    memberId: string,
-    details: Record<string, string>,
-  ) {
-    await this.deps.audit.append({
-      at: this.deps.now().toISOString(),
-      actorId: actor.userId,
-      ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
-      action,
-      subjectType: 'member',
-      subjectId: memberId,
-      details,
     });
   }
 }

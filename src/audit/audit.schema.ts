@@ -16,8 +16,11 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export interface AuditLog {
-  /** Appends; never overwrites or removes. */
-  append(entry: AuditEntry): Promise<void>;
+  /**
+   * Appends; never overwrites or removes. With a `key`, appending the same entry again (the same
+   * subject, time and key) changes nothing, so a change can be audited again after a crash.
+   */
+  append(entry: AuditEntry, key?: string): Promise<void>;
   /** Entries about one subject, oldest first. */
   forSubject(subjectType: string, subjectId: string): Promise<AuditEntry[]>;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import { auditEntrySchema, type AuditEntry, type AuditLog } from '../audit/audit.schema.js';
+import { isAppError } from '../errors.js';
 import { EntityTable } from './entity-table.js';
 import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
@@ -13,12 +14,16 @@ export function auditTable(store: TableStore): AuditLog {
   const table = new EntityTable(store.client('audit'), auditEntrySchema, ['details']);
   const partition = (type: string, id: string) => encodeKey(`${type}|${id}`);
   return {
-    async append(entry) {
-      await table.create(
-        partition(entry.subjectType, entry.subjectId),
-        `${entry.at}|${randomUUID()}`,
-        entry,
-      );
+    async append(entry, key) {
+      try {
+        await table.create(
+          partition(entry.subjectType, entry.subjectId),
+          `${entry.at}|${key ? encodeKey(key) : randomUUID()}`,
+          entry,
+        );
+      } catch (error) {
+        if (!(key && isAppError(error, 'already-exists'))) throw error;
+      }
     },
     async forSubject(subjectType, subjectId) {
       const entries: AuditEntry[] = [];
