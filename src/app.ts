@@ -7,7 +7,7 @@ import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
-import { CardFactory } from 'botbuilder';
+import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
 import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
@@ -195,28 +195,28 @@ export async function wire(
       (await conversations.findPersonal(userId))?.conversationId,
   });
   reminderCards = meetingReminderCards(meetings, access);
-  const sendPersonal = async (userId: string, text: string) => {
-    const personal = await conversations.findPersonal(userId);
-    if (!personal) return false;
-    const outcome = await sender.send(personal.conversationId, textMessage(text));
-    return outcome.kind === 'sent';
-  };
-
-  const caseRepository = caseTables(store);
-  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
-  /** `attempts: 1` while a card action waits for its answer, so it stays inside Teams' 15 s. */
-  const sendPersonalCard = async (userId: string, card: CardJson, attempts?: number) => {
+  /**
+   * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
+   * action waits for its answer, so it stays inside Teams' 15 s.
+   */
+  const sendToPerson = async (userId: string, activity: Partial<Activity>, attempts?: number) => {
     const personal = await conversations.findPersonal(userId);
     if (!personal) return false;
     const outcome = await sender.send(
       personal.conversationId,
-      cardMessage(CardFactory.adaptiveCard(card)),
+      activity,
       undefined,
       undefined,
       attempts,
     );
     return outcome.kind === 'sent';
   };
+  const sendPersonal = (userId: string, text: string) => sendToPerson(userId, textMessage(text));
+
+  const caseRepository = caseTables(store);
+  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
+    sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
   const members = memberTable(store);
   const participantStore = participantTables(store);
   const participants = new ParticipantService({
@@ -271,14 +271,16 @@ export async function wire(
       reminders,
       now,
       coordinators: async () => {
-        const coordinators = [];
-        for (const member of await members.list()) {
-          if (!member.roles.includes('samordnare')) continue;
-          const personal = await conversations.findPersonal(member.id);
-          if (personal)
-            coordinators.push({ userId: member.id, conversationId: personal.conversationId });
-        }
-        return coordinators;
+        const samordnare = (await members.list()).filter((m) => m.roles.includes('samordnare'));
+        const chats = await Promise.all(
+          samordnare.map(async (member) => ({
+            userId: member.id,
+            conversationId: (await conversations.findPersonal(member.id))?.conversationId,
+          })),
+        );
+        return chats.filter(
+          (chat): chat is { userId: string; conversationId: string } => !!chat.conversationId,
+        );
       },
     }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
   await planReports();

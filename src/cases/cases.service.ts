@@ -627,25 +627,14 @@ export class CaseService {
    */
   async admissionOf(actor: Principal, code: string): Promise<CaseAdmission> {
     requireCoordinator(actor);
-    const { value } = await this.require(code);
-    const last = value.decisions.at(-1);
-    if (!last || last.outcome !== 'beviljas') {
-      throw invalidInput(
-        `Ärendet ${code} har inget beslut om att bevilja en insats. Skriv in deltagaren utan ärendekod, eller besluta ärendet först.`,
-      );
-    }
-    return {
-      code: value.code,
-      organisationId: value.organisationId,
-      ...(last.insats ? { insats: last.insats } : value.insats ? { insats: value.insats } : {}),
-      ...(value.participantCode ? { participantCode: value.participantCode } : {}),
-    };
+    return admissionFrom((await this.require(code)).value);
   }
 
   /** Ties the participant enrolled from a granted case to it; once, later calls change nothing. */
   async linkParticipant(actor: Principal, code: string, participantCode: string): Promise<Case> {
-    await this.admissionOf(actor, code);
+    requireCoordinator(actor);
     return this.change(actor, code, async (current) => {
+      admissionFrom(current);
       if (current.participantCode) {
         if (current.participantCode === participantCode) return undefined;
         throw new AppError(
@@ -750,6 +739,22 @@ export class CaseService {
   ) {
     await this.deps.audit.append(caseAuditEntry(actor, this.deps.now(), action, code, details));
   }
+}
+
+/** What enrolment needs from a case whose latest decision granted an insats; refuses any other. */
+function admissionFrom(value: Case): CaseAdmission {
+  const last = value.decisions.at(-1);
+  if (!last || last.outcome !== 'beviljas') {
+    throw invalidInput(
+      `Ärendet ${value.code} har inget beslut om att bevilja en insats. Skriv in deltagaren utan ärendekod, eller besluta ärendet först.`,
+    );
+  }
+  return {
+    code: value.code,
+    organisationId: value.organisationId,
+    ...(last.insats ? { insats: last.insats } : value.insats ? { insats: value.insats } : {}),
+    ...(value.participantCode ? { participantCode: value.participantCode } : {}),
+  };
 }
 
 const statusOrder = (status: CaseStatus) => QUEUE_ORDER.indexOf(status);

@@ -6,6 +6,7 @@ import type { AccessService } from '../access/access.service.js';
 import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { cardAttachment, renderCard, type CardJson } from '../bot/card-renderer.js';
 import type { CommandName } from '../bot/command-table.js';
+import { parseCardInput } from '../bot/card-input.js';
 import { errorText } from '../bot/error-text.js';
 import { helpView } from '../help/help.cards.js';
 import { invalidInput, isAppError } from '../errors.js';
@@ -122,16 +123,7 @@ const itemRefSchema = refSchema.extend({
   number: z.number().int().min(1).max(100).optional(),
 });
 
-/** Parses with zod and turns the first problem into a Swedish message. */
-function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const message = issue?.message && !issue.message.startsWith('Invalid') ? issue.message : '';
-    throw invalidInput(message || 'Kortet skickade ogiltiga uppgifter. Kontrollera fälten.');
-  }
-  return result.data;
-}
+const parse = parseCardInput;
 
 function scheduleFrom(form: z.infer<typeof meetingFormSchema>, durationDefault: number): Schedule {
   const recurrence: Schedule['recurrence'] =

@@ -4,6 +4,7 @@ import { hasRole, type Member, type Principal } from '../access/access.schema.js
 import type { AccessService } from '../access/access.service.js';
 import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { renderCard, type CardJson } from '../bot/card-renderer.js';
+import { parseCardInput } from '../bot/card-input.js';
 import { errorText } from '../bot/error-text.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { localDateSchema } from '../schedule/schedule.schema.js';
@@ -97,17 +98,7 @@ const deviationFormSchema = recordBase.extend({
   deviationNote: note,
 });
 
-/** Parses with zod; the first problem becomes the Swedish message. */
-function read<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const message = result.error.issues[0]?.message ?? '';
-  throw invalidInput(
-    /[åäöÅÄÖ]|Välj|Skriv/.test(message)
-      ? message
-      : 'Kortet skickade ogiltiga uppgifter. Kontrollera fälten.',
-  );
-}
+const read = parseCardInput;
 
 const ok = (text: string): Notice => ({ text, isError: false });
 const failed = (error: unknown): Notice => ({ text: errorText(error), isError: true });

@@ -52,10 +52,13 @@ export const DEVIATIONS = ['uteblivet', 'planEjFoljd'] as const;
 export const deviationSchema = z.enum(DEVIATIONS);
 export type Deviation = z.infer<typeof deviationSchema>;
 
+/** A participant code as the bot issues it, e.g. `D-2026-0001`. */
+export const PARTICIPANT_CODE_PATTERN = /^D-\d{4}-\d{4,6}$/;
+
 export const participantCodeSchema = z
   .string()
   .transform((code) => code.trim().toUpperCase())
-  .pipe(z.string().regex(/^D-\d{4}-\d{4,6}$/, 'Koden ska se ut som D-2026-0001.'));
+  .pipe(z.string().regex(PARTICIPANT_CODE_PATTERN, 'Koden ska se ut som D-2026-0001.'));
 
 const userId = z.string().min(1).max(200);
 const shortNote = z.string().max(300);
@@ -69,7 +72,7 @@ const shortNote = z.string().max(300);
  */
 export const participantSchema = z
   .object({
-    code: z.string().regex(/^D-\d{4}-\d{4,6}$/),
+    code: z.string().regex(PARTICIPANT_CODE_PATTERN),
     lansdelId: z.string().regex(/^[a-z0-9-]{2,40}$/),
     insatsId: z.string().regex(/^[a-z0-9-]{2,40}$/),
     gender: genderSchema,
@@ -119,7 +122,7 @@ export const EVENT_KINDS = ['step', 'followUp', 'deviation'] as const;
 /** One row of a participant's append-only history. The id is the card's request id. */
 export const participantEventSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._:-]{3,100}$/),
-  code: z.string().regex(/^D-\d{4}-\d{4,6}$/),
+  code: z.string().regex(PARTICIPANT_CODE_PATTERN),
   kind: z.enum(EVENT_KINDS),
   on: localDateSchema,
   step: stepSchema.optional(),

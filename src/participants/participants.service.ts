@@ -54,22 +54,6 @@ export interface ParticipantDeps {
   readonly now: () => Date;
 }
 
-export interface CaseEnrolment {
-  readonly caseCode: string;
-  readonly insatsId: string;
-  /** The responsible handläggare's organisation (the one that put the case forward). */
-  readonly organisationId: string;
-  readonly lansdelId: string;
-  readonly coachId: string;
-  readonly gender: Enrolment['gender'];
-  readonly consent: boolean;
-  readonly enrolledOn?: LocalDate;
-  readonly birthYear?: number;
-  readonly ageGroup?: AgeGroup;
-  readonly kommun?: string;
-  readonly referral?: Enrolment['referral'];
-}
-
 export interface ParticipantView {
   readonly participant: Participant;
   readonly events: ParticipantEvent[];
@@ -189,28 +173,6 @@ export class ParticipantService {
     }
     const stored = await this.deps.participants.get(code);
     return { participant: stored?.value ?? participant, created };
-  }
-
-  /**
-   * Enrols the person a case decision admitted ("beviljas insats"). Idempotent per case: the
-   * case code is the request, so deciding twice never creates two participants.
-   */
-  enrolFromCase(actor: Principal, input: CaseEnrolment): Promise<Recorded> {
-    return this.enrol(actor, {
-      requestId: `case-${input.caseCode}`,
-      lansdelId: input.lansdelId,
-      insatsId: input.insatsId,
-      gender: input.gender,
-      consent: input.consent,
-      enrolledOn: input.enrolledOn ?? this.today(),
-      coachId: input.coachId,
-      responsibleOrganisationId: input.organisationId,
-      caseCode: input.caseCode,
-      ...(input.birthYear !== undefined ? { birthYear: input.birthYear } : {}),
-      ...(input.ageGroup ? { ageGroup: input.ageGroup } : {}),
-      ...(input.kommun ? { kommun: input.kommun } : {}),
-      ...(input.referral ? { referral: input.referral } : {}),
-    });
   }
 
   /** The canonical code of the granted case a participant is enrolled from. */

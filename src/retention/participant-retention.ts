@@ -2,10 +2,9 @@ import type {
   ParticipantRepository,
   ParticipantRetentionStore,
 } from '../participants/participants.repository.js';
+import { PARTICIPANT_CODE_PATTERN } from '../participants/participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import type { RegisterSource, RetentionSource } from './retention.schema.js';
-
-const PARTICIPANT_CODE = /^D-\d{4}-\d{4,6}$/;
 
 /** Participants who ended (avbrott, avslutad) longer ago than the period are removed. */
 export function endedParticipantRetention(store: ParticipantRetentionStore): RetentionSource {
@@ -34,7 +33,7 @@ export function participantRegister(
 ): RegisterSource {
   return {
     subjectType: 'participant',
-    owns: (code) => PARTICIPANT_CODE.test(code),
+    owns: (code) => PARTICIPANT_CODE_PATTERN.test(code),
     async extract(code) {
       const stored = await participants.get(code);
       if (!stored) return undefined;

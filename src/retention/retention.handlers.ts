@@ -6,7 +6,10 @@ import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
 import { parseCaseCode } from '../cases/cases.arguments.js';
 import { forbidden, invalidInput } from '../errors.js';
-import { participantCodeSchema } from '../participants/participants.schema.js';
+import {
+  PARTICIPANT_CODE_PATTERN,
+  participantCodeSchema,
+} from '../participants/participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
 import type { RetentionLine, RetentionService } from './retention.service.js';
@@ -18,7 +21,7 @@ const USAGE = [
   '/gallring radera Ä-2026-0042 – radera ärendet på begäran (statistiken finns kvar); för en deltagare tas allt bort',
 ];
 
-const isParticipantCode = (code: string) => code.startsWith('D-');
+const isParticipantCode = (code: string) => PARTICIPANT_CODE_PATTERN.test(code);
 
 /** A case code (read leniently, like /ärenden) or a participant code. */
 function registerCode(word: string | undefined, usage: string): string {
