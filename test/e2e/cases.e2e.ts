@@ -1,48 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_USERS } from '../../scripts/local/playground.js';
-import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
 import { message } from '../support/activities.js';
 import { FakeConnector } from '../support/fake-connector.js';
-import { openBrowser, type HeadlessBrowser } from './support/browser.js';
-import { PlaygroundPage } from './support/playground-page.js';
+import type { HeadlessBrowser } from './support/browser.js';
+import type { PlaygroundPage } from './support/playground-page.js';
+import { openTeamsSession, postToBot, type TeamsSession } from './support/session.js';
 
 /**
  * The ärendekö in the local Teams client, a screenshot per card: a case submitted through the
  * form (with samtycke), listed with /ärenden, planned for the channel's meeting and decided on
  * the decision card.
  */
-let stack: LocalStack;
+let session: TeamsSession;
 let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 let code = '';
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    botPort: 0,
+  session = await openTeamsSession({
     playgroundPort: 56163,
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
+    // The förbund's admin (Anna herself) makes Anna a samordnare at Förbundskansliet; the
+    // Playground cannot @mention its own user, so this one command goes straight to the bot.
+    setup: async (stack) => {
+      const anna = PLAYGROUND_USERS[0]!;
+      const connector = await new FakeConnector().start();
+      await postToBot(
+        stack,
+        message(`/roller ge <at>${anna.name}</at> samordnare forbundskansliet`, {
+          serviceUrl: connector.url,
+          from: anna,
+          mention: [anna],
+        }),
+      );
+      await connector.stop();
+    },
   });
-  // The förbund's admin (Anna herself) makes Anna a samordnare at Förbundskansliet; the
-  // Playground cannot @mention its own user, so this one command goes straight to the bot.
-  const anna = PLAYGROUND_USERS[0]!;
-  const connector = await new FakeConnector().start();
-  const response = await fetch(`${stack.bot.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(
-      message(`/roller ge <at>${anna.name}</at> samordnare forbundskansliet`, {
-        serviceUrl: connector.url,
-        from: anna,
-        mention: [anna],
-      }),
-    ),
-  });
-  expect(response.status).toBe(200);
-  await connector.stop();
-
-  browser = await openBrowser();
-  teams = new PlaygroundPage(browser.page);
-  await teams.open(stack.playgroundUrl);
+  ({ browser, teams } = session);
   await teams.openChannel('Referensgrupp');
   await teams.sayMentioningBot('Finsam', '/möte ny');
   const form = await teams.expectCard(/^Ny mötesserie/);
@@ -50,11 +43,10 @@ beforeAll(async () => {
   await form.getByLabel('Från och med').fill('2027-01-01');
   await form.getByRole('button', { name: 'Skapa mötesserien' }).click();
   await teams.expectCard('Mötesserien ”Psykiatri-avstämning” är skapad');
-});
+}, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
 describe('the ärendekö in the local Teams client', () => {

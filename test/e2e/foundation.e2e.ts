@@ -1,30 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
-import { openBrowser, type HeadlessBrowser } from './support/browser.js';
-import { PlaygroundPage } from './support/playground-page.js';
+import type { HeadlessBrowser } from './support/browser.js';
+import type { PlaygroundPage } from './support/playground-page.js';
+import { openTeamsSession, type TeamsSession } from './support/session.js';
 
 /**
  * The product as a newcomer meets it: `npm start`'s stack (Azurite, the bot, the Agents
  * Playground) driven in headless Chromium. Screenshots land in test-artifacts/e2e/.
  */
-let stack: LocalStack;
+let session: TeamsSession;
 let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    botPort: 0,
+  session = await openTeamsSession({
     playgroundPort: 56160,
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'true', REMINDER_TICK_SECONDS: '5' },
+    env: { SCHEDULER_ENABLED: 'true', REMINDER_TICK_SECONDS: '5' },
   });
-  browser = await openBrowser();
-  teams = new PlaygroundPage(browser.page);
-  await teams.open(stack.playgroundUrl);
-});
+  ({ browser, teams } = session);
+}, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
 describe('the bot in the local Teams client', () => {

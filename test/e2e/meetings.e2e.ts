@@ -1,32 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
-import { openBrowser, type HeadlessBrowser } from './support/browser.js';
-import { PlaygroundPage } from './support/playground-page.js';
+import type { HeadlessBrowser } from './support/browser.js';
+import type { PlaygroundPage } from './support/playground-page.js';
+import { openTeamsSession, type TeamsSession } from './support/session.js';
 
 /**
  * A referensgrupp run in the local Teams client, a screenshot per card: series form → list →
  * agenda with a new item → the item edited → final agenda → the meeting → minutes with an item
  * carried over.
  */
-let stack: LocalStack;
+let session: TeamsSession;
 let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    botPort: 0,
+  session = await openTeamsSession({
     playgroundPort: 56162,
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
   });
-  browser = await openBrowser();
-  teams = new PlaygroundPage(browser.page);
-  await teams.open(stack.playgroundUrl);
+  ({ browser, teams } = session);
   await teams.openChannel('Referensgrupp');
-});
+}, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
 describe('a referensgrupp in the local Teams client', () => {

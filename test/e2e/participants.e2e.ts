@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_USERS } from '../../scripts/local/playground.js';
-import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
+import type { LocalStack } from '../../scripts/local/stack.js';
 import { cardAction, message, type TestUser } from '../support/activities.js';
 import { cardText, FakeConnector } from '../support/fake-connector.js';
-import { openBrowser, type HeadlessBrowser } from './support/browser.js';
-import { PlaygroundPage } from './support/playground-page.js';
+import type { HeadlessBrowser } from './support/browser.js';
+import type { PlaygroundPage } from './support/playground-page.js';
+import { openTeamsSession, postToBot, type TeamsSession } from './support/session.js';
 
 /**
  * The participant register in the local Teams client, a screenshot per card: a samordnare opens
  * a participant of Leila's, records a step through the card's form, sees it in the timeline, and
  * opens the half-year's lägesrapport.
  */
-let stack: LocalStack;
+let session: TeamsSession;
 let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 let code = '';
@@ -19,39 +20,22 @@ let code = '';
 const anna = PLAYGROUND_USERS[0]!;
 const leila = PLAYGROUND_USERS[5]!;
 
-/** Setup the Playground cannot do itself (it acts as Anna only): straight to the bot. */
-async function direct(connector: FakeConnector, activity: object) {
-  const response = await fetch(`${stack.bot.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-  });
-  expect(response.status).toBe(200);
-  return response.status === 200 && response.headers.get('content-type')?.includes('json')
-    ? ((await response.json()) as { value?: unknown })
-    : {};
-}
-
-beforeAll(async () => {
-  stack = await startLocalStack({
-    botPort: 0,
-    playgroundPort: 56165,
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
-  });
+/** Roles and one enrolment, which the Playground (acting as Anna only) cannot do itself. */
+async function enrolOne(stack: LocalStack) {
   const connector = await new FakeConnector().start();
   const as = (user: TestUser) => ({ serviceUrl: connector.url, from: user });
-  await direct(connector, message('/hjälp', as(leila)));
+  await postToBot(stack, message('/hjälp', as(leila)));
   for (const [user, grant] of [
     [anna, 'samordnare forbundskansliet'],
     [leila, 'coach eskilstuna'],
   ] as const) {
-    await direct(
-      connector,
+    await postToBot(
+      stack,
       message(`/roller ge <at>${user.name}</at> ${grant}`, { ...as(anna), mention: [user] }),
     );
   }
-  const enrolled = await direct(
-    connector,
+  const enrolled = await postToBot(
+    stack,
     cardAction(
       'participants.enrol',
       {
@@ -70,19 +54,19 @@ beforeAll(async () => {
       { ...as(anna), where: { kind: 'personal' } },
     ),
   );
-  code = /D-\d{4}-\d{4}/.exec(cardText(enrolled.value))?.[0] ?? '';
+  code = /D-\d{4}-\d{4}/.exec(cardText(enrolled))?.[0] ?? '';
   expect(code).toMatch(/^D-2026-\d{4}$/);
   await connector.stop();
+}
 
-  browser = await openBrowser();
-  teams = new PlaygroundPage(browser.page);
-  await teams.open(stack.playgroundUrl);
+beforeAll(async () => {
+  session = await openTeamsSession({ playgroundPort: 56165, setup: enrolOne });
+  ({ browser, teams } = session);
   await teams.openChat('Personal Chat');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
 describe('participants and the lägesrapport in the local Teams client', () => {
@@ -102,7 +86,10 @@ describe('participants and the lägesrapport in the local Teams client', () => {
     await card.getByRole('button', { name: 'Registrera steg' }).click();
     await card.getByRole('combobox').first().click();
     await browser.page.getByRole('option', { name: 'Arbetsträning' }).click();
-    await card.getByLabel('Kort anteckning (valfri, inga personuppgifter)').first().fill('Start hos ny arbetsgivare');
+    await card
+      .getByLabel('Kort anteckning (valfri, inga personuppgifter)')
+      .first()
+      .fill('Start hos ny arbetsgivare');
     await browser.screenshot('42-participant-step-form', card);
     await card.getByRole('button', { name: 'Spara' }).first().click();
     const recorded = await teams.expectCard('Arbetsträning är registrerat');

@@ -1,30 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
-import { openBrowser, type HeadlessBrowser } from './support/browser.js';
-import { PlaygroundPage } from './support/playground-page.js';
+import type { HeadlessBrowser } from './support/browser.js';
+import type { PlaygroundPage } from './support/playground-page.js';
+import { openTeamsSession, type TeamsSession } from './support/session.js';
 
 /** The status card, not the help card that mentions driftstatus too. */
 const STATUS_CARD = /Kontrollerad \d/;
 
 /** An administratör checks the bot's operations status from the personal chat. */
-let stack: LocalStack;
+let session: TeamsSession;
 let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    botPort: 0,
+  session = await openTeamsSession({
     playgroundPort: 56163,
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false' },
   });
-  browser = await openBrowser();
-  teams = new PlaygroundPage(browser.page);
-  await teams.open(stack.playgroundUrl);
-});
+  ({ browser, teams } = session);
+}, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await session?.close();
 });
 
 describe('/status in the local Teams client', () => {

@@ -6,6 +6,9 @@ import type { Locator, Page } from 'playwright-core';
  * accessible names (tree items, buttons) and its Lexical editor.
  */
 export class PlaygroundPage {
+  /** Whether a team channel is open (new posts go by the Post button) or a chat (Enter). */
+  private inChannel = false;
+
   constructor(readonly page: Page) {}
 
   async open(url: string): Promise<void> {
@@ -16,11 +19,13 @@ export class PlaygroundPage {
   async openChat(name: 'Personal Chat' | 'RSG-gruppen'): Promise<void> {
     await this.page.getByRole('treeitem', { name }).click();
     await this.editor().waitFor({ state: 'visible' });
+    this.inChannel = false;
   }
 
   async openChannel(name: string): Promise<void> {
     await this.page.getByRole('treeitem', { name: `Samordningsförbundet - ${name}` }).click();
     await this.editor().waitFor({ state: 'visible' });
+    this.inChannel = true;
   }
 
   /** Sends text in a chat (Enter sends). */
@@ -41,8 +46,8 @@ export class PlaygroundPage {
     await this.page.keyboard.type(`@${botName.slice(0, 3)}`);
     await this.page.locator('#typeahead-menu').getByText(botName).click();
     await this.page.keyboard.type(` ${text}`);
-    const post = this.page.getByRole('button', { name: 'Post', exact: true });
-    if (await post.isVisible()) await post.click();
+    // Waits for the Post button in a channel: pressing Enter before it is there only adds a line.
+    if (this.inChannel) await this.page.getByRole('button', { name: 'Post', exact: true }).click();
     else await this.page.keyboard.press('Enter');
   }
 

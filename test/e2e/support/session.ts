@@ -1,0 +1,63 @@
+import { expect } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../../scripts/local/stack.js';
+import { openBrowser, type HeadlessBrowser } from './browser.js';
+import { PlaygroundPage } from './playground-page.js';
+
+export interface TeamsSession {
+  readonly stack: LocalStack;
+  readonly browser: HeadlessBrowser;
+  readonly teams: PlaygroundPage;
+  close(): Promise<void>;
+}
+
+/**
+ * The bot with its storage and the Agents Playground (`npm start`'s stack) and headless
+ * Chromium showing it. `setup` runs once the bot listens and before the Playground is opened.
+ */
+export async function openTeamsSession(options: {
+  playgroundPort: number;
+  env?: Record<string, string>;
+  setup?: (stack: LocalStack) => Promise<void>;
+}): Promise<TeamsSession> {
+  const stack = await startLocalStack({
+    botPort: 0,
+    playgroundPort: options.playgroundPort,
+    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', ...options.env },
+  });
+  let browser: HeadlessBrowser | undefined;
+  try {
+    await options.setup?.(stack);
+    browser = await openBrowser();
+    const teams = new PlaygroundPage(browser.page);
+    await teams.open(stack.playgroundUrl);
+    const opened = browser;
+    return {
+      stack,
+      browser: opened,
+      teams,
+      async close() {
+        await opened.close();
+        await stack.stop();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await stack.stop();
+    throw error;
+  }
+}
+
+/**
+ * Setup the Playground cannot do itself (it acts as its first user only): an activity straight
+ * to the bot's endpoint. Answers the invoke response's card, if any.
+ */
+export async function postToBot(stack: LocalStack, activity: object): Promise<unknown> {
+  const response = await fetch(`${stack.bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return text ? (JSON.parse(text) as { value?: unknown }).value : undefined;
+}
