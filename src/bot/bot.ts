@@ -1,6 +1,6 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Attachment, TurnContext } from 'botbuilder';
-import { ActivityTypes, MessageFactory } from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
 import type { Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
@@ -13,6 +13,8 @@ import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
 import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
+import { inspectInbound, type Refusal } from './inbound-guard.js';
+import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
 import { conversationOf, turnOf, type Conversation, type Turn } from './turn-port.js';
 
@@ -95,6 +97,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const commands = new Map<CommandName, CommandHandler>();
   const welcomes: ((conversation: Conversation) => Promise<void>)[] = [];
   const verbs: string[] = [];
+  const cardActions = new Map<string, CardAction<z.ZodType>>();
   let unknownCommand: ((conversation: Conversation) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
@@ -118,6 +121,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       const { verb } = action;
       if (verbs.includes(verb)) throw new Error(`Card verb ${verb} registered twice`);
       verbs.push(verb);
+      cardActions.set(verb, action as unknown as CardAction<z.ZodType>);
       app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
         const started = Date.now();
         try {
@@ -228,6 +232,40 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
     }
   });
 
+  /**
+   * Answers a turn the inbound guard refused: a card action gets its form back with the refused
+   * fields emptied (when the verb can reopen it) or a notice card; a message gets the notice.
+   */
+  const refuse = async (turn: TurnContext, refusal: Refusal) => {
+    logger.warn('privacy.refused', {
+      activityType: turn.activity.type,
+      finding: refusal.finding.kind,
+      fields: refusal.finding.fields.length,
+      ...(refusal.verb && cardActions.has(refusal.verb) ? { verb: refusal.verb } : {}),
+    });
+    recordTurn('privacy', refusal.finding.kind, 'refused', Date.now());
+    if (turn.activity.type !== ActivityTypes.Invoke) {
+      await turn.sendActivity(MessageFactory.text(refusal.notice));
+      return;
+    }
+    const action = refusal.verb ? cardActions.get(refusal.verb) : undefined;
+    let card: CardJson | undefined;
+    if (action?.reopen && refusal.values) {
+      try {
+        const principal = await principalOf(turn);
+        card = await action.reopen(turnOf(turn, principal), refusal.values, refusal.notice);
+      } catch (error) {
+        logger.warn('privacy.reopen.failed', errorFields(error));
+      }
+    }
+    card ??= renderCard('notice', {
+      title: 'Inget har sparats',
+      text: refusal.notice,
+      tone: 'attention',
+    });
+    await turn.sendActivity(cardInvokeResponse(card));
+  };
+
   return {
     verbs,
     async handle(turn) {
@@ -245,9 +283,18 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         }
         return;
       }
+      const refusal = inspectInbound(turn.activity);
+      if (refusal) {
+        await refuse(turn, refusal);
+        return;
+      }
       await rememberConversation(turn, deps, tenantId);
       turn.onSendActivities(retryReplies(logger));
       await app.run(turn);
+      if (turn.activity.type === ActivityTypes.Invoke && !turn.turnState.get(INVOKE_RESPONSE_KEY)) {
+        logger.warn('invoke.unhandled', { name: safeName(turn.activity.name) });
+        await turn.sendActivity(unavailableInvokeResponse(turn.activity.name));
+      }
     },
   };
 }
