@@ -31,7 +31,7 @@ interface RawAnswer {
 
 async function send(
   bot: TestBot,
-  init: { method?: string; body?: string | Buffer; headers?: Record<string, string> },
+  init: { method?: string; body?: string; headers?: Record<string, string> },
   path = '/api/messages',
 ): Promise<RawAnswer> {
   const response = await fetch(`${bot.url}${path}`, {
