@@ -31,7 +31,15 @@ function realDate(century: string | undefined, yy: string, mm: string, dd: numbe
 
 export function containsPersonalIdentityNumber(text: string): boolean {
   if (!/\p{Nd}/u.test(text)) return false;
-  for (const match of detectionForm(text).matchAll(candidate)) {
+  const form = detectionForm(text);
+  const scan = new RegExp(candidate.source, 'g');
+  // Candidates may overlap ("2026-06-30 1970-07-19-5907"): after one fails, look again one
+  // character further on rather than after the whole failed match.
+  for (
+    let match = scan.exec(form);
+    match;
+    scan.lastIndex = match.index + 1, match = scan.exec(form)
+  ) {
     const [, century, yy, , mm, ddText, serial, check] = match as unknown as [
       string,
       string | undefined,

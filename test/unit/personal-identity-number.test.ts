@@ -60,6 +60,11 @@ describe('every written form, on the detection form', () => {
     expect(containsPersonalIdentityNumber('Punkt om 800128 - 1206')).toBe(true);
     expect(containsPersonalIdentityNumber('1980-01-28-1206')).toBe(true);
   });
+
+  it('when a number follows a date that looks like the start of one, then it is still found', () => {
+    expect(containsPersonalIdentityNumber('/rapport Norra 2026-06-30 1970-07-19-5907')).toBe(true);
+    expect(containsPersonalIdentityNumber('2026-06-30 7007195907')).toBe(true);
+  });
 });
 
 describe('detection form', () => {
