@@ -156,7 +156,7 @@ function syntaxes(usage: string): string[] {
 export function commandTargets(): Target[] {
   const targets: Target[] = [];
   for (const spec of commandTable) {
-    const inChannel = spec.scopes.includes('team');
+    const inChannel = (spec.scopes as readonly string[]).includes('team');
     const templates = new Set<string>([`/${spec.name} \u0000`]);
     for (const syntax of spec.usage.flatMap(syntaxes)) {
       const words = syntax.split(' ');
