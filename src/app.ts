@@ -18,7 +18,7 @@ import { helpCapability } from './help/help.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
-import { memberTable, organisationTable } from './storage/access-tables.js';
+import { memberTable, migrateMembers, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
 import { reminderDelivery } from './reminders/reminder-delivery.js';
@@ -137,6 +137,7 @@ export async function wire(
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
+  await migrateMembers(store, now);
 
   const audit = auditTable(store);
   const access = new AccessService({
