@@ -15,6 +15,7 @@ import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
+import { setupCapability } from './setup/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
@@ -290,6 +291,10 @@ export async function wire(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
     [
       helpCapability,
+      setupCapability({
+        access,
+        lansdelar: config.program.lansdelar.map(({ name, kommuner }) => ({ name, kommuner })),
+      }),
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({

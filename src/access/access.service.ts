@@ -8,6 +8,7 @@ import {
   type Member,
   type Organisation,
   type Principal,
+  ROLES,
   type Role,
 } from './access.schema.js';
 import { findOrganisation } from './organisations.js';
@@ -75,13 +76,14 @@ export class AccessService {
     ]);
     const stored = byUserId ?? byObjectId;
     const configuredAdmin = this.isConfiguredAdmin(identity.userId, identity.aadObjectId);
-    const roles = new Set<Role>(stored?.value.roles ?? []);
-    if (configuredAdmin) roles.add('admin');
+    const held = new Set<Role>(stored?.value.roles ?? []);
+    if (configuredAdmin) held.add('admin');
+    const roles = ROLES.filter((role) => held.has(role));
     return {
       userId: identity.userId,
       tenantId: identity.tenantId,
       configuredAdmin,
-      roles: [...roles],
+      roles,
       ...(identity.aadObjectId ? { aadObjectId: identity.aadObjectId } : {}),
       ...(identity.displayName ? { displayName: identity.displayName } : {}),
       ...(stored ? { memberId: stored.value.id } : {}),
@@ -118,6 +120,27 @@ export class AccessService {
     );
   }
 
+  /**
+   * Every stored member with roles, for what any member may see of the förbund's staffing (who
+   * the administratörer are, how many samordnare and coacher there are); no access check.
+   */
+  async directory(): Promise<Member[]> {
+    return (await this.deps.members.list()).filter((member) => member.roles.length > 0);
+  }
+
+  /** The names of the administratörer people can ask for a role. */
+  async adminNames(): Promise<string[]> {
+    return (await this.deps.members.list())
+      .filter(
+        (member) =>
+          (member.roles.includes('admin') ||
+            this.isConfiguredAdmin(member.id, member.aadObjectId)) &&
+          member.displayName,
+      )
+      .map((member) => member.displayName!)
+      .sort((a, b) => a.localeCompare(b, 'sv'));
+  }
+
   isConfiguredAdmin(userId: string, aadObjectId?: string): boolean {
     return this.deps.bootstrapAdminIds.some(
       (id) =>
@@ -128,7 +151,7 @@ export class AccessService {
 
   async grant(
     actor: Principal,
-    target: { id: string; displayName?: string },
+    target: { id: string; displayName?: string; aadObjectId?: string },
     role: Role,
     organisationWord: string | undefined,
     requestKey: string,
@@ -152,6 +175,7 @@ export class AccessService {
           roles: member.roles.includes(role) ? member.roles : [...member.roles, role],
           ...(organisationId ? { organisationId } : {}),
           ...(target.displayName ? { displayName: target.displayName } : {}),
+          ...(target.aadObjectId ? { aadObjectId: target.aadObjectId } : {}),
         },
         details: { role, organisationId: organisationId ?? '' },
       };

@@ -87,7 +87,11 @@ function resolveTarget(
   const mention = mentions[Number(token.slice(1)) - 1];
   if (!mention || !TEAMS_USER_ID.test(mention.id))
     throw invalidInput(`Ange personen genom att nämna hen med @. Skriv så här: ${USAGE_GRANT}`);
-  return { id: mention.id, ...(mention.name ? { displayName: mention.name } : {}) };
+  return {
+    id: mention.id,
+    ...(mention.name ? { displayName: mention.name } : {}),
+    ...(mention.aadObjectId ? { aadObjectId: mention.aadObjectId } : {}),
+  };
 }
 
 export function rolesCapability(access: AccessService): Capability {

@@ -31,7 +31,8 @@ export type CardName =
   | 'participant-form'
   | 'participant-list'
   | 'participant'
-  | 'report';
+  | 'report'
+  | 'setup';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

@@ -1,10 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { MemberRepository, OrganisationRepository } from '../access/access.repository.js';
-import {
-  memberSchema,
-  organisationSchema,
-  type Organisation,
-} from '../access/access.schema.js';
+import { memberSchema, organisationSchema, type Organisation } from '../access/access.schema.js';
 import { AppError, isAppError } from '../errors.js';
 import { AggregateTable, type RowKinds } from './aggregate-table.js';
 import { EntityTable } from './entity-table.js';

@@ -200,7 +200,9 @@ describe('roles', () => {
       from: users.erik,
       mention: [users.maria],
     });
-    expect(reply!.body.text).toBe('Bara en administratör kan se och ändra roller.');
+    expect(reply!.body.text).toBe(
+      'Bara en administratör kan se och ändra roller. Be förbundets administratör om rollen.',
+    );
   });
 
   it.each([
