@@ -17,7 +17,7 @@ import { errorText } from './error-text.js';
 import { inspectInbound, type Refusal } from './inbound-guard.js';
 import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
-import { conversationOf, turnOf, type Conversation, type Turn } from './turn-port.js';
+import { turnOf, type Turn } from './turn-port.js';
 
 export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
