@@ -15,7 +15,7 @@ import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
-import { setupCapability } from './setup/setup.handlers.js';
+import { setupCapability } from './access/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
@@ -288,7 +288,15 @@ export async function wire(
   await planReports();
 
   const bot = createBot(
-    { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
+    {
+      adapter,
+      botAppId,
+      resolvePrincipal: (identity) => access.resolvePrincipal(identity),
+      adminNames: () => access.adminNames(),
+      conversations,
+      allowedTenantIds: config.allowedTenantIds,
+      logger,
+    },
     [
       helpCapability,
       setupCapability({

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { foldForLookup } from '../text.js';
+import { ROLES, roleSchema, type Role } from '../principal.js';
 
-export const ROLES = ['admin', 'samordnare', 'representant', 'coach', 'observator'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-export const roleLabels: Record<Role, string> = {
-  admin: 'Administratör',
-  samordnare: 'Samordnare',
-  representant: 'Organisationsrepresentant',
-  coach: 'Coach',
-  observator: 'Observatör',
-};
+export {
+  ROLES,
+  hasRole,
+  roleLabels,
+  roleSchema,
+  type Principal,
+  type Role,
+  type TurnIdentity,
+} from '../principal.js';
 
 const roleWords: Record<string, Role> = {
   admin: 'admin',
@@ -60,20 +59,3 @@ export const memberSchema = z.object({
   updatedBy: z.string().max(200),
 });
 export type Member = z.infer<typeof memberSchema>;
-
-/** Who is acting in a turn. */
-export interface Principal {
-  readonly userId: string;
-  readonly aadObjectId?: string;
-  readonly tenantId: string;
-  readonly displayName?: string;
-  /** The key of the stored member record, when there is one. */
-  readonly memberId?: string;
-  readonly organisationId?: string;
-  readonly roles: readonly Role[];
-  /** Admin through configuration (BOOTSTRAP_ADMIN_IDS), which no command can revoke. */
-  readonly configuredAdmin: boolean;
-}
-
-export const hasRole = (principal: Principal, ...roles: Role[]) =>
-  roles.some((role) => principal.roles.includes(role));

@@ -10,16 +10,11 @@ import {
   type Principal,
   ROLES,
   type Role,
+  type TurnIdentity,
 } from './access.schema.js';
-import { findOrganisation } from './organisations.js';
 
-/** What Teams tells us about the sender of an activity. */
-export interface TurnIdentity {
-  readonly userId: string;
-  readonly aadObjectId?: string;
-  readonly tenantId: string;
-  readonly displayName?: string;
-}
+export type { TurnIdentity } from './access.schema.js';
+import { findOrganisation } from './organisations.js';
 
 export interface AccessDeps {
   readonly members: MemberRepository;

@@ -2,8 +2,7 @@ import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Attachment, TurnContext } from 'botbuilder';
 import { ActivityTypes, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
-import { hasRole, type Principal } from '../access/access.schema.js';
-import type { AccessService } from '../access/access.service.js';
+import { hasRole, type Principal, type TurnIdentity } from '../principal.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
@@ -66,7 +65,10 @@ export interface BotRoutes {
 export interface BotDeps {
   readonly adapter: TeamsAdapter;
   readonly botAppId: string;
-  readonly access: AccessService;
+  /** Who is acting: roles and organisation for the sender of an activity. */
+  readonly resolvePrincipal: (identity: TurnIdentity) => Promise<Principal>;
+  /** The names of the administratörer, for refusals that say who can help. */
+  readonly adminNames: () => Promise<readonly string[]>;
   readonly conversations: ConversationService;
   readonly allowedTenantIds: readonly string[];
   readonly logger: Logger;
@@ -104,7 +106,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
     const identity = identityOf(turn.activity);
     if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
-    return deps.access.resolvePrincipal(identity);
+    return deps.resolvePrincipal(identity);
   };
 
   /**
@@ -124,7 +126,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           canFix: true,
         };
       }
-      const admins = await deps.access.adminNames();
+      const admins = await deps.adminNames();
       return {
         text:
           admins.length > 0

@@ -2,7 +2,7 @@
  * The one list of chat commands. It drives routing, the `/hjälp` card and the manifest's
  * `commandLists`; a test keeps the three equal.
  */
-import type { Role } from '../access/access.schema.js';
+import type { Role } from '../principal.js';
 
 export type CommandScope = 'personal' | 'team' | 'groupChat';
 

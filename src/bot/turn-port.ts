@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Principal } from '../access/access.schema.js';
+import type { Principal } from '../principal.js';
 import type { ConversationKind } from '../conversations/conversations.schema.js';
 import type { CardJson } from './card-renderer.js';
 import type { MentionedUser } from './command-parser.js';

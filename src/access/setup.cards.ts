@@ -5,7 +5,7 @@ import {
   type Organisation,
   type Principal,
   type Role,
-} from '../access/access.schema.js';
+} from './access.schema.js';
 import type { ConversationKind } from '../conversations/conversations.schema.js';
 import type { RosterMember } from '../bot/turn-port.js';
 import { joinSwedish } from '../text.js';

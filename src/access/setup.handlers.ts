@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import {
-  hasRole,
-  roleLabels,
-  roleSchema,
-  type Principal,
-  type Role,
-} from '../access/access.schema.js';
-import type { AccessService } from '../access/access.service.js';
+import { hasRole, roleLabels, roleSchema, type Principal, type Role } from './access.schema.js';
+import type { AccessService } from './access.service.js';
 import type { Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
 import type { Turn } from '../bot/turn-port.js';
