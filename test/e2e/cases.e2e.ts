@@ -18,7 +18,6 @@ let code = '';
 
 beforeAll(async () => {
   session = await openTeamsSession({
-    playgroundPort: 56163,
     // The förbund's admin (Anna herself) makes Anna a samordnare at Förbundskansliet; the
     // Playground cannot @mention its own user, so this one command goes straight to the bot.
     setup: async (stack) => {

@@ -14,7 +14,6 @@ let teams: PlaygroundPage;
 
 beforeAll(async () => {
   session = await openTeamsSession({
-    playgroundPort: 56162,
   });
   ({ browser, teams } = session);
   await teams.openChannel('Referensgrupp');

@@ -60,7 +60,7 @@ async function enrolOne(stack: LocalStack) {
 }
 
 beforeAll(async () => {
-  session = await openTeamsSession({ playgroundPort: 56165, setup: enrolOne });
+  session = await openTeamsSession({ setup: enrolOne });
   ({ browser, teams } = session);
   await teams.openChat('Personal Chat');
 }, 120_000);

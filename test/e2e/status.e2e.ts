@@ -13,7 +13,6 @@ let teams: PlaygroundPage;
 
 beforeAll(async () => {
   session = await openTeamsSession({
-    playgroundPort: 56163,
   });
   ({ browser, teams } = session);
 }, 120_000);
