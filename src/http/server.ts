@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Bot } from '../bot/bot.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
+import { mountDownloads } from './downloads.js';
 import { privacyPage, termsPage } from './legal-pages.js';
 import type { ServerLifecycle } from './lifecycle.js';
 
@@ -96,6 +97,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/villkor', (_req, res) => {
     res.type('html').send(termsPage);
   });
+  if (deps.downloads) mountDownloads(app, deps.downloads);
 
   return app;
 }

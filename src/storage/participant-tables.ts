@@ -12,6 +12,8 @@ import {
   type Participant,
   type ParticipantEvent,
 } from '../participants/participants.schema.js';
+import { outcomeSteps } from '../reports/lagesrapport.js';
+import type { ReportSource } from '../reports/report.repository.js';
 import { EntityTable } from './entity-table.js';
 import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
@@ -33,7 +35,7 @@ const REQUEST = 'request';
  */
 export function participantTables(
   store: TableStore,
-): ParticipantRepository & ParticipantRetentionStore {
+): ParticipantRepository & ParticipantRetentionStore & ReportSource {
   const participants = new EntityTable(store.client('participants'), participantSchema, ['steps']);
   const events = new EntityTable(store.client('participantEvents'), participantEventSchema);
   const keys = store.client('participantKeys');
@@ -132,6 +134,16 @@ export function participantTables(
     },
 
     listLansdel: (lansdelId) => collect(odata`PartitionKey eq ${lansdelId}`),
+
+    reportRows: async (lansdelId) =>
+      (await collect(odata`PartitionKey eq ${lansdelId}`)).map((p) => ({
+        gender: p.gender,
+        consent: p.consent,
+        ageGroup: p.ageGroup,
+        kommun: p.kommun,
+        enrolledOn: p.enrolledOn,
+        outcomes: outcomeSteps(p.steps),
+      })),
 
     listEndedBefore: (cutoff) => collect(odata`endedOn lt ${cutoff}`),
 

@@ -22,6 +22,7 @@ export const TABLE_NAMES = [
   'participants',
   'participantEvents',
   'participantKeys',
+  'fileOffers',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
