@@ -78,11 +78,12 @@ export const openField = (prompt: string) =>
     ],
   });
 
-/** A table with a bold header row; numeric columns (all but the first) right-aligned. */
+/** A table with a bold header row; in a numeric table every column but the first is right-aligned. */
 export function table(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
   widths?: readonly number[],
+  numeric = true,
 ): Table {
   const weights = widths ?? headers.map((_, i) => (i === 0 ? 3 : 1));
   const sum = weights.reduce((a, b) => a + b, 0);
@@ -93,7 +94,7 @@ export function table(
       margins: { left: 80, right: 80 },
       children: [
         new Paragraph({
-          alignment: index === 0 ? AlignmentType.LEFT : AlignmentType.RIGHT,
+          alignment: index === 0 || !numeric ? AlignmentType.LEFT : AlignmentType.RIGHT,
           children: [run(text, { bold })],
         }),
       ],
