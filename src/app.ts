@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { TeamsAdapter } from '@microsoft/teams-ai';
 import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
@@ -12,6 +11,7 @@ import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
 import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
 import { ProactiveMessenger } from './bot/proactive.js';
+import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
@@ -120,7 +120,7 @@ function authSettings(auth: BotAuth): Record<string, string> {
 
 export interface Wired {
   readonly bot: Bot;
-  readonly adapter: TeamsAdapter;
+  readonly adapter: BotAdapter;
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
@@ -169,7 +169,7 @@ export async function wire(
     now,
   );
 
-  const adapter = new TeamsAdapter(authSettings(config.auth));
+  const adapter = new BotAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
   const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
   const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
@@ -400,12 +400,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
-    adapter,
-    bot,
+    receive: createReceiver(adapter, bot, logger),
     logger,
     checkStorage: () => store.ping(),
     lifecycle,
     downloads,
+    ...(config.auth.kind === 'none' ? {} : { appId: config.auth.appId }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(config.port, config.host, () => resolve(listening));

@@ -9,6 +9,10 @@ export type AppErrorReason =
   | 'conflict'
   | 'already-exists'
   | 'storage-unavailable'
+  /** The change was sent but its answer was lost, and storage could not be asked whether it landed. */
+  | 'outcome-unknown'
+  /** The write would exceed a storage limit; it was refused before it was sent. */
+  | 'too-large'
   | 'personal-data';
 
 export class AppError extends Error {

@@ -1,6 +1,6 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Attachment, TurnContext } from 'botbuilder';
-import { ActivityTypes, MessageFactory } from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
 import type { Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
@@ -13,43 +13,53 @@ import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
 import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
-import { conversationIdOf, identityOf, referenceOf, tenantOf } from './turn-identity.js';
+import { inspectInbound, type Refusal } from './inbound-guard.js';
+import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
+import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
+import { conversationOf, turnOf, type Conversation, type Turn } from './turn-port.js';
 
-export interface CommandContext {
-  readonly turn: TurnContext;
-  readonly principal: Principal;
-  /** The channel (not the thread) or chat the command was written in. */
-  readonly conversationId: string;
+export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
+  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
+  readonly turn: TurnContext;
 }
 
-export interface CardActionContext<T> {
-  readonly turn: TurnContext;
-  readonly principal: Principal;
-  /** The channel (not the thread) or chat the card is in. */
-  readonly conversationId: string;
+export interface CardActionContext<T> extends Turn {
   readonly data: T;
+  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
+  readonly turn: TurnContext;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<void>;
 
+/**
+ * One `Action.Execute` verb: the schema that parses the card's `data` (the only parse), the
+ * handler that returns the card replacing the clicked one, and optionally how to give the form
+ * back when the turn was refused before the handler ran (values kept, a notice on top).
+ * Handlers must be idempotent: Teams re-delivers slow invokes.
+ */
+export interface CardAction<S extends z.ZodType> {
+  readonly verb: string;
+  readonly schema: S;
+  handle(ctx: CardActionContext<z.infer<S>>): Promise<CardJson>;
+  reopen?(turn: Turn, values: Readonly<Record<string, unknown>>, notice: string): Promise<CardJson>;
+}
+
 /** What a capability registers itself with. */
 export interface BotRoutes {
   command(name: CommandName, handler: CommandHandler): void;
-  /**
-   * An `Action.Execute` verb. The card's `data` is parsed with `schema` first; the handler returns
-   * the card that replaces the clicked one. Handlers must be idempotent: Teams re-delivers slow
-   * invokes.
-   */
+  /** Registers a card verb; see {@link CardAction}. */
+  cardAction<S extends z.ZodType>(action: CardAction<S>): void;
+  /** @deprecated Register a {@link CardAction} entry instead. */
   cardAction<S extends z.ZodType>(
     verb: string,
     schema: S,
     handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
   ): void;
   /** Answers a message that is not a known command (exactly one capability registers it). */
-  unknownCommand(handler: (turn: TurnContext) => Promise<void>): void;
+  unknownCommand(handler: (conversation: Conversation) => Promise<void>): void;
   /** Runs when the bot is added to a conversation. */
-  welcome(handler: (turn: TurnContext) => Promise<void>): void;
+  welcome(handler: (conversation: Conversation) => Promise<void>): void;
 }
 
 export interface BotDeps {
@@ -85,9 +95,10 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   });
   const { logger } = deps;
   const commands = new Map<CommandName, CommandHandler>();
-  const welcomes: ((turn: TurnContext) => Promise<void>)[] = [];
+  const welcomes: ((conversation: Conversation) => Promise<void>)[] = [];
   const verbs: string[] = [];
-  let unknownCommand: ((turn: TurnContext) => Promise<void>) | undefined;
+  const cardActions = new Map<string, CardAction<z.ZodType>>();
+  let unknownCommand: ((conversation: Conversation) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
     const identity = identityOf(turn.activity);
@@ -100,22 +111,30 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       if (commands.has(name)) throw new Error(`Command ${name} registered twice`);
       commands.set(name, handler);
     },
-    cardAction(verb, schema, handler) {
+    cardAction<S extends z.ZodType>(
+      first: string | CardAction<S>,
+      schema?: S,
+      handler?: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
+    ) {
+      const action: CardAction<S> =
+        typeof first === 'string' ? { verb: first, schema: schema!, handle: handler! } : first;
+      const { verb } = action;
+      if (verbs.includes(verb)) throw new Error(`Card verb ${verb} registered twice`);
       verbs.push(verb);
+      cardActions.set(verb, action as unknown as CardAction<z.ZodType>);
       app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
         const started = Date.now();
         try {
-          const parsed = schema.safeParse(data);
+          const parsed = action.schema.safeParse(data);
           if (!parsed.success) {
             throw invalidInput(
               'Kortet skickade ogiltiga uppgifter. Öppna kortet på nytt och försök igen.',
             );
           }
           const principal = await principalOf(turn);
-          const card = await handler({
+          const card = await action.handle({
+            ...turnOf(turn, principal),
             turn,
-            principal,
-            conversationId: conversationIdOf(turn.activity),
             data: parsed.data,
           });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
@@ -172,13 +191,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         if (parsed.kind === 'command') {
           const principal = await principalOf(turn);
           await commands.get(parsed.command.name)!({
+            ...turnOf(turn, principal, parsed.command.mentions),
             turn,
-            principal,
-            conversationId: conversationIdOf(turn.activity),
             command: parsed.command,
           });
         } else {
-          await answerUnknown(turn);
+          await answerUnknown(conversationOf(turn));
         }
         logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
         recordTurn('command', name, 'ok', started);
@@ -202,7 +220,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       (member) => member.id === turn.activity.recipient.id,
     );
     if (!botWasAdded) return;
-    for (const welcome of welcomes) await welcome(turn);
+    for (const welcome of welcomes) await welcome(conversationOf(turn));
   });
 
   app.error(async (turn, error) => {
@@ -213,6 +231,40 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         .catch((sendError: unknown) => logger.warn('reply.undelivered', errorFields(sendError)));
     }
   });
+
+  /**
+   * Answers a turn the inbound guard refused: a card action gets its form back with the refused
+   * fields emptied (when the verb can reopen it) or a notice card; a message gets the notice.
+   */
+  const refuse = async (turn: TurnContext, refusal: Refusal) => {
+    logger.warn('privacy.refused', {
+      activityType: turn.activity.type,
+      finding: refusal.finding.kind,
+      fields: refusal.finding.fields.length,
+      ...(refusal.verb && cardActions.has(refusal.verb) ? { verb: refusal.verb } : {}),
+    });
+    recordTurn('privacy', refusal.finding.kind, 'refused', Date.now());
+    if (turn.activity.type !== ActivityTypes.Invoke) {
+      await turn.sendActivity(MessageFactory.text(refusal.notice));
+      return;
+    }
+    const action = refusal.verb ? cardActions.get(refusal.verb) : undefined;
+    let card: CardJson | undefined;
+    if (action?.reopen && refusal.values) {
+      try {
+        const principal = await principalOf(turn);
+        card = await action.reopen(turnOf(turn, principal), refusal.values, refusal.notice);
+      } catch (error) {
+        logger.warn('privacy.reopen.failed', errorFields(error));
+      }
+    }
+    card ??= renderCard('notice', {
+      title: 'Inget har sparats',
+      text: refusal.notice,
+      tone: 'attention',
+    });
+    await turn.sendActivity(cardInvokeResponse(card));
+  };
 
   return {
     verbs,
@@ -231,9 +283,18 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         }
         return;
       }
+      const refusal = inspectInbound(turn.activity);
+      if (refusal) {
+        await refuse(turn, refusal);
+        return;
+      }
       await rememberConversation(turn, deps, tenantId);
       turn.onSendActivities(retryReplies(logger));
       await app.run(turn);
+      if (turn.activity.type === ActivityTypes.Invoke && !turn.turnState.get(INVOKE_RESPONSE_KEY)) {
+        logger.warn('invoke.unhandled', { name: safeName(turn.activity.name) });
+        await turn.sendActivity(unavailableInvokeResponse(turn.activity.name));
+      }
     },
   };
 }

@@ -12,6 +12,10 @@ const defaults: Record<AppErrorReason, string> = {
   'already-exists': 'Det finns redan.',
   'storage-unavailable':
     'Lagringen svarar inte just nu, så inget har sparats eller ändrats. Försök igen om en stund.',
+  'outcome-unknown':
+    'Lagringen slutade svara medan ändringen sparades, så det går inte att säga om den kom med. Försök igen om en stund: samma åtgärd sparas aldrig två gånger.',
+  'too-large':
+    'Det blir för mycket text för att sparas. Inget har sparats – korta texten och försök igen.',
   'personal-data':
     'Texten verkar innehålla ett personnummer eller samordningsnummer. Sådana uppgifter får inte lämnas här – använd personens kod i stället.',
 };
@@ -19,5 +23,5 @@ const defaults: Record<AppErrorReason, string> = {
 /** The Swedish text a user sees for an error; unexpected errors get a generic apology. */
 export function errorText(error: unknown): string {
   if (isAppError(error)) return error.userMessage ?? defaults[error.reason];
-  return 'Något gick fel hos boten. Inget har ändrats. Försök igen, och kontakta förbundets administratör om felet finns kvar.';
+  return 'Något oväntat gick fel hos boten, så det går inte att säga säkert om något sparades. Titta på det aktuella läget och försök igen; kontakta förbundets administratör om felet finns kvar.';
 }

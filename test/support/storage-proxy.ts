@@ -16,6 +16,13 @@ export interface StorageProxy {
   stall(): void;
   /** Ends the outage: new connections reach storage again. */
   restore(): void;
+  /**
+   * Arms a one-shot fault for the next request whose first line matches `pattern` (e.g. a
+   * `$batch`): `before` resets the connection without forwarding it (nothing reaches storage);
+   * `after` forwards it and resets the connection when storage answers (it landed, the answer
+   * is lost). Resolves the returned promise when the fault has fired.
+   */
+  cutOnce(pattern: RegExp, when: 'before' | 'after'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +43,7 @@ export async function startStorageProxy(targetConnectionString: string): Promise
   const stats = { accepted: 0, refused: 0 };
   let down = false;
   let stalled = false;
+  let armed: { pattern: RegExp; when: 'before' | 'after'; fired: () => void } | undefined;
   const held = new Set<Socket>();
 
   const server: Server = createServer((client) => {
@@ -62,8 +70,30 @@ export async function startStorageProxy(targetConnectionString: string): Promise
     };
     client.on('error', close).on('close', close);
     upstream.on('error', close).on('close', close);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    let dropAnswer = false;
+    client.on('data', (chunk: Buffer) => {
+      const fault = armed;
+      if (fault && fault.pattern.test(chunk.toString('latin1', 0, Math.min(chunk.length, 512)))) {
+        armed = undefined;
+        if (fault.when === 'before') {
+          client.resetAndDestroy();
+          upstream.destroy();
+          fault.fired();
+          return;
+        }
+        dropAnswer = true;
+        upstream.once('data', () => fault.fired());
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (dropAnswer) {
+        client.resetAndDestroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -80,6 +110,11 @@ export async function startStorageProxy(targetConnectionString: string): Promise
       stalled = true;
       for (const socket of open) socket.destroy();
       open.clear();
+    },
+    cutOnce(pattern, when) {
+      return new Promise<void>((resolve) => {
+        armed = { pattern, when, fired: resolve };
+      });
     },
     restore() {
       down = false;

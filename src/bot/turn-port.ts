@@ -1,0 +1,64 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Principal } from '../access/access.schema.js';
+import type { ConversationKind } from '../conversations/conversations.schema.js';
+import type { CardJson } from './card-renderer.js';
+import type { MentionedUser } from './command-parser.js';
+import { conversationIdOf, conversationKindOf } from './turn-identity.js';
+
+/** Where a turn happens, and a way to answer in it. */
+export interface Conversation {
+  /** The channel (not the thread) or chat the activity came from. */
+  readonly conversationId: string;
+  readonly conversationKind: ConversationKind;
+  /** Answers in the conversation: text (NFC) or an Adaptive Card. */
+  reply(message: string | CardJson): Promise<void>;
+}
+
+/**
+ * What a command or card handler knows about its turn: who acts, where, and how to answer.
+ * @remarks The only view of the Bot Framework that capabilities get, so the transport can be
+ * replaced inside `src/bot` alone.
+ */
+export interface Turn extends Conversation {
+  readonly principal: Principal;
+  /**
+   * The inbound activity's id. Teams re-delivers with the same id, so it identifies a typed
+   * command for idempotency the way a form's request id identifies a click.
+   */
+  readonly activityId: string;
+  /** The id of the message that holds the clicked card (card actions only). */
+  readonly cardActivityId?: string;
+  /** People @mentioned in the message, the bot excluded, in the order written. */
+  readonly mentions: readonly MentionedUser[];
+}
+
+export function conversationOf(turn: TurnContext): Conversation {
+  return {
+    conversationId: conversationIdOf(turn.activity),
+    conversationKind: conversationKindOf(turn.activity),
+    async reply(message) {
+      await turn.sendActivity(
+        typeof message === 'string'
+          ? MessageFactory.text(message.normalize('NFC'))
+          : MessageFactory.attachment(CardFactory.adaptiveCard(message)),
+      );
+    },
+  };
+}
+
+export function turnOf(
+  turn: TurnContext,
+  principal: Principal,
+  mentions: readonly MentionedUser[] = [],
+): Turn {
+  const activity = turn.activity;
+  return {
+    ...conversationOf(turn),
+    principal,
+    activityId: activity.id ?? '',
+    ...(activity.type === 'invoke' && activity.replyToId
+      ? { cardActivityId: activity.replyToId }
+      : {}),
+    mentions,
+  };
+}
