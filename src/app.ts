@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -56,6 +56,7 @@ import { notifyRepresentatives } from './participants/deviation-notifier.js';
 import { followUpReminders } from './participants/follow-up-reminders.js';
 import {
   enrolmentFromCaseCard,
+  participantListReceiver,
   participantsCapability,
 } from './participants/participants.handlers.js';
 import { parseCaseCode } from './cases/cases.arguments.js';
@@ -235,7 +236,10 @@ export async function wire(
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
   const members = memberTable(store);
-  const participantStore = participantTables(store);
+  const participantStore = participantTables(
+    store,
+    config.program.lansdelar.map((l) => l.id),
+  );
   const participants = new ParticipantService({
     participants: participantStore,
     program: config.program,
@@ -250,6 +254,7 @@ export async function wire(
     notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
     organisationName: async (id) =>
       (await access.listOrganisations()).find((o) => o.id === id)?.name,
+    later: (name, work) => background.coalesce(`${name}|${randomUUID()}`, name, work),
     cases: {
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
@@ -314,6 +319,7 @@ export async function wire(
     }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
   await planReports();
 
+  const importDeps = { participants, access, staging: fileOffers, now };
   const commandBot = createBot(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
     [
@@ -352,7 +358,7 @@ export async function wire(
           now,
         }),
       ),
-      participantsCapability({ participants, access }),
+      participantsCapability(importDeps),
       reportsCapability({ reports, files, planReminders: planReports }),
     ],
   );
@@ -360,8 +366,7 @@ export async function wire(
     allowedTenantIds: config.allowedTenantIds,
     resolvePrincipal: (identity) => access.resolvePrincipal(identity),
     files: { store: fileOffers, now, logger },
-    onFile: async () =>
-      'Boten tar bara emot deltagarlistor här. Skriv /deltagare import för att se hur listan ska se ut.',
+    onFile: participantListReceiver(importDeps),
     logger,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });

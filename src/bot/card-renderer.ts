@@ -31,6 +31,7 @@ export type CardName =
   | 'participant-form'
   | 'participant-list'
   | 'participant'
+  | 'participant-import'
   | 'report';
 
 /** An Adaptive Card ready to send or return from an invoke. */

@@ -8,6 +8,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { Bot } from './bot.js';
 import type { CardJson } from './card-renderer.js';
 import { errorText } from './error-text.js';
+import { inspectInbound } from './inbound-guard.js';
 import {
   answerFileConsent,
   downloadReceived,
@@ -92,6 +93,17 @@ export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
         if (consent) {
           await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });
         }
+        return;
+      }
+      const refusal = inspectInbound(activity);
+      if (refusal) {
+        deps.logger.warn('privacy.refused', {
+          activityType: activity.type,
+          finding: refusal.finding.kind,
+        });
+        await turn.sendActivity(MessageFactory.text(refusal.notice));
+        if (consent)
+          await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
         return;
       }
       if (consent) {

@@ -25,6 +25,8 @@ export interface FileOfferStore {
   take(id: string, userId: string, now: Date): Promise<PendingFile | undefined>;
   /** Peeks without taking (to check a link before spending it). */
   owner(id: string): Promise<string | undefined>;
+  /** Reads the file without taking it (the right user, before it expires). */
+  read(id: string, userId: string, now: Date): Promise<PendingFile | undefined>;
   /** Removes files whose time ran out unfetched; answers how many. */
   purgeExpired(now: Date): Promise<number>;
 }

@@ -5,7 +5,7 @@ import {
   type TransactionAction,
 } from '@azure/data-tables';
 import { z } from 'zod';
-import { MAX_FILE_BYTES, type FileOfferStore } from '../documents/file-offers.js';
+import { MAX_FILE_BYTES, type FileOfferStore, type PendingFile } from '../documents/file-offers.js';
 import { toAppError } from './table-errors.js';
 import type { TableStore } from './table-store.js';
 
@@ -61,6 +61,28 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
     }
   };
 
+  /** The file a partition's rows hold, or undefined when incomplete. */
+  const parse = (id: string, rows: Record<string, unknown>[]) => {
+    const headerRow = rows.find((row) => row.rowKey === HEADER);
+    if (!headerRow) return undefined;
+    const header = headerSchema.parse(headerRow);
+    const chunks = rows
+      .filter((row) => row.rowKey !== HEADER)
+      .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+    const bytes = Buffer.from(chunks.map((row) => chunkSchema.parse(row).data).join(''), 'base64');
+    if (bytes.length !== header.size || chunks.length !== header.chunks) return undefined;
+    const file: PendingFile = {
+      id,
+      userId: header.userId,
+      name: header.name,
+      mediaType: header.mediaType,
+      description: header.description,
+      bytes,
+      expiresAt: new Date(header.expiresAt),
+    };
+    return { file, etag: String(headerRow.etag) };
+  };
+
   return {
     async put(file) {
       if (file.bytes.length > MAX_FILE_BYTES) throw new Error('The file is too large to offer');
@@ -91,41 +113,32 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
       }
     },
 
+    async read(id, userId, now) {
+      const rows = await readAll(id);
+      const parsed = parse(id, rows);
+      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
+        return undefined;
+      return parsed.file;
+    },
+
     async take(id, userId, now) {
       const rows = await readAll(id);
-      const headerRow = rows.find((row) => row.rowKey === HEADER);
-      if (!headerRow) return undefined;
-      const header = headerSchema.parse(headerRow);
-      if (header.userId !== userId || new Date(header.expiresAt) <= now) return undefined;
+      const parsed = parse(id, rows);
+      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
+        return undefined;
       try {
-        await table.deleteEntity(id, HEADER, { etag: String(headerRow.etag) });
+        await table.deleteEntity(id, HEADER, { etag: parsed.etag });
       } catch (error) {
         const mapped = toAppError(error);
         const reason = (mapped as { reason?: string }).reason;
         if (reason === 'not-found' || reason === 'conflict') return undefined;
         throw mapped;
       }
-      const chunks = rows
-        .filter((row) => row.rowKey !== HEADER)
-        .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
       await removeAll(
         id,
-        chunks.map((row) => String(row.rowKey)),
+        rows.filter((row) => row.rowKey !== HEADER).map((row) => String(row.rowKey)),
       );
-      const bytes = Buffer.from(
-        chunks.map((row) => chunkSchema.parse(row).data).join(''),
-        'base64',
-      );
-      if (bytes.length !== header.size || chunks.length !== header.chunks) return undefined;
-      return {
-        id,
-        userId,
-        name: header.name,
-        mediaType: header.mediaType,
-        description: header.description,
-        bytes,
-        expiresAt: new Date(header.expiresAt),
-      };
+      return parsed.file;
     },
 
     async owner(id) {
