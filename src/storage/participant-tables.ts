@@ -64,6 +64,13 @@ const eventId = (code: string, on: string, seq: number) =>
   `${code}|${inverted(Number(on.replaceAll('-', '')), 8)}|${inverted(seq, 7)}`;
 const outcomeId = (code: string, on: string, seq: number) =>
   `${code}|${on}|${String(seq).padStart(7, '0')}`;
+/** Row keys of the participant partition, for tools that load rows directly (the benchmark). */
+export const participantRowKeys = {
+  header: (code: string) => rowKey('h', code),
+  event: (code: string, on: string, seq: number) => rowKey('e', eventId(code, on, seq)),
+  outcome: (code: string, on: string, seq: number) => rowKey('o', outcomeId(code, on, seq)),
+};
+
 /** Ids of one participant's rows lie in `[code|, code}` ). */
 const ownRange = (code: string) => ({ from: `${code}|`, to: `${code}}` });
 
