@@ -87,7 +87,10 @@ async function card(deps: ImportDeps, actor: Principal, view: ImportView): Promi
         ]
       : [],
     problems: problems.slice(0, PROBLEMS_SHOWN).map((p) => ({
-      text: `Rad ${p.row}${p.column ? `, kolumn ${p.column} (${p.label})` : ''}: ${p.message}`,
+      text:
+        p.row === undefined
+          ? p.message
+          : `Rad ${p.row}${p.column ? `, kolumn ${p.column} (${p.label})` : ''}: ${p.message}`,
     })),
     moreProblems:
       problems.length > PROBLEMS_SHOWN ? `… och ${problems.length - PROBLEMS_SHOWN} fel till.` : '',
@@ -169,9 +172,16 @@ async function preview(
 export function receiveList(deps: ImportDeps) {
   return async (actor: Principal, file: { name: string; bytes: Buffer }): Promise<CardJson> => {
     await importCard(deps, actor);
-    const table = await readListFile(file.name, file.bytes);
-    mapColumns(table);
-    return preview(deps, actor, table, await stage(deps, actor, table), {});
+    return answer(
+      deps,
+      actor,
+      async () => {
+        const table = await readListFile(file.name, file.bytes);
+        mapColumns(table);
+        return preview(deps, actor, table, await stage(deps, actor, table), {});
+      },
+      {},
+    );
   };
 }
 

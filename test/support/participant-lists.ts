@@ -200,12 +200,12 @@ export function countReport(rows: readonly ListRow[], asOf: string) {
         o,
         inScope.filter((r) => outcomeOf(r, asOf) === o).length,
       ]),
-    ) as Record<string, number>,
+    ) as Record<'arbete' | 'studier' | 'annanInsats' | 'avbrott' | 'pagar' | 'avslutad', number>,
     goneOn: split((r) => ['arbete', 'studier', 'annanInsats'].includes(outcomeOf(r, asOf))),
   };
 }
 
-export const sum = (split: Split) => split[0] + split[1] + split[2];
+export const sum = (split: readonly number[]) => split.reduce((a, b) => a + b, 0);
 /** A share with one decimal and a decimal comma, as a Swedish report writes it. */
 export const shareText = (count: number, total: number) => {
   const tenths = total === 0 ? 0 : Math.floor((count * 2000 + total) / (2 * total));

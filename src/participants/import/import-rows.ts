@@ -29,7 +29,8 @@ export interface ImportRow {
 }
 
 export interface RowProblem {
-  readonly row: number;
+  /** Absent for a problem of the whole list. */
+  readonly row?: number;
   readonly column?: string;
   readonly label?: string;
   readonly message: string;
@@ -116,10 +117,10 @@ function organisationOf(referral: Referral | undefined, kommun: string | undefin
 
 const DATE_HINT = 'Datum skrivs ÅÅÅÅ-MM-DD, till exempel 2025-03-15.';
 
-/** The länsdel the list's kommuner point to, when they point to exactly one. */
+/** The länsdel most of the list's kommuner (or länsdel cells) point to, when one clearly leads. */
 export function lansdelOfList(program: Program, table: ListTable, columns: readonly Column[]) {
   if (program.lansdelar.length === 1) return program.lansdelar[0];
-  const found = new Set<string>();
+  const votes = new Map<string, number>();
   for (const column of columns) {
     if (column.kind.kind !== 'kommun' && column.kind.kind !== 'lansdel') continue;
     for (const row of table.rows) {
@@ -131,10 +132,13 @@ export function lansdelOfList(program: Program, table: ListTable, columns: reado
           : program.lansdelar.find(
               (l) => foldForLookup(l.name) === foldForLookup(cell) || l.id === foldForLookup(cell),
             );
-      if (lansdel) found.add(lansdel.id);
+      if (lansdel) votes.set(lansdel.id, (votes.get(lansdel.id) ?? 0) + 1);
     }
   }
-  return found.size === 1 ? program.lansdelar.find((l) => found.has(l.id)) : undefined;
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+  const [leader, runnerUp] = ranked;
+  if (!leader || (runnerUp && runnerUp[1] === leader[1])) return undefined;
+  return program.lansdelar.find((l) => l.id === leader[0]);
 }
 
 /**
@@ -150,6 +154,16 @@ export function checkRows(
 ): CheckedList {
   const problems: RowProblem[] = [];
   const ready: ImportRow[] = [];
+  if (!lansdel) {
+    return {
+      lansdel,
+      ready,
+      problems: [
+        { message: 'Välj länsdel för listan på kortet och uppdatera förhandsgranskningen.' },
+      ],
+      refusedRows: 0,
+    };
+  }
   const seen = new Map<string, number>();
   let refusedRows = 0;
   for (const row of table.rows) {
@@ -219,9 +233,7 @@ export function checkRows(
     }
     const kommunCell = cellOf('kommun');
     const kommun = kommunCell.value ? findKommun(program, kommunCell.value) : undefined;
-    if (!lansdel) {
-      problem(undefined, 'Välj länsdel för listan på kortet.');
-    } else if (kommunCell.value && kommun?.lansdel.id !== lansdel.id) {
+    if (kommunCell.value && kommun?.lansdel.id !== lansdel.id) {
       problem(
         kommunCell.column,
         `Kommunen ska vara en av länsdel ${lansdel.name}: ${lansdel.kommuner.join(', ')}.`,
@@ -262,7 +274,7 @@ export function checkRows(
       problem(outcome.column ?? outcomeOn.column, 'Datumet för utfallet saknar utfall.');
     }
     let descriptors = {};
-    if (rowProblems.length === 0 && consent && lansdel) {
+    if (rowProblems.length === 0 && consent) {
       try {
         descriptors = descriptorsOf(
           {
@@ -279,7 +291,7 @@ export function checkRows(
         problem(undefined, error.userMessage ?? 'Åldern, kommunen eller remittenten stämmer inte.');
       }
     }
-    if (rowProblems.length > 0 || !gender || consent === undefined || !insats || !lansdel) {
+    if (rowProblems.length > 0 || !gender || consent === undefined || !insats) {
       problems.push(...rowProblems);
       refusedRows++;
       continue;
