@@ -96,22 +96,6 @@ const OUTCOME_OF: Partial<Record<Step, Outcome>> = {
 const ENDS: readonly Step[] = ['avslutad', 'avbrott'];
 
 /**
- * The steps that decide a participant's outcome on any date: every outcome step (arbete,
- * studier, annan insats, avbrott), every avslutad, and the first step after an ending (the
- * participant came back). Everything else can be left out without changing {@link outcomeOn}.
- */
-export function outcomeSteps<T extends { step: Step; on: LocalDate }>(steps: readonly T[]): T[] {
-  const kept: T[] = [];
-  let ended = false;
-  for (const entry of steps) {
-    const ends = ENDS.includes(entry.step);
-    if (OUTCOME_OF[entry.step] || ends || (ended && !ends)) kept.push(entry);
-    ended = ends;
-  }
-  return kept;
-}
-
-/**
  * A participant's outcome on a date: their latest outcome step (arbete, studier, annan insats,
  * avbrott) up to then; without one, `avslutad` if their latest step then ended the insats,
  * otherwise `pagar` (still in).

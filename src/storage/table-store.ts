@@ -20,7 +20,6 @@ export const TABLE_NAMES = [
   'caseStatistics',
   'retention',
   'participants',
-  'participantEvents',
   'participantKeys',
   'fileOffers',
 ] as const;

@@ -5,9 +5,9 @@ import {
   flowLine,
   lagesrapport,
   outcomeOn,
-  outcomeSteps,
   type ReportParticipant,
 } from '../../src/reports/lagesrapport.js';
+import { outcomeSteps } from '../../src/participants/outcome-steps.js';
 import { formatShare, tenthsOf } from '../../src/reports/number-format.js';
 import { parseCutOff } from '../../src/reports/report-period.js';
 import { defaultCutOff } from '../../src/reports/report.service.js';
@@ -309,7 +309,8 @@ describe('shares, outcomes and cut-offs', () => {
             '2026-01-01',
             ...raw.sort((a, b) => a.day - b.day).map((s) => ({ step: s.step, on: date(s.day) })),
           );
-          expect(outcomeOn(outcomeSteps(history), date(cut))).toBe(outcomeOn(history, date(cut)));
+          const rows = history.map((s, seq) => ({ ...s, seq, kind: 'step' as const }));
+          expect(outcomeOn(outcomeSteps(rows), date(cut))).toBe(outcomeOn(history, date(cut)));
         },
       ),
     );
