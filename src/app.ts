@@ -15,10 +15,11 @@ import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
+import { setupCapability } from './setup/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
-import { memberTable, organisationTable } from './storage/access-tables.js';
+import { memberTable, migrateMembers, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
 import { reminderDelivery } from './reminders/reminder-delivery.js';
@@ -155,6 +156,7 @@ export async function wire(
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
+  await migrateMembers(store, now);
 
   const audit = auditTable(store);
   const access = new AccessService({
@@ -324,6 +326,10 @@ export async function wire(
     { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
     [
       helpCapability,
+      setupCapability({
+        access,
+        lansdelar: config.program.lansdelar.map(({ name, kommuner }) => ({ name, kommuner })),
+      }),
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({

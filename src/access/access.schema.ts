@@ -51,6 +51,8 @@ export type Organisation = z.infer<typeof organisationSchema>;
 export const memberSchema = z.object({
   /** The Teams user id (`29:…`) or the Entra object id the admin named. */
   id: z.string().min(1).max(200),
+  /** The Entra object id, when Teams told it (mentions, rosters, the member's own turns). */
+  aadObjectId: z.string().max(100).optional(),
   displayName: z.string().max(120).optional(),
   organisationId: z.string().max(60).optional(),
   roles: z.array(roleSchema).max(ROLES.length),

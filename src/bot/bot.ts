@@ -2,12 +2,13 @@ import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Attachment, TurnContext } from 'botbuilder';
 import { ActivityTypes, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
-import type { Principal } from '../access/access.schema.js';
+import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AccessService } from '../access/access.service.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordTurn } from '../telemetry/telemetry.js';
+import { joinSwedish } from '../text.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
@@ -16,7 +17,7 @@ import { errorText } from './error-text.js';
 import { inspectInbound, type Refusal } from './inbound-guard.js';
 import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
-import { conversationOf, turnOf, type Conversation, type Turn } from './turn-port.js';
+import { turnOf, type Turn } from './turn-port.js';
 
 export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
@@ -57,9 +58,9 @@ export interface BotRoutes {
     handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
   ): void;
   /** Answers a message that is not a known command (exactly one capability registers it). */
-  unknownCommand(handler: (conversation: Conversation) => Promise<void>): void;
-  /** Runs when the bot is added to a conversation. */
-  welcome(handler: (conversation: Conversation) => Promise<void>): void;
+  unknownCommand(handler: (turn: Turn) => Promise<void>): void;
+  /** Runs when the bot is added to a conversation; the turn's principal is whoever added it. */
+  welcome(handler: (turn: Turn) => Promise<void>): void;
 }
 
 export interface BotDeps {
@@ -95,15 +96,45 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   });
   const { logger } = deps;
   const commands = new Map<CommandName, CommandHandler>();
-  const welcomes: ((conversation: Conversation) => Promise<void>)[] = [];
+  const welcomes: ((turn: Turn) => Promise<void>)[] = [];
   const verbs: string[] = [];
   const cardActions = new Map<string, CardAction<z.ZodType>>();
-  let unknownCommand: ((conversation: Conversation) => Promise<void>) | undefined;
+  let unknownCommand: ((turn: Turn) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
     const identity = identityOf(turn.activity);
     if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
     return deps.access.resolvePrincipal(identity);
+  };
+
+  /**
+   * For a refusal on missing rights: who can help, and whether the person can fix it themself (an
+   * administratör can take any role on the setup card).
+   */
+  const whoCanHelp = async (
+    turn: TurnContext,
+    error: unknown,
+  ): Promise<{ text: string; canFix: boolean } | undefined> => {
+    if (!isAppError(error, 'forbidden')) return undefined;
+    try {
+      const principal = await principalOf(turn);
+      if (hasRole(principal, 'admin')) {
+        return {
+          text: 'Du är administratör och kan ge dig själv rollen under Kom igång (/kom igång).',
+          canFix: true,
+        };
+      }
+      const admins = await deps.access.adminNames();
+      return {
+        text:
+          admins.length > 0
+            ? `Be en administratör om rollen: ${joinSwedish(admins)}.`
+            : 'Be förbundets administratör om rollen.',
+        canFix: false,
+      };
+    } catch {
+      return undefined;
+    }
   };
 
   const routes: BotRoutes = {
@@ -149,10 +180,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           });
           recordTurn('card.action', verb, 'error', started);
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
+          const help = await whoCanHelp(turn, error);
           return renderCard('notice', {
-            title: 'Det gick inte',
-            text: errorText(error),
+            title: help ? 'Du saknar behörighet' : 'Det gick inte',
+            text: help ? `${errorText(error)} ${help.text}` : errorText(error),
             tone: 'attention',
+            ...(help?.canFix ? { actionTitle: 'Kom igång', actionVerb: 'setup.open' } : {}),
           }) as never;
         }
       });
@@ -196,7 +229,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             command: parsed.command,
           });
         } else {
-          await answerUnknown(conversationOf(turn));
+          await answerUnknown(turnOf(turn, await principalOf(turn)));
         }
         logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
         recordTurn('command', name, 'ok', started);
@@ -210,7 +243,10 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         recordTurn('command', name, 'error', started);
         if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
-        await turn.sendActivity(MessageFactory.text(errorText(error)));
+        const help = await whoCanHelp(turn, error);
+        await turn.sendActivity(
+          MessageFactory.text(help ? `${errorText(error)} ${help.text}` : errorText(error)),
+        );
       }
     },
   );
@@ -220,7 +256,9 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       (member) => member.id === turn.activity.recipient.id,
     );
     if (!botWasAdded) return;
-    for (const welcome of welcomes) await welcome(conversationOf(turn));
+    if (!identityOf(turn.activity)) return;
+    const principal = await principalOf(turn);
+    for (const welcome of welcomes) await welcome(turnOf(turn, principal));
   });
 
   app.error(async (turn, error) => {

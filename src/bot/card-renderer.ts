@@ -32,7 +32,8 @@ export type CardName =
   | 'participant-list'
   | 'participant'
   | 'participant-import'
-  | 'report';
+  | 'report'
+  | 'setup';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

@@ -59,7 +59,13 @@ export function inspectInbound(activity: Partial<Activity>): Refusal | undefined
       values,
     };
   }
-  const texts = [activity.text, activity.value, activity.attachments, activity.summary];
+  const texts = [
+    activity.text,
+    activity.value,
+    activity.attachments,
+    activity.summary,
+    activity.entities,
+  ];
   const hasNumber = texts.some((part) => findings({ part }).some((field) => field.number));
   if (hasNumber) {
     const finding: Finding = { kind: 'personal-number', fields: [MESSAGE_FIELD] };

@@ -38,6 +38,8 @@ export class FakeConnector {
   /** Arrival time of each received activity, in the same order as `received`. */
   readonly receivedAt: number[] = [];
   delayMs = 0;
+  /** The people Teams lists as members of every team and chat (`pagedmembers`). */
+  roster: { id: string; name: string; aadObjectId?: string }[] = [];
   private readonly failures: ScriptedFailure[] = [];
   private server?: Server;
   private counter = 0;
@@ -74,6 +76,9 @@ export class FakeConnector {
       if (this.delayMs > 0) setTimeout(answer, this.delayMs);
       else answer();
     };
+    app.get('/v3/conversations/:conversationId/pagedmembers', (_req, res) => {
+      res.status(200).json({ members: this.roster });
+    });
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:replyTo', record('POST'));
     app.put('/v3/conversations/:conversationId/activities/:activityId', record('PUT'));

@@ -8,6 +8,7 @@ import {
   lookAlikes,
   writtenForms,
 } from '../support/identity-corpus.js';
+import { ORDINARY_TEXTS } from '../support/ordinary-text.js';
 
 describe('personnummer and samordningsnummer in free text', () => {
   it.each([
@@ -92,5 +93,16 @@ describe('names of participants', () => {
     ['Sikta mot arbetslivet i Eskilstuna'],
   ])('when the text has no name (%s), then it passes', (text) => {
     expect(containsPersonName(text)).toBe(false);
+  });
+});
+
+describe('how often ordinary text is taken for a name', () => {
+  it('when ordinary case and participant text is checked, then almost none of it is refused, and the rate is reported', () => {
+    const refused = ORDINARY_TEXTS.filter((text) => containsPersonName(text));
+    const rate = refused.length / ORDINARY_TEXTS.length;
+    console.log(
+      `Namnkontroll: ${refused.length} av ${ORDINARY_TEXTS.length} vanliga texter nekades (${(rate * 100).toFixed(1)} %)`,
+    );
+    expect(rate).toBeLessThanOrEqual(0.02);
   });
 });
