@@ -127,6 +127,12 @@ const consentValue = z.object({
     .optional(),
 });
 
+/** A `fileConsent/invoke` this bot can answer: an upload accepted or declined, with our context. */
+export const isFileConsent = (activity: Partial<Activity>) =>
+  activity.type === ActivityTypes.Invoke &&
+  activity.name === 'fileConsent/invoke' &&
+  consentValue.safeParse(activity.value).success;
+
 const invokeOk = () => ({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
 
 /** Answers Teams' `fileConsent/invoke`: uploads an accepted file once, forgets a declined one. */

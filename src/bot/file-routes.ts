@@ -12,6 +12,7 @@ import { inspectInbound } from './inbound-guard.js';
 import {
   answerFileConsent,
   downloadReceived,
+  isFileConsent,
   receivedFileOf,
   type FileDeliveryDeps,
 } from './file-delivery.js';
@@ -81,8 +82,7 @@ export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
     verbs: bot.verbs,
     async handle(turn) {
       const { activity } = turn;
-      const consent =
-        activity.type === ActivityTypes.Invoke && activity.name === 'fileConsent/invoke';
+      const consent = isFileConsent(activity);
       const file =
         activity.type === ActivityTypes.Message &&
         conversationKindOf(activity) === 'personal' &&
