@@ -158,6 +158,8 @@ export function summarise(results: BenchResults): string {
       report.rssMiB,
     ]),
     '',
+    `The same lägesrapport as a Word file (counted, written, stored, offered as a link; ${report.documentBytes.toLocaleString('en')} bytes): p50 ${report.documentLatency.p50} ms, p95 ${report.documentLatency.p95} ms, max ${report.documentLatency.max} ms.`,
+    '',
     '#### `/ärenden`, first page of 25 open cases, with closed cases stored besides',
     '',
     row([

@@ -101,7 +101,7 @@ param retentionAuditDays int = 1095
 @maxValue(36500)
 param retentionParticipantDays int = 1825
 
-@description('Länsdelar of the participant register: [{ id, name, kommuner, coaches, participantsPerCoach }]. Empty: the built-in example.')
+@description('Länsdelar of the participant register: [{ id, name, kommuner, coaches (a number, decimals allowed, or one per kommun), participantsPerCoach, planYears or plannedFlow, startDate }]. Empty: the built-in example.')
 param lansdelar array = []
 
 @description('Insatser of the participant register: [{ id, name, followUpWeeks }]. Empty: the built-in example.')

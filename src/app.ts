@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +57,7 @@ import { notifyRepresentatives } from './participants/deviation-notifier.js';
 import { followUpReminders } from './participants/follow-up-reminders.js';
 import {
   enrolmentFromCaseCard,
+  participantListReceiver,
   participantsCapability,
 } from './participants/participants.handlers.js';
 import { parseCaseCode } from './cases/cases.arguments.js';
@@ -65,6 +66,10 @@ import { planReportReminders } from './reports/report-reminders.js';
 import { reportsCapability } from './reports/report.handlers.js';
 import { ReportService } from './reports/report.service.js';
 import { participantTables } from './storage/participant-tables.js';
+import { fileOfferTable } from './storage/file-offer-table.js';
+import { isTeamsCloud, teamsFileDelivery } from './bot/file-delivery.js';
+import { withFileRoutes } from './bot/file-routes.js';
+import { downloadLinks, type DownloadRoute } from './http/downloads.js';
 
 /** How often an instance checks whether today's gallring has run and carries over cases. */
 const PERIODIC_TICK_MS = 10 * 60_000;
@@ -89,6 +94,10 @@ export interface RunningApp {
 export interface AppOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /** Whether the client behind a service URL takes Teams' file consent (default: not loopback). */
+  readonly takesFileConsent?: (serviceUrl: string) => boolean;
+  /** Fetch for file uploads to and downloads from Teams (tests point it at a local fake). */
+  readonly fetch?: typeof fetch;
 }
 
 function authSettings(auth: BotAuth): Record<string, string> {
@@ -125,13 +134,22 @@ export interface Wired {
   readonly retention: RetentionService;
   readonly participants: ParticipantService;
   readonly reports: ReportService;
+  /** Serves the single-use download links of files offered to clients without file consent. */
+  readonly downloads: DownloadRoute;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
 export async function wire(
   config: AppConfig,
   store: TableStore,
-  options: { logger: Logger; now: () => Date },
+  options: {
+    logger: Logger;
+    now: () => Date;
+    /** The bot's own base URL, known once it listens (download links point there). */
+    baseUrl?: () => string;
+    takesFileConsent?: (serviceUrl: string) => boolean;
+    fetch?: typeof fetch;
+  },
 ): Promise<Wired> {
   const { logger, now } = options;
   const background = new BackgroundWork(logger);
@@ -220,7 +238,10 @@ export async function wire(
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
   const members = memberTable(store);
-  const participantStore = participantTables(store);
+  const participantStore = participantTables(
+    store,
+    config.program.lansdelar.map((l) => l.id),
+  );
   const participants = new ParticipantService({
     participants: participantStore,
     program: config.program,
@@ -235,6 +256,7 @@ export async function wire(
     notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
     organisationName: async (id) =>
       (await access.listOrganisations()).find((o) => o.id === id)?.name,
+    later: (name, work) => background.coalesce(`${name}|${randomUUID()}`, name, work),
     cases: {
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
@@ -245,10 +267,22 @@ export async function wire(
     now,
   });
   const reports = new ReportService({
-    participants: participantStore,
+    source: participantStore,
     program: config.program,
     audit,
     now,
+  });
+  const fileOffers = fileOfferTable(store);
+  const downloadSecret = randomBytes(32);
+  const files = teamsFileDelivery({
+    findPersonal: (userId) => conversations.findPersonal(userId),
+    send: async (conversationId, activity) =>
+      (await sender.send(conversationId, activity, undefined, undefined, 1)).kind === 'sent',
+    store: fileOffers,
+    links: downloadLinks(downloadSecret, options.baseUrl ?? (() => '')),
+    now,
+    takesFileConsent: options.takesFileConsent ?? isTeamsCloud,
+    logger,
   });
   const retention = new RetentionService({
     sources: [
@@ -287,7 +321,8 @@ export async function wire(
     }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
   await planReports();
 
-  const bot = createBot(
+  const importDeps = { participants, access, staging: fileOffers, now };
+  const commandBot = createBot(
     {
       adapter,
       botAppId,
@@ -337,10 +372,18 @@ export async function wire(
           now,
         }),
       ),
-      participantsCapability({ participants, access }),
-      reportsCapability({ reports, planReminders: planReports }),
+      participantsCapability(importDeps),
+      reportsCapability({ reports, files, planReminders: planReports }),
     ],
   );
+  const bot = withFileRoutes(commandBot, {
+    allowedTenantIds: config.allowedTenantIds,
+    resolvePrincipal: (identity) => access.resolvePrincipal(identity),
+    files: { store: fileOffers, now, logger },
+    onFile: participantListReceiver(importDeps),
+    logger,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   return {
     bot,
     adapter,
@@ -355,6 +398,7 @@ export async function wire(
     retention,
     participants,
     reports,
+    downloads: { files: fileOffers, secret: downloadSecret, now, logger },
   };
 }
 
@@ -363,8 +407,15 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
-    await wire(config, store, { logger, now });
+  let url = '';
+  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention, downloads } =
+    await wire(config, store, {
+      logger,
+      now,
+      baseUrl: () => url,
+      ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -372,6 +423,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     logger,
     checkStorage: () => store.ping(),
     lifecycle,
+    downloads,
     ...(config.auth.kind === 'none' ? {} : { appId: config.auth.appId }),
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -379,7 +431,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     listening.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
   const periodicTimer = config.scheduler.enabled
     ? setInterval(() => {

@@ -49,11 +49,20 @@ const jsonList = <T extends z.ZodType>(item: T) =>
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'ska vara en JSON-lista' });
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'ska vara en JSON-lista, t.ex. [{"id":"norra", …}] (kontrollera citattecken och komman)',
+        });
         return z.NEVER;
       }
     })
-    .pipe(z.array(item).min(1).optional());
+    .pipe(
+      z
+        .array(item, { error: 'ska vara en JSON-lista med objekt' })
+        .min(1, { error: 'ska ha minst en post' })
+        .optional(),
+    );
 
 const rawEnvironment = z.object({
   APP_ENV: z.enum(['local', 'production']).default('local'),
@@ -176,18 +185,36 @@ export class ConfigError extends Error {
   }
 }
 
+const swedishDefaults = z.locales.sv().localeError;
+
+/** Where a problem is, in words: `LANSDELAR.1.coaches` → `LANSDELAR, post 2, coaches`. */
+function problemText(issue: z.core.$ZodIssue): string {
+  const [variable, ...rest] = issue.path.map(String);
+  const where = [
+    variable ?? 'miljön',
+    ...rest.map((part) => (/^\d+$/.test(part) ? `post ${Number(part) + 1}` : part)),
+  ].join(', ');
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Writes the problems of a {@link ConfigError} in Swedish, without a stack trace, and ends the
+ * process with exit code 78 (EX_CONFIG). Any other error is thrown on.
+ */
+export function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\nBoten startas inte.\n`);
+  process.exit(78);
+}
+
 /**
  * Parses the environment. Throws {@link ConfigError} listing every problem at once.
  * @remarks Production refuses to start without Bot Framework credentials because botbuilder
  * accepts unauthenticated requests when the app id is empty.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = rawEnvironment.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'miljön'}: ${issue.message}`),
-    );
-  }
+  const parsed = rawEnvironment.safeParse(env, { error: swedishDefaults });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(problemText));
   const raw = parsed.data;
   const problems: string[] = [];
   const production = raw.APP_ENV === 'production';

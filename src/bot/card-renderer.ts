@@ -31,6 +31,7 @@ export type CardName =
   | 'participant-form'
   | 'participant-list'
   | 'participant'
+  | 'participant-import'
   | 'report'
   | 'setup';
 

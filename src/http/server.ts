@@ -9,6 +9,7 @@ import type { ActivityReceiver } from '../bot/receiver.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
 import { precheckBearer } from './bearer-precheck.js';
+import { mountDownloads } from './downloads.js';
 import { privacyPage, termsPage } from './legal-pages.js';
 import type { ServerLifecycle } from './lifecycle.js';
 
@@ -130,6 +131,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/villkor', (_req, res) => {
     res.type('html').send(termsPage);
   });
+  if (deps.downloads) mountDownloads(app, deps.downloads);
 
   app.use((_req, res) => fail(res, 404, 'not-found'));
   app.use(errorHandler(deps));
