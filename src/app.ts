@@ -17,6 +17,7 @@ import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
+import { isAppError } from './errors.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
@@ -37,8 +38,9 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
-import { casesCapability } from './cases/cases.handlers.js';
-import { CaseService } from './cases/cases.service.js';
+import { casesCapability } from './cases/cases.capability.js';
+import type { CaseMeetings, CasePeople } from './cases/case-ports.js';
+import { caseUseCases, type CaseUseCases } from './cases/case-use-cases.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
@@ -74,7 +76,7 @@ export interface RunningApp {
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
   readonly retention: RetentionService;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
@@ -120,7 +122,9 @@ export interface Wired {
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
   readonly background: BackgroundWork;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
+  /** Removes past years without open cases from the queue's reading list (periodic). */
+  readonly sweepCaseYears: () => Promise<void>;
   readonly retention: RetentionService;
   readonly participants: ParticipantService;
   readonly reports: ReportService;
@@ -137,6 +141,7 @@ export async function wire(
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
+  const members = memberTable(store);
 
   const audit = auditTable(store);
   const access = new AccessService({
@@ -213,11 +218,16 @@ export async function wire(
   };
   const sendPersonal = (userId: string, text: string) => sendToPerson(userId, textMessage(text));
 
-  const caseRepository = caseTables(store);
-  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const caseStore = caseTables(store, now);
+  await caseStore.migrateLegacy();
+  const cases = caseUseCases({
+    store: caseStore,
+    meetings: caseMeetingsOf(meetings),
+    people: casePeopleOf(members),
+    now,
+  });
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
-  const members = memberTable(store);
   const participantStore = participantTables(store);
   const participants = new ParticipantService({
     participants: participantStore,
@@ -237,7 +247,7 @@ export async function wire(
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
       link: async (actor, caseCode, participantCode) => {
-        await cases.linkParticipant(actor, caseCode, participantCode);
+        await cases.linkParticipant(actor, parseCaseCode(caseCode, 'Ä-2026-0042'), participantCode);
       },
     },
     now,
@@ -250,14 +260,11 @@ export async function wire(
   });
   const retention = new RetentionService({
     sources: [
-      closedCaseRetention(caseRepository),
+      closedCaseRetention(caseStore),
       endedParticipantRetention(participantStore),
-      auditRetention(store),
+      auditRetention(store, [caseStore]),
     ],
-    registers: [
-      caseRegister(caseRepository),
-      participantRegister(participantStore, participantStore),
-    ],
+    registers: [caseRegister(caseStore), participantRegister(participantStore, participantStore)],
     periods: config.retention.periods,
     leases: retentionLeaseTable(store, now),
     audit,
@@ -265,6 +272,7 @@ export async function wire(
     instanceId,
     dailyAt: config.retention.dailyAt,
     logger,
+    adminNames: () => casePeopleOf(members).namesWithRole('admin'),
   });
   const planReports = async () =>
     planReportReminders({
@@ -306,9 +314,8 @@ export async function wire(
         logger,
       }),
       casesCapability({
-        cases,
-        meetings,
-        access,
+        cases: cases.deps,
+        organisations: () => access.listOrganisations(),
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),
@@ -338,9 +345,54 @@ export async function wire(
     meetings,
     background,
     cases,
+    sweepCaseYears: () => caseStore.sweepYears(),
     retention,
     participants,
     reports,
+  };
+}
+
+/** The meetings capability as the case use cases see it (the port they declare). */
+function caseMeetingsOf(meetings: MeetingService): CaseMeetings {
+  return {
+    async upcoming(conversationId, days) {
+      return (await meetings.upcoming(conversationId, days)).map(({ series, planned }) => ({
+        meetingId: series.id,
+        meetingName: series.name,
+        takesSlots: series.type === 'samrad',
+        key: planned.key,
+        date: planned.date,
+        startsAt: planned.start,
+        endsAt: planned.end,
+        cancelled: planned.status === 'cancelled',
+      }));
+    },
+    async occurrence(ref) {
+      try {
+        const { occurrence } = await meetings.occurrence(ref);
+        const startsAt = new Date(occurrence.startsAt).getTime();
+        return {
+          endsAt: new Date(startsAt + occurrence.durationMinutes * 60_000),
+          started: occurrence.state !== 'planned',
+          ...(occurrence.attendance ? { attendance: occurrence.attendance } : {}),
+        };
+      } catch (error) {
+        if (isAppError(error, 'not-found')) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Who has a role, by name, for refusals that say who can help. */
+function casePeopleOf(members: ReturnType<typeof memberTable>): CasePeople {
+  return {
+    async namesWithRole(role) {
+      return (await members.list())
+        .filter((member) => member.roles.includes(role) && member.displayName)
+        .map((member) => member.displayName!)
+        .sort((a, b) => a.localeCompare(b, 'sv'));
+    },
   };
 }
 
@@ -349,8 +401,17 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
-    await wire(config, store, { logger, now });
+  const {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    background,
+    cases,
+    retention,
+    sweepCaseYears,
+  } = await wire(config, store, { logger, now });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -374,9 +435,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
             logger.error('retention.daily.failed', errorFields(error));
           });
         }
-        cases.carryOverAll().catch((error: unknown) => {
-          logger.error('cases.carryOver.failed', errorFields(error));
-        });
+        cases
+          .carryOverAll()
+          .then(() => sweepCaseYears())
+          .catch((error: unknown) => {
+            logger.error('cases.carryOver.failed', errorFields(error));
+          });
       }, PERIODIC_TICK_MS).unref()
     : undefined;
   lifecycle.markReady();
