@@ -18,11 +18,9 @@ type Row = Record<string, unknown> & { rowKey: string };
 
 async function rowsOf(store: TableStore, year: number): Promise<Row[]> {
   const rows: Row[] = [];
-  const found = store
-    .client('cases')
-    .listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${`A-${year}`}` },
-    });
+  const found = store.client('cases').listEntities<Record<string, unknown>>({
+    queryOptions: { filter: odata`PartitionKey eq ${`A-${year}`}` },
+  });
   for await (const row of found) rows.push({ ...row, rowKey: String(row.rowKey) });
   return rows;
 }
