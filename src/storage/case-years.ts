@@ -100,10 +100,16 @@ export class CaseYears {
     return value;
   }
 
+  /** Applies `change` to the stored row; nothing is written when it changes nothing. */
   private async update(change: (value: CaseYearsValue) => CaseYearsValue): Promise<void> {
     await retryOnConflict(async () => {
       const stored = await this.table.get(PARTITION, ROW);
-      const next = change(stored?.value ?? { open: [], all: [], legacyMigrated: false });
+      const current = stored?.value ?? { open: [], all: [], legacyMigrated: false };
+      const next = change(current);
+      if (stored && JSON.stringify(next) === JSON.stringify(current)) {
+        this.cache = { at: Date.now(), value: current };
+        return;
+      }
       if (stored) await this.table.replace(PARTITION, ROW, next, stored.version);
       else await this.table.create(PARTITION, ROW, next);
       this.cache = { at: Date.now(), value: next };
