@@ -1,4 +1,4 @@
-import { hasRole, type Principal, type Role } from '../access/access.schema.js';
+import { hasRole, type Principal } from '../access/access.schema.js';
 import { forbidden, invalidInput } from '../errors.js';
 import type { CasePeople } from './case-ports.js';
 import type { Case } from './cases.schema.js';
@@ -70,9 +70,4 @@ export async function refuseDetails(people: CasePeople): Promise<never> {
   throw forbidden(
     `Detaljerna i ett ärende visas bara för samordnare och för den anmälande organisationens representanter. ${await whoCanHelp(people, 'samordnare')}`,
   );
-}
-
-/** Which next steps a viewer may be offered on a case card. */
-export function rolesOf(actor: Principal): { coordinator: boolean; roles: readonly Role[] } {
-  return { coordinator: isCoordinator(actor), roles: actor.roles };
 }

@@ -5,7 +5,6 @@ import type { CaseSnapshot, HistoryPage, LogPage } from '../case-store.js';
 import {
   caseOutcomeLabels,
   caseStatusLabels,
-  summaryOf,
   type CaseDecision,
   type CaseSummary,
 } from '../cases.schema.js';
@@ -92,10 +91,3 @@ export function decisionNotice(decision: CaseDecision, repeated: boolean): strin
     ? 'Beslutet var redan sparat. Det sparades inte igen.'
     : `Beslutet är sparat: ${caseOutcomeLabels[decision.outcome].toLocaleLowerCase('sv-SE')}.`;
 }
-
-export const summaryCard = (
-  snapshot: CaseSnapshot,
-  names: OrgNames,
-  viewer: Principal,
-  options: CaseCardOptions = {},
-) => caseCard(summaryOf(snapshot.value), names, viewer, options);
