@@ -23,12 +23,12 @@ export function extractMessages(
     else fields[name] = value;
   }
   const lines = [
-    `${label}: ${JSON.stringify(fields, null, 1).replace(/\n\s*/g, ' ')}`,
+    `"${label}": ${JSON.stringify(fields, null, 1).replace(/\n\s*/g, ' ')}`,
     ...lists.flatMap(([name, items]) => [
-      `${name} (${items.length}):`,
+      `"${name}" (${items.length}):`,
       ...items.map((item) => JSON.stringify(item)),
     ]),
-    `logg (${audit.length}):`,
+    `"logg" (${audit.length}):`,
     ...audit.map((entry) => JSON.stringify(entry)),
   ];
   const parts: string[][] = [[]];

@@ -136,8 +136,8 @@ describe('a case at the limits', () => {
         expect(Buffer.byteLength(part.body.text ?? '', 'utf8')).toBeLessThan(28 * 1024);
       const extract = parts.map((part) => part.body.text ?? '').join('\n');
       expect(extract).toContain(JSON.stringify(reason).slice(1, -1));
-      expect(extract).toContain(`history (${final.value.historyCount}):`);
-      expect(extract).toContain(`decisions (${DECISIONS + 1}):`);
+      expect(extract).toContain(`"history" (${final.value.historyCount}):`);
+      expect(extract).toContain(`"decisions" (${DECISIONS + 1}):`);
       expect(extract).toContain('"action":"cases.extract"');
 
       expect(await world.replyText(`/gallring radera ${code} bekräfta`, anna, false)).toContain(
