@@ -18,6 +18,7 @@ import { helpCapability } from './help/help.handlers.js';
 import { setupCapability } from './access/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
+import { isAppError } from './errors.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, migrateMembers, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
@@ -38,8 +39,9 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
-import { casesCapability } from './cases/cases.handlers.js';
-import { CaseService } from './cases/cases.service.js';
+import { casesCapability } from './cases/cases.capability.js';
+import type { CaseMeetings, CasePeople } from './cases/case-ports.js';
+import { caseUseCases, type CaseUseCases } from './cases/case-use-cases.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
@@ -80,7 +82,7 @@ export interface RunningApp {
   readonly proactive: ProactiveMessenger;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
   readonly retention: RetentionService;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
@@ -130,7 +132,9 @@ export interface Wired {
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
   readonly background: BackgroundWork;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
+  /** Removes past years without open cases from the queue's reading list (periodic). */
+  readonly sweepCaseYears: () => Promise<void>;
   readonly retention: RetentionService;
   readonly participants: ParticipantService;
   readonly reports: ReportService;
@@ -157,6 +161,7 @@ export async function wire(
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
   await migrateMembers(store, now);
+  const members = memberTable(store);
 
   const audit = auditTable(store);
   const access = new AccessService({
@@ -233,11 +238,16 @@ export async function wire(
   };
   const sendPersonal = (userId: string, text: string) => sendToPerson(userId, textMessage(text));
 
-  const caseRepository = caseTables(store);
-  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const caseStore = caseTables(store, now);
+  await caseStore.migrateLegacy();
+  const cases = caseUseCases({
+    store: caseStore,
+    meetings: caseMeetingsOf(meetings),
+    people: casePeopleOf(members),
+    now,
+  });
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
-  const members = memberTable(store);
   const participantStore = participantTables(
     store,
     config.program.lansdelar.map((l) => l.id),
@@ -261,7 +271,7 @@ export async function wire(
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
       link: async (actor, caseCode, participantCode) => {
-        await cases.linkParticipant(actor, caseCode, participantCode);
+        await cases.linkParticipant(actor, parseCaseCode(caseCode, 'Ä-2026-0042'), participantCode);
       },
     },
     now,
@@ -286,14 +296,11 @@ export async function wire(
   });
   const retention = new RetentionService({
     sources: [
-      closedCaseRetention(caseRepository),
+      closedCaseRetention(caseStore),
       endedParticipantRetention(participantStore),
-      auditRetention(store),
+      auditRetention(store, [caseStore]),
     ],
-    registers: [
-      caseRegister(caseRepository),
-      participantRegister(participantStore, participantStore),
-    ],
+    registers: [caseRegister(caseStore), participantRegister(participantStore, participantStore)],
     periods: config.retention.periods,
     leases: retentionLeaseTable(store, now),
     audit,
@@ -301,6 +308,7 @@ export async function wire(
     instanceId,
     dailyAt: config.retention.dailyAt,
     logger,
+    adminNames: () => casePeopleOf(members).namesWithRole('admin'),
   });
   const planReports = async () =>
     planReportReminders({
@@ -355,9 +363,8 @@ export async function wire(
         logger,
       }),
       casesCapability({
-        cases,
-        meetings,
-        access,
+        cases: cases.deps,
+        organisations: () => access.listOrganisations(),
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),
@@ -395,10 +402,55 @@ export async function wire(
     meetings,
     background,
     cases,
+    sweepCaseYears: () => caseStore.sweepYears(),
     retention,
     participants,
     reports,
     downloads: { files: fileOffers, secret: downloadSecret, now, logger },
+  };
+}
+
+/** The meetings capability as the case use cases see it (the port they declare). */
+function caseMeetingsOf(meetings: MeetingService): CaseMeetings {
+  return {
+    async upcoming(conversationId, days) {
+      return (await meetings.upcoming(conversationId, days)).map(({ series, planned }) => ({
+        meetingId: series.id,
+        meetingName: series.name,
+        takesSlots: series.type === 'samrad',
+        key: planned.key,
+        date: planned.date,
+        startsAt: planned.start,
+        endsAt: planned.end,
+        cancelled: planned.status === 'cancelled',
+      }));
+    },
+    async occurrence(ref) {
+      try {
+        const { occurrence } = await meetings.occurrence(ref);
+        const startsAt = new Date(occurrence.startsAt).getTime();
+        return {
+          endsAt: new Date(startsAt + occurrence.durationMinutes * 60_000),
+          started: occurrence.state !== 'planned',
+          ...(occurrence.attendance ? { attendance: occurrence.attendance } : {}),
+        };
+      } catch (error) {
+        if (isAppError(error, 'not-found')) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Who has a role, by name, for refusals that say who can help. */
+function casePeopleOf(members: ReturnType<typeof memberTable>): CasePeople {
+  return {
+    async namesWithRole(role) {
+      return (await members.list())
+        .filter((member) => member.roles.includes(role) && member.displayName)
+        .map((member) => member.displayName!)
+        .sort((a, b) => a.localeCompare(b, 'sv'));
+    },
   };
 }
 
@@ -408,14 +460,24 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
   let url = '';
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention, downloads } =
-    await wire(config, store, {
-      logger,
-      now,
-      baseUrl: () => url,
-      ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+  const {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    background,
+    cases,
+    retention,
+    downloads,
+    sweepCaseYears,
+  } = await wire(config, store, {
+    logger,
+    now,
+    baseUrl: () => url,
+    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -440,9 +502,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
             logger.error('retention.daily.failed', errorFields(error));
           });
         }
-        cases.carryOverAll().catch((error: unknown) => {
-          logger.error('cases.carryOver.failed', errorFields(error));
-        });
+        cases
+          .carryOverAll()
+          .then(() => sweepCaseYears())
+          .catch((error: unknown) => {
+            logger.error('cases.carryOver.failed', errorFields(error));
+          });
       }, PERIODIC_TICK_MS).unref()
     : undefined;
   lifecycle.markReady();
