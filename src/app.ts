@@ -11,7 +11,8 @@ import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
 import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
-import { ProactiveMessenger } from './bot/proactive.js';
+import { CardPoster } from './bot/post-once.js';
+import { defaultMessengerOptions, ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
@@ -72,6 +73,10 @@ export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
+  /** Proactive sends by the delivery rule (rate limits, retries) and card updates. */
+  readonly delivery: ReliableSender;
+  /** "Post once" cards: one post per card key across instances, kept up to date. */
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly cases: CaseService;
@@ -114,6 +119,8 @@ export interface Wired {
   readonly bot: Bot;
   readonly adapter: TeamsAdapter;
   readonly proactive: ProactiveMessenger;
+  readonly delivery: ReliableSender;
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly access: AccessService;
@@ -154,16 +161,32 @@ export async function wire(
 
   const adapter = new TeamsAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
+  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger, {
+    ...defaultMessengerOptions,
+    timeoutMs: config.connectorTimeoutMs,
+  });
   const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
-
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const poster = new CardPoster({
+    sender,
+    messenger: proactive,
+    conversations,
+    instanceId,
+    logger,
+  });
+
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
+    ...reminderDelivery(
+      sender,
+      conversations,
+      logger,
+      (reminder) => reminderCards(reminder),
+      poster,
+    ),
     now,
     instanceId,
     logger,
@@ -171,13 +194,13 @@ export async function wire(
       ...defaultSchedulerSettings,
       graceMs: config.scheduler.graceMs,
       leaseMs: config.scheduler.leaseMs,
+      sendTimeoutMs: config.connectorTimeoutMs,
     },
   });
   const reminders = new ReminderService({
     reminders: reminderRepository,
     scheduler,
-    updateCard: (conversationId, cardKey, card) =>
-      proactive.updateCard(conversationId, cardKey, card),
+    updateCard: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
     audit,
     now,
     graceMs: config.scheduler.graceMs,
@@ -298,11 +321,20 @@ export async function wire(
         sendPersonal,
         background,
         updateCard: (conversationId, cardKey, card) =>
-          proactive.updateCard(conversationId, cardKey, card),
-        // Posts made while a card action waits for its answer get one attempt (the connector
-        // client still retries on its own), so the answer stays inside Teams' 15 s.
-        post: (conversationId, activity, cardKey) =>
-          sender.send(conversationId, activity, cardKey, undefined, 1),
+          sender.updateCard(conversationId, cardKey, card),
+        // Channel cards are posted once per key, whichever instance gets the click; a post made
+        // while a card action waits for its answer gets one attempt, inside Teams' 15 s. The
+        // handlers answer anything but "sent" with "try again", so a repeated click may post
+        // over an uncertain earlier attempt.
+        post: async (conversationId, activity, cardKey) => {
+          const outcome = await poster.postActivityOnce(conversationId, cardKey, () => activity, {
+            maxAttempts: 1,
+            repostUncertain: true,
+          });
+          return outcome.kind === 'posted' || outcome.kind === 'updated'
+            ? { kind: 'sent' }
+            : outcome;
+        },
         logger,
       }),
       casesCapability({
@@ -331,6 +363,8 @@ export async function wire(
     bot,
     adapter,
     proactive,
+    delivery: sender,
+    poster,
     scheduler,
     reminders,
     access,
@@ -349,8 +383,18 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
-    await wire(config, store, { logger, now });
+  const {
+    bot,
+    adapter,
+    proactive,
+    delivery,
+    poster,
+    scheduler,
+    reminders,
+    background,
+    cases,
+    retention,
+  } = await wire(config, store, { logger, now });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -366,7 +410,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  if (config.scheduler.enabled) {
+    scheduler.start(config.scheduler.tickMs);
+    lifecycle.watch('scheduler', () => !scheduler.stalled());
+  }
   const periodicTimer = config.scheduler.enabled
     ? setInterval(() => {
         if (config.retention.enabled) {
@@ -392,6 +439,8 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     url,
     port,
     proactive,
+    delivery,
+    poster,
     scheduler,
     reminders,
     idle: () => background.idle(),

@@ -19,6 +19,12 @@ export interface ReceivedActivity {
 /** A scripted answer: an error status, optionally with a `Retry-After` header (seconds). */
 export type ScriptedFailure = number | { status: number; retryAfterSeconds?: number };
 
+/**
+ * A scripted misbehaviour after the activity was stored (it counts as received): answer with a
+ * 5xx anyway, reset the connection, or hold the answer back for `hangMs`.
+ */
+export type StoreThen = number | 'reset' | { hangMs: number };
+
 /** A request the connector answered with a scripted error. */
 export interface RefusedRequest {
   readonly method: 'POST' | 'PUT';
@@ -29,8 +35,9 @@ export interface RefusedRequest {
 
 /**
  * Plays the Bot Connector that receives the bot's replies: records every activity the bot sends
- * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests; `delayMs`
- * holds each answer back (the activity counts as received when the request arrives).
+ * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests (nothing is
+ * stored); `storeThen` stores the next posts and then misbehaves; `delayMs` holds each answer
+ * back (the activity counts as received when the request arrives).
  */
 export class FakeConnector {
   readonly received: ReceivedActivity[] = [];
@@ -39,6 +46,7 @@ export class FakeConnector {
   readonly receivedAt: number[] = [];
   delayMs = 0;
   private readonly failures: ScriptedFailure[] = [];
+  private readonly afterStoring: StoreThen[] = [];
   private server?: Server;
   private counter = 0;
   url = '';
@@ -71,7 +79,12 @@ export class FakeConnector {
       const answer = () => {
         if (!res.writableEnded) res.status(200).json({ id: responseId });
       };
-      if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+      const misbehaviour = method === 'POST' ? this.afterStoring.shift() : undefined;
+      if (misbehaviour === 'reset') req.socket.destroy();
+      else if (typeof misbehaviour === 'number') {
+        res.status(misbehaviour).json({ error: { code: 'Scripted', message: 'after storing' } });
+      } else if (misbehaviour !== undefined) setTimeout(answer, misbehaviour.hangMs);
+      else if (this.delayMs > 0) setTimeout(answer, this.delayMs);
       else answer();
     };
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
@@ -88,6 +101,11 @@ export class FakeConnector {
     this.failures.push(...failures);
   }
 
+  /** Scripts the next POSTs: each is stored (delivered), then answered as `StoreThen` says. */
+  storeThen(...misbehaviours: StoreThen[]): void {
+    this.afterStoring.push(...misbehaviours);
+  }
+
   /** Messages (not typing indicators) sent to one conversation, oldest first. */
   messages(conversationId?: string): ReceivedActivity[] {
     return this.received.filter(
@@ -101,6 +119,7 @@ export class FakeConnector {
     this.received.length = 0;
     this.receivedAt.length = 0;
     this.refused.length = 0;
+    this.afterStoring.length = 0;
   }
 
   async stop(): Promise<void> {
