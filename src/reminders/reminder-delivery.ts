@@ -58,7 +58,7 @@ export function reminderDelivery(
       return rules;
     },
 
-    async report(reminder, problem, options) {
+    async report(reminder, problem) {
       const what =
         `påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
         `planerad ${formatWhen(new Date(reminder.plannedFor ?? reminder.dueAt))})`;
@@ -72,9 +72,7 @@ export function reminderDelivery(
         logger.warn('reminder.report.no-target', { kind: reminder.kind, problem });
         return;
       }
-      const outcome = await sender.deliver(target, textMessage(text), {
-        ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
-      });
+      const outcome = await sender.deliver(target, textMessage(text), { maxAttempts: 3 });
       logger.info('reminder.reported', { kind: reminder.kind, problem, outcome: outcome.kind });
     },
   };

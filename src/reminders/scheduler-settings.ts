@@ -17,11 +17,7 @@ export interface SchedulerDeps {
   /** Sends the reminder by the delivery rule of its conversation. */
   readonly deliver: (reminder: Reminder, options: DeliverOptions) => Promise<DeliveryOutcome>;
   /** Tells the reminder's owner that it could not be (or perhaps was not) delivered. */
-  readonly report: (
-    reminder: Reminder,
-    problem: ReminderProblem,
-    options: { deadline?: number },
-  ) => Promise<void>;
+  readonly report: (reminder: Reminder, problem: ReminderProblem) => Promise<void>;
   /**
    * The delivery rule for each conversation the reminders go to, looked up in one go (this
    * also warms the conversation cache for the sends that follow).

@@ -144,7 +144,7 @@ export class ReminderScheduler {
     };
     const unsettled: string[] = [];
     const count = async (settlements: readonly Settlement[]) => {
-      const done = await this.settle(settlements, deadline);
+      const done = await this.settle(settlements);
       for (const settled of settlements) {
         if (!done.has(settled) || settled.next.state === 'scheduled') {
           unsettled.push(settled.next.dueAt);
@@ -298,7 +298,7 @@ export class ReminderScheduler {
       this.deps.settings.maxTickAttempts,
       row.value.attempts,
     );
-    const done = await this.settle([settled], undefined);
+    const done = await this.settle([settled]);
     return done.has(settled) ? settled.outcome : 'elsewhere';
   }
 
@@ -314,12 +314,11 @@ export class ReminderScheduler {
   /**
    * Writes the settlements (one transaction per batch key and 100 rows where possible) and
    * reports the problems of those written; a row another instance changed meanwhile is
-   * theirs, and is neither counted nor reported here.
+   * theirs, and is neither counted nor reported here. Reports go to a person's own chat (at
+   * least once, a few attempts, each bounded by the connector timeout), past the tick's
+   * deadline if need be: an owner is never left untold because the tick was busy.
    */
-  private async settle(
-    settlements: readonly Settlement[],
-    deadline: number | undefined,
-  ): Promise<Set<Settlement>> {
+  private async settle(settlements: readonly Settlement[]): Promise<Set<Settlement>> {
     const results = await writeAll(
       this.deps.reminders,
       settlements.map(({ row, next }) => ({ reminder: next, version: row.version })),
@@ -335,7 +334,7 @@ export class ReminderScheduler {
         .filter((settled) => settled.problem && settled.next.state !== 'sent')
         .map(async ({ next, problem }) => {
           try {
-            await this.deps.report(next, problem!, deadline ? { deadline } : {});
+            await this.deps.report(next, problem!);
           } catch (error) {
             this.deps.logger.warn('scheduler.report.failed', errorFields(error));
           }

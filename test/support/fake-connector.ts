@@ -46,7 +46,7 @@ export class FakeConnector {
   readonly receivedAt: number[] = [];
   delayMs = 0;
   private readonly failures: ScriptedFailure[] = [];
-  private readonly afterStoring: StoreThen[] = [];
+  private readonly afterStoring: { then: StoreThen; conversationId?: string }[] = [];
   private server?: Server;
   private counter = 0;
   url = '';
@@ -77,13 +77,21 @@ export class FakeConnector {
       });
       this.receivedAt.push(Date.now());
       const answer = () => {
-        if (!res.writableEnded) res.status(200).json({ id: responseId });
+        if (!res.writableEnded && !res.destroyed) res.status(200).json({ id: responseId });
       };
-      const misbehaviour = method === 'POST' ? this.afterStoring.shift() : undefined;
+      const scripted =
+        method === 'POST'
+          ? this.afterStoring.findIndex(
+              (entry) =>
+                entry.conversationId === undefined || entry.conversationId === conversationId,
+            )
+          : -1;
+      const misbehaviour =
+        scripted >= 0 ? this.afterStoring.splice(scripted, 1)[0]!.then : undefined;
       if (misbehaviour === 'reset') req.socket.destroy();
       else if (typeof misbehaviour === 'number') {
         res.status(misbehaviour).json({ error: { code: 'Scripted', message: 'after storing' } });
-      } else if (misbehaviour !== undefined) setTimeout(answer, misbehaviour.hangMs);
+      } else if (misbehaviour !== undefined) setTimeout(answer, misbehaviour.hangMs).unref();
       else if (this.delayMs > 0) setTimeout(answer, this.delayMs);
       else answer();
     };
@@ -103,7 +111,12 @@ export class FakeConnector {
 
   /** Scripts the next POSTs: each is stored (delivered), then answered as `StoreThen` says. */
   storeThen(...misbehaviours: StoreThen[]): void {
-    this.afterStoring.push(...misbehaviours);
+    this.afterStoring.push(...misbehaviours.map((then) => ({ then })));
+  }
+
+  /** {@link storeThen} for posts into one conversation only. */
+  storeThenIn(conversationId: string, ...misbehaviours: StoreThen[]): void {
+    this.afterStoring.push(...misbehaviours.map((then) => ({ then, conversationId })));
   }
 
   /** Messages (not typing indicators) sent to one conversation, oldest first. */
