@@ -72,7 +72,7 @@ export function reminderDelivery(
         logger.warn('reminder.report.no-target', { kind: reminder.kind, problem });
         return;
       }
-      const outcome = await sender.deliver(target, textMessage(text), { maxAttempts: 3 });
+      const outcome = await sender.deliver(target, textMessage(text));
       logger.info('reminder.reported', { kind: reminder.kind, problem, outcome: outcome.kind });
     },
   };

@@ -315,8 +315,8 @@ export class ReminderScheduler {
    * Writes the settlements (one transaction per batch key and 100 rows where possible) and
    * reports the problems of those written; a row another instance changed meanwhile is
    * theirs, and is neither counted nor reported here. Reports go to a person's own chat (at
-   * least once, a few attempts, each bounded by the connector timeout), past the tick's
-   * deadline if need be: an owner is never left untold because the tick was busy.
+   * least once, each attempt bounded by the connector timeout), past the tick's deadline if
+   * need be: an owner is never left untold because the tick was busy.
    */
   private async settle(settlements: readonly Settlement[]): Promise<Set<Settlement>> {
     const results = await writeAll(

@@ -45,7 +45,7 @@ export class FakeConnector {
   /** Arrival time of each received activity, in the same order as `received`. */
   readonly receivedAt: number[] = [];
   delayMs = 0;
-  private readonly failures: ScriptedFailure[] = [];
+  private readonly failures: { failure: ScriptedFailure; conversationId?: string }[] = [];
   private readonly afterStoring: { then: StoreThen; conversationId?: string }[] = [];
   private server?: Server;
   private counter = 0;
@@ -56,7 +56,10 @@ export class FakeConnector {
     app.use(express.json({ limit: '1mb' }));
     const record = (method: 'POST' | 'PUT') => (req: express.Request, res: express.Response) => {
       const conversationId = String(req.params.conversationId);
-      const failure = this.failures.shift();
+      const matching = this.failures.findIndex(
+        (entry) => entry.conversationId === undefined || entry.conversationId === conversationId,
+      );
+      const failure = matching >= 0 ? this.failures.splice(matching, 1)[0]!.failure : undefined;
       if (failure !== undefined) {
         const { status, retryAfterSeconds } =
           typeof failure === 'number' ? { status: failure, retryAfterSeconds: undefined } : failure;
@@ -106,7 +109,12 @@ export class FakeConnector {
   }
 
   failNext(...failures: ScriptedFailure[]): void {
-    this.failures.push(...failures);
+    this.failures.push(...failures.map((failure) => ({ failure })));
+  }
+
+  /** {@link failNext} for requests into one conversation only. */
+  failNextIn(conversationId: string, ...failures: ScriptedFailure[]): void {
+    this.failures.push(...failures.map((failure) => ({ failure, conversationId })));
   }
 
   /** Scripts the next POSTs: each is stored (delivered), then answered as `StoreThen` says. */
