@@ -30,19 +30,44 @@ const DEFAULT_HINT =
 /**
  * The short card shown instead of one that would exceed the budget: it says that the details did
  * not fit and how to see them. `hint` is the capability's own Swedish instruction, e.g. which
- * command shows the details a page at a time.
+ * command shows the details a page at a time. The card it replaces is given so that its own
+ * notice (what just happened: "Punkten är tillagd", or why not) still reaches the user.
  */
-export function oversizeNoticeCard(hint = DEFAULT_HINT): CardJson {
-  return renderCard('notice', {
-    title: 'Innehållet är för stort för att visas här',
+export function oversizeNoticeCard(hint = DEFAULT_HINT, replaced?: unknown): CardJson {
+  const notice = noticeOf(replaced);
+  return renderCard('card-too-large', {
+    notice: notice?.text ?? '',
+    noticeIsError: notice?.isError ?? false,
     text: `Kortet blev större än Teams tillåter, så det skickades inte. ${hint}`.normalize('NFC'),
-    tone: 'attention',
   });
 }
 
 /** {@link oversizeNoticeCard} as a message activity. */
-export function oversizeNoticeMessage(hint?: string): Partial<Activity> {
-  return MessageFactory.attachment(CardFactory.adaptiveCard(oversizeNoticeCard(hint)));
+export function oversizeNoticeMessage(hint?: string, replaced?: unknown): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(oversizeNoticeCard(hint, replaced)));
+}
+
+/**
+ * A card's own notice: a top-level text block near the top with the id `notice`, or coloured
+ * Good or Attention (how every card template here shows what just happened).
+ */
+function noticeOf(card: unknown): { text: string; isError: boolean } | undefined {
+  const body = (card as { body?: unknown } | undefined)?.body;
+  if (!Array.isArray(body)) return undefined;
+  const candidates = body.slice(0, 5) as {
+    type?: unknown;
+    id?: unknown;
+    text?: unknown;
+    color?: unknown;
+  }[];
+  const notice =
+    candidates.find((element) => element.type === 'TextBlock' && element.id === 'notice') ??
+    candidates.find(
+      (element) =>
+        element.type === 'TextBlock' && (element.color === 'Good' || element.color === 'Attention'),
+    );
+  if (typeof notice?.text !== 'string' || notice.text.length > 1_000) return undefined;
+  return { text: notice.text, isError: notice.color === 'Attention' };
 }
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -58,9 +83,14 @@ export function withinBudget(activity: Partial<Activity>, hint?: string): Partia
       ?.body;
     if (body?.type !== ADAPTIVE_CARD || checkBudget(activity).ok) return activity;
     const value = activity.value as Record<string, unknown>;
-    return { ...activity, value: { ...value, body: { ...body, value: oversizeNoticeCard(hint) } } };
+    const notice = oversizeNoticeCard(hint, body.value);
+    return { ...activity, value: { ...value, body: { ...body, value: notice } } };
   }
   if (activity.type !== 'message' || checkBudget(activity).ok) return activity;
-  const { attachments: _attachments, text: _text, ...envelope } = activity;
-  return { ...envelope, ...oversizeNoticeMessage(hint) };
+  const { attachments, text: _text, ...envelope } = activity;
+  return { ...envelope, ...oversizeNoticeMessage(hint, cardIn(attachments)) };
+}
+
+function cardIn(attachments: Partial<Activity>['attachments']): unknown {
+  return attachments?.find((attachment) => attachment.contentType === ADAPTIVE_CARD)?.content;
 }

@@ -5,7 +5,7 @@ import { recordThrottled } from '../telemetry/telemetry.js';
 import { withinBudget } from './card-budget.js';
 import type { CardJson } from './card-renderer.js';
 import { withTimeout } from './connector-client.js';
-import { guaranteeFor, judgeFailure, type Guarantee } from './delivery-rule.js';
+import { ConnectorFailure, guaranteeFor, judgeFailure, type Guarantee } from './delivery-rule.js';
 import {
   cardActivity,
   type ProactiveMessenger,
@@ -148,6 +148,9 @@ export class ReliableSender {
             };
           }
           unknown = true;
+          // A connection that hung once will likely hang again: the next try waits for a later
+          // round (the scheduler's next tick) instead of holding this one for another timeout.
+          if (timedOut(error)) break;
         }
         if (attempt === maxAttempts) break;
         const delay = backoffDelay(attempt, verdict.retryAfterMs, this.options, this.random);
@@ -168,7 +171,8 @@ export class ReliableSender {
   /**
    * Replaces the card posted under `cardKey` (false when none was posted or the bot was
    * removed). An update shows the same card however often it arrives, so it is retried after
-   * refusals and unclear answers alike; the last failure is thrown when retries run out.
+   * refusals and unclear answers alike (not after a timeout: one hung call is waited out once);
+   * the last failure is thrown when retries run out.
    */
   async updateCard(
     conversationId: string,
@@ -200,13 +204,17 @@ export class ReliableSender {
       } catch (error) {
         const verdict = judgeFailure(error);
         if (verdict.status === 429) recordThrottled('teams', 429);
-        if (verdict.action !== 'retry' || attempt >= maxAttempts) throw error;
+        if (verdict.action !== 'retry' || attempt >= maxAttempts || timedOut(error)) throw error;
         const delay = backoffDelay(attempt, verdict.retryAfterMs, this.options, this.random);
         this.logger.warn('delivery.update.retry', { attempt, status: verdict.status ?? 0 });
         await this.clock.sleep(delay);
       }
     }
   }
+}
+
+function timedOut(error: unknown): boolean {
+  return error instanceof ConnectorFailure && error.code === 'timeout';
 }
 
 /** Exponential backoff with full jitter, never shorter than the server's Retry-After. */

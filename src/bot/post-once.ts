@@ -34,7 +34,7 @@ export type PostOnceOutcome =
   | { kind: 'unknown-conversation' };
 
 export interface PostOnceOptions {
-  /** How long a caller that lost the claim waits for the winner's post. Default 5 s. */
+  /** How long a caller that lost the claim waits for the winner's post. Default 3 s. */
   readonly waitMs?: number;
   /** Post again although an earlier post is uncertain: someone looked and asks for it. */
   readonly repostUncertain?: boolean;
@@ -107,7 +107,7 @@ export class CardPoster {
     const target = await this.deps.messenger.target(conversationId);
     if (target.kind !== 'ok') return target;
     const record = target.record;
-    const waitUntil = this.clock.now() + (options.waitMs ?? 5_000);
+    const waitUntil = this.clock.now() + (options.waitMs ?? 3_000);
     for (;;) {
       const claim = await this.deps.conversations.cardClaim(conversationId, cardKey);
       const state = claim ? stateOf(claim.value) : 'free';

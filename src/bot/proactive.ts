@@ -92,7 +92,7 @@ export class ProactiveMessenger {
     const budget = checkBudget(outgoing, this.options.budgetBytes);
     if (!budget.ok) {
       this.logger.warn('proactive.tooLarge', { bytes: budget.bytes, kind: record.kind });
-      outgoing = addressed(oversizeNoticeMessage(options.hint), record.reference);
+      outgoing = addressed(oversizeNoticeMessage(options.hint, cardOf(activity)), record.reference);
     }
     const answer = await this.call(record, { activity: outgoing });
     if (answer === 'stale') return { kind: 'stale' };
@@ -121,7 +121,10 @@ export class ProactiveMessenger {
     const budget = checkBudget(outgoing, this.options.budgetBytes);
     if (!budget.ok) {
       this.logger.warn('proactive.tooLarge', { bytes: budget.bytes, kind: record.kind });
-      outgoing = { ...addressed(oversizeNoticeMessage(hint), record.reference), id: activityId };
+      outgoing = {
+        ...addressed(oversizeNoticeMessage(hint, cardOf(activity)), record.reference),
+        id: activityId,
+      };
     }
     const answer = await this.call(record, { activity: outgoing, activityId });
     if (answer === 'stale') return { kind: 'stale' };
@@ -221,6 +224,12 @@ export class ProactiveMessenger {
 
 export function cardActivity(card: CardJson): Partial<Activity> {
   return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+function cardOf(activity: Partial<Activity>): unknown {
+  return activity.attachments?.find(
+    (attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive',
+  )?.content;
 }
 
 /** The activity as the connector will receive it: from the bot, into the conversation. */

@@ -114,7 +114,7 @@ describe('a connector that stores the post and then fails', () => {
       }
     });
 
-    it(`when a reminder to a personal chat meets ${label}, then it is sent again (at least once): two posts, and it is sent`, async () => {
+    it(`when a reminder to a personal chat meets ${label}, then it is sent again (at least once; after a timeout in the next tick): two posts, and it is sent`, async () => {
       clock = new Date('2026-11-23T10:00:00Z');
       const bot = await startTestBot(env, { now });
       try {
@@ -123,10 +123,15 @@ describe('a connector that stores the post and then fails', () => {
         const reminder = await schedule(bot, personal, title);
         clock = new Date(Date.parse(reminder.dueAt) + 1_000);
         connector.storeThen(mode);
-        const report = await bot.scheduler.tick();
+        const first = await bot.scheduler.tick();
+        clock = new Date(clock.getTime() + 2 * 60_000);
+        const second = await bot.scheduler.tick();
         const posts = postsOf(title, personal).length;
-        process.stdout.write(`personal reminder, ${label}: ${posts} posts, sent ${report.sent}\n`);
-        expect(report).toMatchObject({ sent: 1, uncertain: 0 });
+        process.stdout.write(
+          `personal reminder, ${label}: ${posts} posts, sent in tick ${first.sent === 1 ? 1 : 2}\n`,
+        );
+        expect(first.sent + second.sent).toBe(1);
+        expect(first.uncertain + second.uncertain).toBe(0);
         expect(posts).toBe(2);
         expect(await storedState(bot.tablePrefix, reminder)).toBe('sent');
       } finally {

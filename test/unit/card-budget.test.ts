@@ -80,6 +80,42 @@ describe('the card byte budget', () => {
     expect(checkBudget(fitted).ok).toBe(true);
   });
 
+  it('when the oversize card carried a notice of what just happened, then the short card keeps it, with its tone', () => {
+    const agenda = (notice: string, color: string) => ({
+      type: 'invokeResponse',
+      value: {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: {
+            type: 'AdaptiveCard',
+            version: '1.5',
+            body: [
+              { type: 'TextBlock', text: 'Kallelse · Referensgrupp', weight: 'Bolder' },
+              { type: 'TextBlock', text: notice, color, wrap: true },
+              { type: 'TextBlock', text: 'x'.repeat(CARD_BUDGET_BYTES) },
+            ],
+          },
+        },
+      },
+    });
+    const carried = (value: unknown) => (value as { body: { value: { body: unknown[] } } }).body;
+    const saved = withinBudget(agenda('”Punkt 7 – ”citat” 🙂” är tillagd.', 'Good'));
+    const savedCard = carried(saved.value).value;
+    expect(cardText(savedCard)).toContain('”Punkt 7 – ”citat” 🙂” är tillagd.');
+    expect(savedCard.body[0]).toMatchObject({ color: 'Good' });
+    const refused = withinBudget(
+      agenda('Någon annan ändrade samma sak precis samtidigt.', 'Attention'),
+    );
+    expect(carried(refused.value).value.body[0]).toMatchObject({
+      text: 'Någon annan ändrade samma sak precis samtidigt.',
+      color: 'Attention',
+    });
+    const plain = withinBudget(message('y'.repeat(CARD_BUDGET_BYTES)));
+    expect(cardText(plain.attachments?.[0]?.content)).not.toContain('y');
+  });
+
   it('when a message or answer fits, then it is passed on untouched (the same object)', () => {
     const small = message('Dagordning');
     expect(withinBudget(small)).toBe(small);

@@ -69,13 +69,22 @@ describe('proactive delivery by the rule', () => {
     expect(posts).toHaveLength(1);
   });
 
-  it('when a personal chat post gets 502 and a timeout, then it is sent again until it goes through', async () => {
+  it('when a personal chat post gets 502 and a reset connection, then it is sent again until it goes through', async () => {
     const clock = virtualClock();
-    const timeout = new ConnectorFailure('unknown', undefined, 'timeout');
-    const { messenger, posts } = messengerFailing('personal', unclear(), timeout);
+    const reset = new ConnectorFailure('unknown', undefined, 'reset');
+    const { messenger, posts } = messengerFailing('personal', unclear(), reset);
     const outcome = await sender(messenger, clock).deliver('a:personal', message);
     expect(outcome).toEqual({ kind: 'sent', activityId: 'a-3' });
     expect(posts).toHaveLength(3);
+  });
+
+  it('when a personal chat post times out, then this round stops there (may have arrived) instead of waiting out another timeout', async () => {
+    const clock = virtualClock();
+    const timeout = new ConnectorFailure('unknown', undefined, 'timeout');
+    const { messenger, posts } = messengerFailing('personal', timeout);
+    const outcome = await sender(messenger, clock).deliver('a:personal', message);
+    expect(outcome).toEqual({ kind: 'retries-exhausted', unknown: true });
+    expect(posts).toHaveLength(1);
   });
 
   it('when a channel post is refused with 429 and refused connections, then it is retried (nothing went out) and sent once', async () => {
