@@ -35,6 +35,9 @@ export interface ScheduleResult {
   readonly caughtUp: boolean;
 }
 
+export type SendNowOutcome =
+  'sent' | 'already-sent' | 'in-progress' | 'retrying' | 'uncertain' | 'failed' | 'withdrawn';
+
 export interface ReminderServiceDeps {
   readonly reminders: ReminderRepository;
   readonly scheduler: ReminderScheduler;
@@ -222,16 +225,33 @@ export class ReminderService {
     });
   }
 
-  async sendNow(actor: Principal, ref: ReminderRef): Promise<'sent' | 'already-sent' | 'not-sent'> {
+  /**
+   * A samordnare's "skicka nu". The answer says what really happened, by the delivery rule:
+   * `uncertain` may have arrived and is not sent again, `retrying` waits for a later tick,
+   * `failed` is not tried again (its owner is told why).
+   */
+  async sendNow(actor: Principal, ref: ReminderRef): Promise<SendNowOutcome> {
     requireCoordinator(actor);
     const outcome = await this.deps.scheduler.sendNow(ref);
-    if (outcome === 'not-pending') {
-      const current = await this.deps.reminders.get(ref);
-      if (!current) throw notFound('Påminnelsen finns inte längre.');
-      return current.value.state === 'sent' ? 'already-sent' : 'not-sent';
-    }
     if (outcome === 'sent') await this.audit(actor, 'reminders.sendNow', ref);
-    return outcome === 'sent' ? 'sent' : outcome === 'elsewhere' ? 'already-sent' : 'not-sent';
+    if (outcome === 'elsewhere') return 'in-progress';
+    if (outcome !== 'not-pending') return outcome;
+    const current = await this.deps.reminders.get(ref);
+    if (!current) throw notFound('Påminnelsen finns inte längre.');
+    switch (current.value.state) {
+      case 'sent':
+        return 'already-sent';
+      case 'claimed':
+      case 'sending':
+        return 'in-progress';
+      case 'uncertain':
+        return 'uncertain';
+      case 'failed':
+      case 'missed':
+        return 'failed';
+      default:
+        return 'withdrawn';
+    }
   }
 
   private async change(

@@ -114,12 +114,12 @@ export class ReminderScheduler {
   /** Delivers one reminder now, whatever its due time (a samordnare's "skicka nu"). */
   async sendNow(
     ref: ReminderRef,
-  ): Promise<'sent' | 'failed' | 'retrying' | 'elsewhere' | 'not-pending'> {
+  ): Promise<'sent' | 'failed' | 'uncertain' | 'retrying' | 'elsewhere' | 'not-pending'> {
     const row = await this.deps.reminders.get(ref);
     if (!row || !['scheduled', 'paused'].includes(row.value.state)) return 'not-pending';
     const outcome = await this.sendOne(row, this.deps.now());
     if (outcome === 'deferred') return 'retrying';
-    if (outcome === 'uncertain' || outcome === 'missed') return 'failed';
+    if (outcome === 'missed') return 'failed';
     return outcome;
   }
 

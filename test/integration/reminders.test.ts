@@ -319,6 +319,35 @@ describe('managing reminders', () => {
     }
   });
 
+  it('when "Skicka nu" gets no clear answer from Teams (502), then the samordnare is told it is unclear and not sent again, and a second click posts nothing', async () => {
+    clock = new Date('2026-11-23T10:00:00Z');
+    const target = await bot();
+    try {
+      await introduce(target);
+      await say(target, '/påminnelser ny om 30 min Skickas nu men oklart');
+      connector.clear();
+      const [reminder] = await target.reminders.upcoming(channel);
+      const click = async () => {
+        const response = await target.post(
+          cardAction(
+            'reminders.sendNow',
+            { id: reminder!.id, dueAt: reminder!.dueAt },
+            { serviceUrl: connector.url, from: admin, where },
+          ),
+        );
+        return cardText((response.body as { value: unknown }).value);
+      };
+      connector.storeThen(502);
+      expect(await click()).toContain('Det är oklart om påminnelsen kom fram');
+      expect(await click()).toContain('Den skickas inte igen');
+      expect(postedTitles(channel).filter((t) => t.includes('Skickas nu men oklart'))).toHaveLength(
+        1,
+      );
+    } finally {
+      await target.stop();
+    }
+  });
+
   it('when a posted reminder card is updated later, then the same message is replaced in the channel', async () => {
     clock = new Date('2026-11-23T10:00:00Z');
     const target = await bot();
