@@ -10,9 +10,9 @@ import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
-import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
-import { CardPoster } from './bot/post-once.js';
-import { defaultMessengerOptions, ProactiveMessenger } from './bot/proactive.js';
+import { createDelivery, postOnceAsBefore } from './bot/delivery-stack.js';
+import type { CardPoster } from './bot/post-once.js';
+import type { ProactiveMessenger } from './bot/proactive.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
@@ -73,8 +73,6 @@ export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
-  /** Proactive sends by the delivery rule (rate limits, retries) and card updates. */
-  readonly delivery: ReliableSender;
   /** "Post once" cards: one post per card key across instances, kept up to date. */
   readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
@@ -119,7 +117,6 @@ export interface Wired {
   readonly bot: Bot;
   readonly adapter: TeamsAdapter;
   readonly proactive: ProactiveMessenger;
-  readonly delivery: ReliableSender;
   readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
@@ -161,32 +158,21 @@ export async function wire(
 
   const adapter = new TeamsAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger, {
-    ...defaultMessengerOptions,
-    timeoutMs: config.connectorTimeoutMs,
-  });
-  const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const poster = new CardPoster({
-    sender,
-    messenger: proactive,
+  const { proactive, sender, poster } = createDelivery({
+    adapter,
+    botAppId,
     conversations,
-    instanceId,
     logger,
+    timeoutMs: config.connectorTimeoutMs,
+    instanceId,
   });
-
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(
-      sender,
-      conversations,
-      logger,
-      (reminder) => reminderCards(reminder),
-      poster,
-    ),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
     now,
     instanceId,
     logger,
@@ -322,19 +308,7 @@ export async function wire(
         background,
         updateCard: (conversationId, cardKey, card) =>
           sender.updateCard(conversationId, cardKey, card),
-        // Channel cards are posted once per key, whichever instance gets the click; a post made
-        // while a card action waits for its answer gets one attempt, inside Teams' 15 s. The
-        // handlers answer anything but "sent" with "try again", so a repeated click may post
-        // over an uncertain earlier attempt.
-        post: async (conversationId, activity, cardKey) => {
-          const outcome = await poster.postActivityOnce(conversationId, cardKey, () => activity, {
-            maxAttempts: 1,
-            repostUncertain: true,
-          });
-          return outcome.kind === 'posted' || outcome.kind === 'updated'
-            ? { kind: 'sent' }
-            : outcome;
-        },
+        post: postOnceAsBefore(poster),
         logger,
       }),
       casesCapability({
@@ -363,7 +337,6 @@ export async function wire(
     bot,
     adapter,
     proactive,
-    delivery: sender,
     poster,
     scheduler,
     reminders,
@@ -383,18 +356,8 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const {
-    bot,
-    adapter,
-    proactive,
-    delivery,
-    poster,
-    scheduler,
-    reminders,
-    background,
-    cases,
-    retention,
-  } = await wire(config, store, { logger, now });
+  const wired = await wire(config, store, { logger, now });
+  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } = wired;
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -439,8 +402,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     url,
     port,
     proactive,
-    delivery,
-    poster,
+    poster: wired.poster,
     scheduler,
     reminders,
     idle: () => background.idle(),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Reminder } from '../../src/reminders/reminders.schema.js';
 import { reminderTable } from '../../src/storage/reminder-table.js';
 import { createTableStore } from '../../src/storage/table-store.js';
-import { message, TENANT_ID, users } from '../support/activities.js';
+import { cardAction, message, TENANT_ID, users } from '../support/activities.js';
 import { cardOf, cardText, FakeConnector, type StoreThen } from '../support/fake-connector.js';
 import { startStorageProxy } from '../support/storage-proxy.js';
 import { until } from '../support/teams-client.js';
@@ -184,6 +184,36 @@ describe('a connector that stores the post and then fails', () => {
       expect(reportsAbout(title)).toHaveLength(1);
     } finally {
       await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it('when "Skicka nu" gets no clear answer from Teams (502), then the samordnare is told it is unclear and not sent again, and a second click posts nothing', async () => {
+    clock = new Date('2026-11-23T10:00:00Z');
+    const target = await startTestBot(env, { now });
+    const channel = '19:skicka-nu@thread.tacv2';
+    const where = { kind: 'channel' as const, conversationId: channel };
+    try {
+      await say(target, '/hjälp');
+      await say(target, '/hjälp', channel);
+      await schedule(target, channel, 'Skickas nu men oklart', 30 * 60_000);
+      connector.clear();
+      const [reminder] = await target.reminders.upcoming(channel);
+      const click = async () => {
+        const response = await target.post(
+          cardAction(
+            'reminders.sendNow',
+            { id: reminder!.id, dueAt: reminder!.dueAt },
+            { serviceUrl: connector.url, from: owner, where },
+          ),
+        );
+        return cardText((response.body as { value: unknown }).value);
+      };
+      connector.storeThen(502);
+      expect(await click()).toContain('Det är oklart om påminnelsen kom fram');
+      expect(await click()).toContain('Den skickas inte igen');
+      expect(postsOf('Skickas nu men oklart', channel)).toHaveLength(1);
+    } finally {
+      await target.stop();
     }
   });
 });
