@@ -46,6 +46,11 @@ export interface SchedulerSettings {
   readonly sendTimeoutMs: number;
   /** Reminders marked `sending` in one write: the most a crash can leave uncertain unsent. */
   readonly sendingGroup: number;
+  /**
+   * What storage may add to a tick before it counts as stalled: a storage call that does not
+   * answer fails after its timeout and retries (about 13 s), and a tick makes a few in a row.
+   */
+  readonly storageAllowanceMs: number;
 }
 
 export const defaultSchedulerSettings: SchedulerSettings = {
@@ -57,6 +62,7 @@ export const defaultSchedulerSettings: SchedulerSettings = {
   maxTickAttempts: 3,
   sendTimeoutMs: 10_000,
   sendingGroup: 25,
+  storageAllowanceMs: 30_000,
 };
 
 export interface TickReport {

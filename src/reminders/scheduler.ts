@@ -45,7 +45,7 @@ export class ReminderScheduler {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private intervalMs?: number;
-  private lastProgressAt = Date.now();
+  private lastTurnAt = Date.now();
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -62,32 +62,31 @@ export class ReminderScheduler {
   }
 
   /**
-   * True when the loop runs but no tick has completed for longer than a tick may take plus
-   * three intervals: something holds it up (or storage keeps failing it), and `/readyz` says so.
+   * True when the loop runs but no tick has ended for longer than a tick may take (its deadline,
+   * the last POST, slow storage) plus three intervals: something without a timeout holds it up,
+   * and `/readyz` says so. A tick that ends in an error (storage down) is not a stall: the loop
+   * goes on, and `/healthz` reports storage.
    */
   stalled(at = Date.now()): boolean {
     if (this.intervalMs === undefined || this.stopped) return false;
-    const allowed = this.tickDeadlineMs + this.deps.settings.sendTimeoutMs + 3 * this.intervalMs;
-    return at - this.lastProgressAt > allowed;
+    const { sendTimeoutMs, storageAllowanceMs } = this.deps.settings;
+    const allowed = this.tickDeadlineMs + sendTimeoutMs + storageAllowanceMs + 3 * this.intervalMs;
+    return at - this.lastTurnAt > allowed;
   }
 
   /** Runs one tick; concurrent calls share the tick in progress. */
   tick(): Promise<TickReport> {
-    this.running ??= this.runTick()
-      .then((report) => {
-        this.lastProgressAt = Date.now();
-        return report;
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
+    this.running ??= this.runTick().finally(() => {
+      this.running = undefined;
+      this.lastTurnAt = Date.now();
+    });
     return this.running;
   }
 
   start(intervalMs: number): void {
     this.stopped = false;
     this.intervalMs = intervalMs;
-    this.lastProgressAt = Date.now();
+    this.lastTurnAt = Date.now();
     const loop = async () => {
       try {
         const report = await this.tick();

@@ -262,7 +262,7 @@ describe('the scheduler does not stall, and /readyz says when it does', () => {
     }
   }, 90_000);
 
-  it('when storage stops answering, then /readyz answers 503 (scheduler) after a few ticks without progress, and 200 again once it answers', async () => {
+  it('when storage stops answering, then /healthz answers 503 but /readyz stays 200: the loop still turns (each tick fails in time), and a storage outage is not a reason to replace instances', async () => {
     const proxy = await startStorageProxy(inject('tableConnectionString'));
     const bot = await startTestBot(
       {
@@ -277,17 +277,21 @@ describe('the scheduler does not stall, and /readyz says when it does', () => {
     try {
       expect((await readyz(bot)).status).toBe(200);
       proxy.stall();
-      const stalledAt = Date.now();
-      await until(async () => (await readyz(bot)).status === 503, 45_000);
-      const stalledMs = Date.now() - stalledAt;
-      expect((await readyz(bot)).body.status).toBe('scheduler');
+      const readiness: number[] = [];
+      const stopAt = Date.now() + 16_000;
+      while (Date.now() < stopAt) {
+        readiness.push((await readyz(bot)).status);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const healthz = (await fetch(`${bot.url}/healthz`)).status;
+      const failedTicks = bot.logLines.filter((line) => line.includes('scheduler.tick.failed'));
       proxy.restore();
-      const restoredAt = Date.now();
-      await until(async () => (await readyz(bot)).status === 200, 45_000);
       process.stdout.write(
-        `storage silent: /readyz 503 (scheduler) after ${stalledMs} ms, 200 again ${Date.now() - restoredAt} ms after storage answered\n`,
+        `storage silent for 16 s: /healthz ${healthz}, /readyz ${[...new Set(readiness)].join(',')} over ${readiness.length} probes, ${failedTicks.length} ticks ended with the storage error\n`,
       );
-      expect(stalledMs).toBeGreaterThanOrEqual(3_000);
+      expect(healthz).toBe(503);
+      expect(readiness.every((status) => status === 200)).toBe(true);
+      expect(failedTicks.length).toBeGreaterThan(0);
     } finally {
       await bot.stop();
       await proxy.stop();
