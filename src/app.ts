@@ -9,8 +9,9 @@ import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
-import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
-import { ProactiveMessenger } from './bot/proactive.js';
+import { createDelivery, postOnceAsBefore } from './bot/delivery-stack.js';
+import type { CardPoster } from './bot/post-once.js';
+import type { ProactiveMessenger } from './bot/proactive.js';
 import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
@@ -80,6 +81,8 @@ export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
+  /** "Post once" cards: one post per card key across instances, kept up to date. */
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly cases: CaseUseCases;
@@ -126,6 +129,7 @@ export interface Wired {
   readonly bot: Bot;
   readonly adapter: BotAdapter;
   readonly proactive: ProactiveMessenger;
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly access: AccessService;
@@ -179,16 +183,21 @@ export async function wire(
 
   const adapter = new BotAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
-  const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
-
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const { proactive, sender, poster } = createDelivery({
+    adapter,
+    botAppId,
+    conversations,
+    logger,
+    timeoutMs: config.connectorTimeoutMs,
+    instanceId,
+  });
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
     now,
     instanceId,
     logger,
@@ -196,13 +205,13 @@ export async function wire(
       ...defaultSchedulerSettings,
       graceMs: config.scheduler.graceMs,
       leaseMs: config.scheduler.leaseMs,
+      sendTimeoutMs: config.connectorTimeoutMs,
     },
   });
   const reminders = new ReminderService({
     reminders: reminderRepository,
     scheduler,
-    updateCard: (conversationId, cardKey, card) =>
-      proactive.updateCard(conversationId, cardKey, card),
+    updateCard: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
     audit,
     now,
     graceMs: config.scheduler.graceMs,
@@ -355,11 +364,8 @@ export async function wire(
         sendPersonal,
         background,
         updateCard: (conversationId, cardKey, card) =>
-          proactive.updateCard(conversationId, cardKey, card),
-        // Posts made while a card action waits for its answer get one attempt (the connector
-        // client still retries on its own), so the answer stays inside Teams' 15 s.
-        post: (conversationId, activity, cardKey) =>
-          sender.send(conversationId, activity, cardKey, undefined, 1),
+          sender.updateCard(conversationId, cardKey, card),
+        post: postOnceAsBefore(poster),
         logger,
       }),
       casesCapability({
@@ -395,6 +401,7 @@ export async function wire(
     bot,
     adapter,
     proactive,
+    poster,
     scheduler,
     reminders,
     access,
@@ -460,6 +467,13 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
   let url = '';
+  const wired = await wire(config, store, {
+    logger,
+    now,
+    baseUrl: () => url,
+    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const {
     bot,
     adapter,
@@ -471,13 +485,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     retention,
     downloads,
     sweepCaseYears,
-  } = await wire(config, store, {
-    logger,
-    now,
-    baseUrl: () => url,
-    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  } = wired;
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -494,7 +502,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  if (config.scheduler.enabled) {
+    scheduler.start(config.scheduler.tickMs);
+    lifecycle.watch('scheduler', () => !scheduler.stalled());
+  }
   const periodicTimer = config.scheduler.enabled
     ? setInterval(() => {
         if (config.retention.enabled) {
@@ -523,6 +534,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     url,
     port,
     proactive,
+    poster: wired.poster,
     scheduler,
     reminders,
     idle: () => background.idle(),
