@@ -1,6 +1,5 @@
-import { CardFactory, type Activity } from 'botbuilder';
-import { cardMessage, textMessage } from '../bot/bot.js';
-import { cardAttachment, type CardJson } from '../bot/card-renderer.js';
+import { cardOutbound, textMessage, type OutboundMessage } from '../bot/bot.js';
+import { renderCard, type CardJson } from '../bot/card-renderer.js';
 import type { DeliveryOutcome, ReliableSender } from '../bot/delivery.js';
 import { guaranteeFor, type Guarantee } from '../bot/delivery-rule.js';
 import type { CardPoster, PostOnceOutcome } from '../bot/post-once.js';
@@ -25,12 +24,8 @@ export function reminderDelivery(
   cardFor: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined,
   poster?: CardPoster,
 ): Pick<SchedulerDeps, 'deliver' | 'report' | 'guarantees'> {
-  const activityFor = async (reminder: Reminder): Promise<Partial<Activity>> => {
-    const card = await cardFor(reminder);
-    return card
-      ? cardMessage(CardFactory.adaptiveCard(card))
-      : cardMessage(cardAttachment('reminder', reminderView(reminder)));
-  };
+  const activityFor = async (reminder: Reminder): Promise<OutboundMessage> =>
+    cardOutbound((await cardFor(reminder)) ?? renderCard('reminder', reminderView(reminder)));
 
   return {
     async deliver(reminder, options: DeliverOptions) {
