@@ -26,15 +26,12 @@ import { remindersCapability } from './reminders/reminders.handlers.js';
 import { ReminderService } from './reminders/reminders.service.js';
 import { defaultSchedulerSettings, ReminderScheduler } from './reminders/scheduler.js';
 import { reminderTable } from './storage/reminder-table.js';
-import {
-  actionItemTable,
-  decisionTable,
-  meetingTable,
-  occurrenceTable,
-} from './storage/meeting-tables.js';
-import { meetingReminderCards } from './meetings/meeting-reminders.js';
-import { meetingsCapability } from './meetings/meetings.handlers.js';
-import { MeetingService } from './meetings/meetings.service.js';
+import { meetingStore } from './storage/meeting-store.js';
+import { meetingsCapability } from './meetings/meetings.capability.js';
+import { MeetingQueries } from './meetings/meetings.service.js';
+import type { ChannelCards } from './meetings/posting/post-once.js';
+import { reconcileMeetingReminders } from './meetings/reminders/reconcile.js';
+import { meetingReminderCards, postOnceDelivery } from './meetings/reminders/reminder-posts.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
 import { casesCapability } from './cases/cases.handlers.js';
@@ -118,7 +115,9 @@ export interface Wired {
   readonly reminders: ReminderService;
   readonly access: AccessService;
   readonly conversations: ConversationService;
-  readonly meetings: MeetingService;
+  readonly meetings: MeetingQueries;
+  /** Repairs meeting reminders that a crash between a commit and its follow-up left out. */
+  readonly reconcileMeetings: () => Promise<unknown>;
   readonly background: BackgroundWork;
   readonly cases: CaseService;
   readonly retention: RetentionService;
@@ -159,11 +158,37 @@ export async function wire(
 
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const reminderRepository = reminderTable(store);
-  // Meetings build their reminder cards from the agenda; bound once meetings exist below.
-  let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
+  // Meetings: a kallelse or dagordning is posted through the meeting's post claim, as its card.
+  const meetingRepo = meetingStore(store, { now });
+  const meetingCards: ChannelCards = {
+    // Posts made while a card action waits for its answer get one attempt (the connector
+    // client still retries on its own), so the answer stays inside Teams' 15 s.
+    post: (conversationId, card, cardKey) =>
+      sender.send(
+        conversationId,
+        cardMessage(CardFactory.adaptiveCard(card)),
+        cardKey,
+        undefined,
+        1,
+      ),
+    update: (conversationId, cardKey, card) => proactive.updateCard(conversationId, cardKey, card),
+  };
+  const meetingPosts = {
+    repo: meetingRepo,
+    now,
+    cards: meetingCards,
+    later: (key: string, work: () => Promise<void>) =>
+      background.coalesce(key, 'meetings.later', work),
+    names: async () =>
+      new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const)),
+  };
+  const delivery = reminderDelivery(sender, conversations, logger, (reminder: Reminder) =>
+    meetingReminderCards(meetingPosts)(reminder),
+  );
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
+    ...delivery,
+    deliver: postOnceDelivery(meetingPosts, delivery.deliver),
     now,
     instanceId,
     logger,
@@ -183,18 +208,17 @@ export async function wire(
     graceMs: config.scheduler.graceMs,
   });
 
-  const meetings = new MeetingService({
-    meetings: meetingTable(store),
-    occurrences: occurrenceTable(store),
-    decisions: decisionTable(store),
-    actionItems: actionItemTable(store),
-    reminders,
-    audit,
-    now,
-    personalConversationOf: async (userId) =>
-      (await conversations.findPersonal(userId))?.conversationId,
-  });
-  reminderCards = meetingReminderCards(meetings, access);
+  const meetings = new MeetingQueries({ repo: meetingRepo, now });
+  const personalConversationOf = async (userId: string) =>
+    (await conversations.findPersonal(userId))?.conversationId;
+  const reconcileMeetings = () =>
+    reconcileMeetingReminders({
+      repo: meetingRepo,
+      reminders,
+      now,
+      personalConversationOf,
+      logger,
+    });
   /**
    * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
    * action waits for its answer, so it stays inside Teams' 15 s.
@@ -292,17 +316,14 @@ export async function wire(
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({
-        meetings,
+        repo: meetingRepo,
         access,
         now,
+        cards: meetingCards,
         sendPersonal,
         background,
-        updateCard: (conversationId, cardKey, card) =>
-          proactive.updateCard(conversationId, cardKey, card),
-        // Posts made while a card action waits for its answer get one attempt (the connector
-        // client still retries on its own), so the answer stays inside Teams' 15 s.
-        post: (conversationId, activity, cardKey) =>
-          sender.send(conversationId, activity, cardKey, undefined, 1),
+        reminders,
+        personalConversationOf,
         logger,
       }),
       casesCapability({
@@ -336,6 +357,7 @@ export async function wire(
     access,
     conversations,
     meetings,
+    reconcileMeetings,
     background,
     cases,
     retention,
@@ -349,8 +371,17 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention } =
-    await wire(config, store, { logger, now });
+  const {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    background,
+    cases,
+    retention,
+    reconcileMeetings,
+  } = await wire(config, store, { logger, now });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -376,6 +407,9 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
         }
         cases.carryOverAll().catch((error: unknown) => {
           logger.error('cases.carryOver.failed', errorFields(error));
+        });
+        reconcileMeetings().catch((error: unknown) => {
+          logger.error('meetings.reconcile.failed', errorFields(error));
         });
       }, PERIODIC_TICK_MS).unref()
     : undefined;

@@ -81,11 +81,11 @@ const record = (ref: MeetingRef, itemId: string, text: string) => ({
   ...ref,
   itemId,
   requestId: randomUUID(),
-  [`notes-${itemId}`]: `Anteckning: ${text}`,
-  [`decision-${itemId}`]: `Beslut: ${text}`,
-  [`actionWhat-${itemId}`]: `Uppgift: ${text}`,
-  [`actionOwner-${itemId}`]: users.erik.id,
-  [`actionDue-${itemId}`]: refs[4]!.date,
+  notes: `Anteckning: ${text}`,
+  decision: `Beslut: ${text}`,
+  actionWhat: `Uppgift: ${text}`,
+  actionOwner: users.erik.id,
+  actionDue: refs[4]!.date,
 });
 
 describe('the same invoke delivered twice, 16 seconds apart', () => {

@@ -1,0 +1,56 @@
+import { renderCard, type CardJson, type CardName } from '../../bot/card-renderer.js';
+
+/**
+ * The most a card may weigh, in UTF-8 bytes of its JSON. Teams refuses bot messages above about
+ * 100 KB; staying at 40 KB leaves room for the activity around the card.
+ */
+export const CARD_BUDGET_BYTES = 40 * 1024;
+
+export const cardBytes = (card: CardJson) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
+/** Text cut to `max` characters (whole code points) with an ellipsis when it was longer. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  return `${chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
+}
+
+/**
+ * Renders a paged card within the budget, measured on the real rendered JSON: `view(pageSize)`
+ * builds the view-model for a page size; the size is halved until the card fits. A card that
+ * does not fit even with one entry per page is never sent half-built: `fallback` is rendered.
+ */
+export function renderWithinBudget(
+  name: CardName,
+  view: (pageSize: number) => object,
+  pageSize: number,
+  fallback: () => CardJson,
+): CardJson {
+  for (let size = pageSize; size >= 1; size = Math.floor(size / 2)) {
+    const card = renderCard(name, view(size));
+    if (cardBytes(card) <= CARD_BUDGET_BYTES) return card;
+  }
+  return fallback();
+}
+
+/**
+ * A window of a list starting at entry `start` (0-based), and the starts of the windows before
+ * and after it (-1 when there is none), so the buttons keep working whatever size fitted.
+ */
+export function pageOf<T>(list: readonly T[], start: number, size: number) {
+  const from = Math.min(Math.max(0, Math.floor(start)), Math.max(0, list.length - 1));
+  const shown = list.slice(from, from + size);
+  return {
+    shown,
+    start: from,
+    prevStart: from > 0 ? Math.max(0, from - size) : -1,
+    nextStart: from + size < list.length ? from + size : -1,
+    pageText:
+      list.length > shown.length
+        ? `Visar ${from + 1}–${from + shown.length} av ${list.length}.`
+        : '',
+  };
+}
