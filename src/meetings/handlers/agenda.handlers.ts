@@ -270,8 +270,12 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
         const state = await read(ref);
         const occurrence = occurrenceOf(state, ref.date);
         const names = await ctx.names();
-        const outcome = await postOnce(ctx.post, ref, 'dagordning', async () =>
-          dagordningCard(state.series, occurrence, names),
+        const outcome = await postOnce(
+          ctx.post,
+          ref,
+          'dagordning',
+          async () => dagordningCard(state.series, occurrence, names),
+          { actorId: principal.userId },
         );
         const notices: Record<typeof outcome, Notice> = {
           posted: ok('Dagordningen är skickad till kanalen.'),

@@ -215,19 +215,23 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
         const names = await ctx.names();
         const minutes = minutesOf(state.series, occurrence, names);
         const build = async () => minutesCard(minutes);
-        const closedNow = kind === 'changed' && !result.alreadyClosed;
         const posted = occurrence.header.posts.minutes;
+        // A repeat of this very request (its answer was lost and the storage client sent it
+        // again) closed the meeting with this request's claim: it is ours to post.
+        const closedNow =
+          !result.alreadyClosed &&
+          (kind === 'changed' || (kind === 'repeated' && posted?.claim === result.claim?.claim));
         const stale =
           posted?.state === 'claimed' &&
           deps.now().getTime() - Date.parse(posted.at) > CLAIM_LEASE_MS;
         if (!closedNow) {
-          if (stale) await postOnce(ctx.post, ref, 'minutes', build);
+          if (stale) await postOnce(ctx.post, ref, 'minutes', build, { actorId: principal.userId });
           return minutesCard(minutes, ok('Mötet var redan avslutat.'));
         }
         ctx.publish.agenda(ref);
         if (result.carriedTo) ctx.publish.agenda({ ...ref, date: result.carriedTo });
         const outcome = result.claim
-          ? await postOnce(ctx.post, ref, 'minutes', build, result.claim)
+          ? await postOnce(ctx.post, ref, 'minutes', build, { claimed: result.claim })
           : 'updated';
         let sent = true;
         for (const part of minutesMarkdown(minutes)) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditEntry } from '../../audit/audit.schema.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import type { PostClaim, PostedCard } from '../meetings.schema.js';
 import { occurrenceOf } from '../series/rules.js';
@@ -51,6 +52,7 @@ export async function claimPost(
   deps: MeetingDeps,
   ref: OccurrenceRef,
   kind: PostedCard,
+  actorId = 'system',
 ): Promise<Claimed> {
   const fresh: PostClaim = { state: 'claimed', claim: randomUUID(), at: deps.now().toISOString() };
   const outcome = await transact<Claimed>(
@@ -67,6 +69,7 @@ export async function claimPost(
       const header = { ...occurrence.header, posts: { ...occurrence.header.posts, [kind]: fresh } };
       return {
         writes: [headerWrite(state, header, state.now)],
+        audit: [postAudit(actorId, state.now, ref, kind, 'claim')],
         result: { kind: 'won', claim: fresh },
       };
     },
@@ -90,9 +93,27 @@ export async function settlePost(
     else delete posts[kind];
     return {
       writes: [headerWrite(state, { ...occurrence.header, posts }, state.now)],
+      audit: [postAudit('system', state.now, ref, kind, activityId ? 'posted' : 'release')],
       result: undefined,
     };
   });
+}
+
+function postAudit(
+  actorId: string,
+  now: Date,
+  ref: OccurrenceRef,
+  kind: PostedCard,
+  step: 'claim' | 'posted' | 'release',
+): AuditEntry {
+  return {
+    at: now.toISOString(),
+    actorId,
+    action: `meetings.post.${step}`,
+    subjectType: 'meeting',
+    subjectId: ref.meetingId,
+    details: { date: ref.date, card: kind },
+  };
 }
 
 export type PostOutcome = 'posted' | 'updated' | 'pending' | 'not-sent';
@@ -114,12 +135,12 @@ export async function postOnce(
   ref: OccurrenceRef,
   kind: PostedCard,
   build: () => Promise<CardJson>,
-  claimed?: PostClaim,
+  options: { readonly claimed?: PostClaim; readonly actorId?: string } = {},
 ): Promise<PostOutcome> {
   const key = cardKeyOf(kind, ref.meetingId, ref.date);
-  const claim: Claimed = claimed
-    ? { kind: 'won', claim: claimed }
-    : await claimPost(deps, ref, kind);
+  const claim: Claimed = options.claimed
+    ? { kind: 'won', claim: options.claimed }
+    : await claimPost(deps, ref, kind, options.actorId);
   if (claim.kind === 'posted') {
     await deps.cards.update(ref.conversationId, key, build);
     return 'updated';

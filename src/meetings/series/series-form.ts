@@ -88,12 +88,12 @@ export function parseDateList(textValue: string, today: string, startDate: strin
     .map((token, index) => (isValidLocalDate(token) ? 0 : index + 1))
     .filter((position) => position > 0);
   if (unreadable.length > 0) {
-    const which =
+    const positions =
       unreadable.length === 1
-        ? `Datum nummer ${unreadable[0]}`
-        : `Datum nummer ${unreadable.join(', ')}`;
+        ? String(unreadable[0])
+        : `${unreadable.slice(0, -1).join(', ')} och ${unreadable.at(-1)}`;
     throw invalidInput(
-      `${which} i listan går inte att läsa som ett datum. Skriv datumen ÅÅÅÅ-MM-DD, åtskilda med kommatecken, till exempel 2027-01-19, 2027-02-16.`,
+      `Datum nummer ${positions} i listan går inte att läsa som ett datum. Skriv datumen ÅÅÅÅ-MM-DD, åtskilda med kommatecken, till exempel 2027-01-19, 2027-02-16.`,
     );
   }
   const past = tokens.filter((date) => date < today);
