@@ -8,14 +8,18 @@ export const CARD_BUDGET_BYTES = 40 * 1024;
 
 export const cardBytes = (card: CardJson) => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
-/** Text cut to `max` characters (whole code points) with an ellipsis when it was longer. */
+/**
+ * Text cut to at most `max` UTF-16 units (the unit Azure's and our limits count), ending with an
+ * ellipsis when it was longer; an emoji is never split.
+ */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  return `${chars
-    .slice(0, Math.max(0, max - 1))
-    .join('')
-    .trimEnd()}…`;
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > max - 1) break;
+    kept += char;
+  }
+  return `${kept.trimEnd()}…`;
 }
 
 /**
