@@ -88,6 +88,12 @@ export interface SeriesRepository {
   elements(meetingId: string, from: string, to: string): Promise<Stored<ElementRow>[]>;
   /** Writes one change as one transaction (see `AggregateTable.commit` for the outcomes). */
   commit(meetingId: string, change: MeetingChange): Promise<MeetingCommit>;
+  /**
+   * Whether a change with this marker key is stored: a change whose first attempt landed but
+   * whose answer was lost is sent again by the storage client, and its conditional writes then
+   * fail as a conflict although the change is in.
+   */
+  markerLanded(meetingId: string, key: string): Promise<boolean>;
   /** Lists the series in a channel's index; idempotent. */
   register(conversationId: string, meetingId: string, createdAt: string): Promise<void>;
   /** The series of a channel, oldest first. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { auditEntrySchema } from '../audit/audit.schema.js';
@@ -152,6 +153,17 @@ export function meetingStore(
 
   return {
     load: (ref, window) => load(ref, window),
+    async markerLanded(meetingId, key) {
+      // The marker's row key as `AggregateTable.commit` writes it.
+      const id = createHash('sha256').update(key).digest('hex').slice(0, 40);
+      try {
+        await client.getEntity(encodeKey(meetingId), rowKey('req', id));
+        return true;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return false;
+        throw toAppError(error);
+      }
+    },
 
     elements: (meetingId, from, to) => elementRows(table, meetingId, from, to),
     commit,

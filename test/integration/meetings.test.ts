@@ -124,7 +124,7 @@ describe('a referensgrupp from series to minutes', () => {
     const text = cardText(card);
     expect([text, cardText(twice)].join()).toContain('Mötesserien ”Referensgrupp Sikta” är skapad');
     expect([text, cardText(twice)].join()).toContain(
-      'Mötesserien ”Referensgrupp Sikta” fanns redan. Ingen ny serie skapades.',
+      'Mötesserien ”Referensgrupp Sikta” finns – formuläret kom fram mer än en gång, men serien skapades bara en gång.',
     );
     const listed = cardText(cardOf((await say('/möten'))[0]));
     expect(listed.match(/^Referensgrupp Sikta$/gm)).toHaveLength(2);

@@ -145,7 +145,7 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
         const notices = [
           created.created
             ? `Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`
-            : `Mötesserien ”${series.name}” fanns redan. Ingen ny serie skapades.`,
+            : `Mötesserien ”${series.name}” finns – formuläret kom fram mer än en gång, men serien skapades bara en gång.`,
           created.lateKallelse
             ? `Kallelsen till mötet ${created.lateKallelse.date} skulle ha skickats ${formatWhen(created.lateKallelse.dueAt)}, innan serien fanns. Den skickas till kanalen nu.`
             : '',

@@ -1,10 +1,12 @@
 import type { Principal } from '../../access/access.schema.js';
 import type { AuditEntry } from '../../audit/audit.schema.js';
 import { retryOnConflict } from '../../concurrency.js';
-import { notFound } from '../../errors.js';
+import { isAppError, notFound } from '../../errors.js';
 import { addDays, toLocal } from '../../schedule/local-time.js';
 import type {
   ElementRow,
+  MeetingChange,
+  MeetingCommit,
   MeetingWrite,
   SeriesRef,
   SeriesRepository,
@@ -80,7 +82,7 @@ export async function transact<R>(
     const writes = decided.writes ?? [];
     if (writes.length === 0) return { state, result: decided.result, kind: 'unchanged' };
     const meetingId = state.series.id;
-    const committed = await deps.repo.commit(meetingId, {
+    const committed = await commitOrRecognise(deps, meetingId, {
       writes,
       audit: decided.audit ?? [],
       marker: { key: markerKey },
@@ -94,6 +96,29 @@ export async function transact<R>(
       kind: 'changed',
     };
   }, 5);
+}
+
+/**
+ * Commits; a conflict is checked against the marker first. When the answer to a transaction is
+ * lost, the storage client sends it again, and its conditional writes then fail against the
+ * etags the first attempt changed: that is this very change, already stored, not a lost race.
+ */
+async function commitOrRecognise(
+  deps: MeetingDeps,
+  meetingId: string,
+  change: MeetingChange,
+): Promise<MeetingCommit> {
+  try {
+    return await deps.repo.commit(meetingId, change);
+  } catch (error) {
+    if (
+      isAppError(error, 'conflict') &&
+      (await deps.repo.markerLanded(meetingId, change.marker.key))
+    ) {
+      return { kind: 'repeated', result: {} };
+    }
+    throw error;
+  }
 }
 
 /** The rows after the writes, with the etags the commit returned ('' when it did not). */
