@@ -9,6 +9,9 @@ import { cardKeyOf, claimPost, settlePost, type PostDeps } from '../posting/post
 import { occurrenceOf } from '../series/rules.js';
 import { readSeries, windowFor, type OccurrenceRef } from '../series/unit-of-work.js';
 
+/** How long a reminder waits for a post another instance is making. */
+const WAIT_FOR_POST_MS = 20_000;
+
 const meetingReminder = /^mtg\.([a-z0-9-]+)\.(\d{4}-\d{2}-\d{2})\.(kallelse|finalAgenda)$/;
 
 export interface ReminderPostDeps extends PostDeps {
@@ -52,8 +55,8 @@ type Deliver = (reminder: Reminder, beforePost: () => Promise<boolean>) => Promi
  * Wraps the reminder engine's delivery so a kallelse or dagordning goes through the meeting's
  * post claim: the scheduler posts only when it wins the claim; when the card is already out
  * (a samordnare clicked Visa dagordning, or a post from before claims existed), it updates that
- * post instead and reports the reminder sent; while another instance is posting it tries again
- * a minute later.
+ * post instead and reports the reminder sent; while another instance is posting it waits for
+ * that post and updates it (or, when none comes, leaves the reminder for a later tick).
  */
 export function postOnceDelivery(deps: ReminderPostDeps, deliver: Deliver): Deliver {
   return async (reminder, beforePost) => {
@@ -69,7 +72,18 @@ export function postOnceDelivery(deps: ReminderPostDeps, deliver: Deliver): Deli
       if (isAppError(error, 'not-found')) return deliver(reminder, beforePost);
       throw error;
     }
-    if (claim.kind === 'busy') return { kind: 'retries-exhausted' };
+    if (claim.kind === 'busy') {
+      // Another instance is posting this card right now: wait for its post and update it.
+      if (!(await beforePost())) return { kind: 'aborted' };
+      const until = Date.now() + WAIT_FOR_POST_MS;
+      while (Date.now() < until) {
+        if (await deps.cards.update(ref.conversationId, key, build)) {
+          return { kind: 'sent', activityId: 'earlier-post' };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      return { kind: 'retries-exhausted' };
+    }
     const updated = async (activityId: string): Promise<DeliveryOutcome> =>
       (await beforePost()) ? { kind: 'sent', activityId } : { kind: 'aborted' };
     if (claim.kind === 'posted') {
