@@ -73,6 +73,8 @@ export interface RunningApp {
   readonly reminders: ReminderService;
   readonly cases: CaseService;
   readonly retention: RetentionService;
+  /** Runs the reconciliation of meeting reminders that the periodic tick runs. */
+  readonly reconcileMeetings: () => Promise<unknown>;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
   /**
@@ -431,6 +433,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     idle: () => background.idle(),
     cases,
     retention,
+    reconcileMeetings,
     async stop() {
       if (periodicTimer) clearInterval(periodicTimer);
       lifecycle.beginDrain();
