@@ -125,6 +125,11 @@ export const occurrenceHeaderSchema = z.object({
   notCarried: z.number().int().min(0).max(MAX_ITEMS).optional(),
   carriedTo: localDateSchema.optional(),
   nextOrder: z.number().int().min(0),
+  /**
+   * How many items the agenda holds (any status): carrying items over checks the 40-item cap
+   * from the header alone, without reading the later meeting's rows.
+   */
+  itemCount: z.number().int().min(0).max(MAX_ITEMS).optional(),
   revision: z.number().int().min(0),
   posts: z
     .object({

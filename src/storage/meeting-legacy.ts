@@ -239,6 +239,7 @@ export function upcastOccurrence(
     ...(old.closedBy ? { closedBy: old.closedBy } : {}),
     ...(old.closedByName !== undefined ? { closedByName: old.closedByName } : {}),
     nextOrder: Math.max(0, ...old.items.map((item) => item.order)) + 1,
+    itemCount: old.items.length,
     revision: 0,
     posts: {},
     updatedAt: old.updatedAt,

@@ -326,6 +326,7 @@ describe('a referensgrupp from series to minutes', () => {
     expect(text).toContain('Flyttas till nästa möte');
     expect(text).toContain('Remissvägar från psykiatrin');
     expect(text).toContain('Minnesanteckningarna är skickade till kanalen.');
+    expect(text).toContain('Minnesanteckningarna i Markdown skickas till din chatt med boten.');
     const updates = connector.received.filter((r) => r.method === 'PUT').map((r) => cardOf(r));
     const kallelseUpdate = updates.find((card) => cardText(card).includes('Kallelse ·'));
     expect(cardText(kallelseUpdate)).toContain('Mötet är avslutat.');

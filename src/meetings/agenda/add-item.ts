@@ -69,7 +69,11 @@ export async function addItem(
         writes: [
           headerWrite(
             state,
-            { ...occurrence.header, nextOrder: occurrence.header.nextOrder + 1 },
+            {
+              ...occurrence.header,
+              nextOrder: occurrence.header.nextOrder + 1,
+              itemCount: occurrence.items.length + 1,
+            },
             now,
           ),
           { op: 'create', row: 'element', value: { row: 'item', ...item } },

@@ -32,9 +32,11 @@ export function carryOver(
   items: readonly AgendaItem[],
 ): CarryOver {
   const next = state.occurrence(target.key)!;
+  const count = state.itemCount(target.key);
+  if (count === undefined) throw new Error('The later meeting was read without its item count');
   const present = new Set(next.items.map((item) => item.id));
   const incoming = items.filter((item) => !present.has(item.id));
-  const room = Math.max(0, MAX_ITEMS - next.items.length);
+  const room = Math.max(0, MAX_ITEMS - count);
   const carried = incoming.slice(0, room);
   const notCarried = incoming.slice(room);
   if (carried.length === 0) return { writes: [], to: target.key, carried, notCarried };
@@ -60,7 +62,13 @@ export function carryOver(
     const original = fromRows.find((row) => row.value.id === item.id);
     writes.push(elementWrite(original, { row: 'item', ...item, status: 'deferred' }));
   }
-  writes.push(headerWrite(state, { ...next.header, nextOrder: order }, state.now));
+  writes.push(
+    headerWrite(
+      state,
+      { ...next.header, nextOrder: order, itemCount: count + carried.length },
+      state.now,
+    ),
+  );
   return { writes, to: target.key, carried, notCarried };
 }
 
@@ -82,8 +90,9 @@ export function nextTarget(state: SeriesState, date: string, toDate?: string): P
 }
 
 /**
- * Reads a meeting and the meeting its items would move to, elements included: two queries,
- * the second once the first has said which meeting that is.
+ * Reads a meeting and what carrying its items to a later meeting needs: the series' headers
+ * and the meeting's rows (two queries in parallel); the later meeting's rows only when its
+ * header predates the item count.
  */
 export async function readWithNext(
   deps: MeetingDeps,
@@ -92,7 +101,9 @@ export async function readWithNext(
 ): Promise<SeriesState> {
   const first = await readSeries(deps, ref, windowFor(ref.date, deps.now()));
   const next = nextTarget(first, ref.date, toDate);
-  if (!next) return first;
+  // The later meeting's header counts its items; only a header from before the count needs
+  // its rows read.
+  if (!next || first.itemCount(next.key) !== undefined) return first;
   const more = await deps.repo.elements(ref.meetingId, next.key, next.key);
   return new State(
     {

@@ -233,9 +233,13 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
         const outcome = result.claim
           ? await postOnce(ctx.post, ref, 'minutes', build, { claimed: result.claim })
           : 'updated';
-        let sent = true;
-        for (const part of minutesMarkdown(minutes)) {
-          sent = sent && (await deps.sendPersonal(principal.userId, part));
+        const personal = await deps.personalConversationOf(principal.userId);
+        if (personal) {
+          ctx.later(`minutes-markdown|${ref.meetingId}|${ref.date}`, async () => {
+            for (const part of minutesMarkdown(minutes)) {
+              await deps.sendPersonal(principal.userId, part);
+            }
+          });
         }
         const notes = [
           outcome === 'not-sent'
@@ -247,8 +251,8 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
           result.notCarried.length > 0 && result.carriedTo
             ? `${result.notCarried.length} punkter fick inte plats på mötet ${result.carriedTo} (högst 40 punkter); de står sist i minnesanteckningarna.`
             : '',
-          sent
-            ? 'Minnesanteckningarna i Markdown finns i din chatt med boten.'
+          personal
+            ? 'Minnesanteckningarna i Markdown skickas till din chatt med boten.'
             : 'Öppna en chatt med boten för att få minnesanteckningarna i Markdown.',
         ];
         return minutesCard(minutes, ok(notes.filter(Boolean).join(' ')));

@@ -153,7 +153,9 @@ export async function postOnce(
     deps.later(`settle|${key}|${claim.claim.claim}`, () =>
       settlePost(deps, ref, kind, claim.claim, activityId),
     );
-  if (await deps.cards.update(ref.conversationId, key, build)) {
+  // A card posted under the key before claims existed is updated, not posted again (a claim
+  // the caller took in the change that made the card, like closing, has none before it).
+  if (!options.claimed && (await deps.cards.update(ref.conversationId, key, build))) {
     settle('earlier-post');
     return 'updated';
   }

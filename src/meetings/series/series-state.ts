@@ -88,6 +88,22 @@ export class SeriesState {
     return this.rows.elements.filter((row) => row.value.date === date);
   }
 
+  /** Whether this read holds the elements of `date`. */
+  hasElements(date: string): boolean {
+    const span = this.rows.window.elements;
+    return span !== undefined && span.from <= date && date <= span.to;
+  }
+
+  /**
+   * How many items a meeting's agenda holds: counted when its rows were read, else from its
+   * header (0 when nothing has happened to it; undefined for a header from before the count).
+   */
+  itemCount(date: string): number | undefined {
+    if (this.hasElements(date)) return this.itemRows(date).length;
+    const header = this.header(date);
+    return header ? header.value.itemCount : 0;
+  }
+
   itemRows(date: string): Stored<AgendaItem & { row: 'item' }>[] {
     return this.elementsOf(date).filter(
       (row): row is Stored<AgendaItem & { row: 'item' }> => row.value.row === 'item',

@@ -17,6 +17,13 @@ import type {
 import type { OccurrenceHeader } from '../meetings.schema.js';
 import { LOOKBACK_DAYS, SeriesState } from './series-state.js';
 
+/**
+ * How often a change is tried against a fresh read when another writer got in first. Many
+ * people adding to one agenda at once (measured: 36 at the same moment on three instances) need
+ * a few rounds; the growing random pause keeps the last one well inside Teams' 15 seconds.
+ */
+const RACE_ATTEMPTS = 8;
+
 /** What every meeting use case needs. */
 export interface MeetingDeps {
   readonly repo: SeriesRepository;
@@ -95,7 +102,7 @@ export async function transact<R>(
       result: decided.result,
       kind: 'changed',
     };
-  }, 5);
+  }, RACE_ATTEMPTS);
 }
 
 /**
