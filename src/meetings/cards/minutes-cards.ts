@@ -12,7 +12,13 @@ const DECISION_ON_CARD = 600;
 const ACTION_ON_CARD = 140;
 
 /** The minnesanteckningar as plain data: the card and the Markdown are both made from it. */
-export function minutesOf(series: MeetingSeries, occurrence: Occurrence, names: OrgNames) {
+/** `nextDate`: the series' next meeting, offered as the samordnare's next step. */
+export function minutesOf(
+  series: MeetingSeries,
+  occurrence: Occurrence,
+  names: OrgNames,
+  nextDate = '',
+) {
   const handled = occurrence.items.filter((i) => i.status === 'active' && i.handled);
   const notCarried = occurrence.items.filter(
     (i) => occurrence.state === 'closed' && i.status === 'active' && !i.handled,
@@ -46,6 +52,7 @@ export function minutesOf(series: MeetingSeries, occurrence: Occurrence, names: 
       .filter((i) => i.status === 'deferred')
       .map((i) => ({ title: i.title })),
     notCarried: notCarried.map((i) => ({ title: i.title })),
+    nextDate,
     notCarriedHeading: occurrence.header.carriedTo
       ? `Fick inte plats på mötet ${occurrence.header.carriedTo} (högst 40 punkter)`
       : 'Inte behandlade (inget senare möte i serien)',

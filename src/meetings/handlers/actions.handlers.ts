@@ -4,7 +4,8 @@ import type { BotRoutes } from '../../bot/bot.js';
 import { errorText } from '../../bot/error-text.js';
 import { toLocal } from '../../schedule/local-time.js';
 import { completeAction } from '../actions/complete-action.js';
-import { ok, refused, type Notice } from '../cards/card-parts.js';
+import { refused, type Notice } from '../cards/card-parts.js';
+import { notices } from '../cards/notices.js';
 import { actionItemsCard } from '../cards/list-cards.js';
 import { elementIdSchema } from '../meetings.schema.js';
 import { actionReminderIdOf } from '../reminders/meeting-reminders.js';
@@ -86,7 +87,7 @@ export function registerActions(routes: BotRoutes, ctx: HandlerContext): void {
           heading(personal),
           remaining,
           toLocal(deps.now()).date,
-          ok(`”${action.what}” är markerad som klar.`),
+          notices.actionDone(action),
         );
       } catch (error) {
         if (!isRefusal(error)) throw error;

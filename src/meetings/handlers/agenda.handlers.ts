@@ -4,7 +4,6 @@ import type { BotRoutes } from '../../bot/bot.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';
 import type { Turn } from '../../bot/turn-port.js';
-import { invalidInput } from '../../errors.js';
 import { addItem } from '../agenda/add-item.js';
 import { approveItem } from '../agenda/approve-item.js';
 import { deferItem } from '../agenda/defer-item.js';
@@ -13,11 +12,12 @@ import { itemFormFields } from '../agenda/item-form.js';
 import { reorderItem } from '../agenda/reorder-item.js';
 import { timeboxItem } from '../agenda/timebox-item.js';
 import { withdrawItem } from '../agenda/withdraw-item.js';
+import { sendDagordning } from '../agenda/send-dagordning.js';
+import { notices } from '../cards/notices.js';
 import { agendaCard, dagordningCard, itemCard, itemFormCard } from '../cards/agenda-cards.js';
-import { ok, refused, type Notice } from '../cards/card-parts.js';
+import { refused, type Notice } from '../cards/card-parts.js';
 import { elementIdSchema } from '../meetings.schema.js';
-import { postOnce } from '../posting/post-once.js';
-import { isCoordinator, itemOf, occurrenceOf } from '../series/rules.js';
+import { itemOf, occurrenceOf } from '../series/rules.js';
 import type { SeriesState } from '../series/series-state.js';
 import { readSeries, windowFor, type OccurrenceRef } from '../series/unit-of-work.js';
 import {
@@ -99,18 +99,10 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
       try {
         const { state, result } = await addItem(use, principal, ref, data.requestId, data);
         if (!result.created) {
-          return agendaOf(state, ref.date, ok('Punkten fanns redan. Den lades inte till igen.'));
+          return agendaOf(state, ref.date, notices.itemAlreadyAdded);
         }
         ctx.publish.agenda(ref);
-        return agendaOf(
-          state,
-          ref.date,
-          ok(
-            result.item.status === 'pendingApproval'
-              ? `”${result.item.title}” är tillagd efter sista dag och väntar på samordnarens godkännande.`
-              : `”${result.item.title}” är tillagd på dagordningen.`,
-          ),
-        );
+        return agendaOf(state, ref.date, notices.itemAdded(result.item));
       } catch (error) {
         if (isFormError(error)) return reopenAdd(turn, keptValues(data, error), errorText(error));
         if (!isRefusal(error)) throw error;
@@ -144,16 +136,12 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
           case 'withdraw': {
             const done = await withdrawItem(use, principal, ref, itemId, activityId);
             if (done.result.changed) ctx.publish.agenda(ref);
-            return agendaOf(done.state, ref.date, ok('Punkten är tillbakadragen.'));
+            return agendaOf(done.state, ref.date, notices.itemWithdrawn);
           }
           case 'approve': {
             const done = await approveItem(use, principal, ref, itemId, activityId);
             if (done.result.changed) ctx.publish.agenda(ref);
-            return agendaOf(
-              done.state,
-              ref.date,
-              ok('Punkten är godkänd och står på dagordningen.'),
-            );
+            return agendaOf(done.state, ref.date, notices.itemApproved);
           }
           case 'defer': {
             const done = await deferItem(use, principal, ref, itemId, activityId);
@@ -161,11 +149,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
               ctx.publish.agenda(ref);
               ctx.publish.agenda({ ...ref, date: done.result.to });
             }
-            return agendaOf(
-              done.state,
-              ref.date,
-              ok(`Punkten är flyttad till mötet ${done.result.to}.`),
-            );
+            return agendaOf(done.state, ref.date, notices.itemDeferred(done.result.to));
           }
           case 'up':
           case 'down': {
@@ -180,17 +164,13 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
               activityId,
             );
             if (done.result.moved) ctx.publish.agenda(ref);
-            return agendaOf(
-              done.state,
-              ref.date,
-              ok(done.result.moved ? 'Ordningen är ändrad.' : 'Ordningen var redan ändrad.'),
-            );
+            return agendaOf(done.state, ref.date, notices.itemReordered(done.result.moved));
           }
           case 'timebox': {
             const done = await timeboxItem(use, principal, ref, itemId, activityId, data.minutes);
             if (done.result.changed) ctx.publish.agenda(ref);
             const minutes = itemOf(occurrenceOf(done.state, ref.date), itemId).minutes;
-            return agendaOf(done.state, ref.date, ok(`Punkten har nu ${minutes} minuter.`));
+            return agendaOf(done.state, ref.date, notices.itemTimeboxed(minutes));
           }
         }
       });
@@ -247,9 +227,9 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
           activityId,
           data,
         );
-        if (!result.changed) return agendaOf(state, ref.date, ok('Inget var ändrat i punkten.'));
+        if (!result.changed) return agendaOf(state, ref.date, notices.itemUnchanged);
         ctx.publish.agenda(ref);
-        return agendaOf(state, ref.date, ok(`”${result.item.title}” är ändrad.`));
+        return agendaOf(state, ref.date, notices.itemEdited(result.item));
       } catch (error) {
         if (isFormError(error)) return reopenEdit(turn, keptValues(data, error), errorText(error));
         if (!isRefusal(error)) throw error;
@@ -264,28 +244,14 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
       return guard(ref, async () => {
-        if (!isCoordinator(principal)) {
-          throw invalidInput('Bara samordnare kan skicka ut dagordningen.');
-        }
-        const state = await read(ref);
-        const occurrence = occurrenceOf(state, ref.date);
         const names = await ctx.names();
-        const outcome = await postOnce(
+        const { state, occurrence, outcome } = await sendDagordning(
           ctx.post,
+          principal,
           ref,
-          'dagordning',
-          async () => dagordningCard(state.series, occurrence, names),
-          { actorId: principal.userId },
+          (current, meeting) => dagordningCard(current.series, meeting, names),
         );
-        const notices: Record<typeof outcome, Notice> = {
-          posted: ok('Dagordningen är skickad till kanalen.'),
-          updated: ok('Dagordningen i kanalen är uppdaterad.'),
-          pending: ok('Dagordningen skickas just nu till kanalen; den uppdateras när den är ute.'),
-          'not-sent': refused(
-            'Dagordningen kunde inte skickas till kanalen just nu. Försök igen om en stund.',
-          ),
-        };
-        return agendaCard(state, occurrence, names, { notice: notices[outcome] });
+        return agendaCard(state, occurrence, names, { notice: notices.dagordning[outcome] });
       });
     },
   });

@@ -5,13 +5,16 @@ import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';
 import type { Turn } from '../../bot/turn-port.js';
 import { dagordningCard } from '../cards/agenda-cards.js';
-import { ok, refused, type Notice } from '../cards/card-parts.js';
+import { refused, type Notice } from '../cards/card-parts.js';
 import { meetingRunCard, recordFormCard } from '../cards/meeting-cards.js';
 import { minutesCard, minutesMarkdown, minutesOf } from '../cards/minutes-cards.js';
 import { elementIdSchema, type Occurrence } from '../meetings.schema.js';
 import { CLAIM_LEASE_MS, postOnce } from '../posting/post-once.js';
 import { actionReminder } from '../reminders/meeting-reminders.js';
 import { closeMeeting } from '../minutes/close-meeting.js';
+import { openMeeting } from '../minutes/open-meeting.js';
+import { notices } from '../cards/notices.js';
+import { isAppError } from '../../errors.js';
 import { correctDecision } from '../minutes/correct-decision.js';
 import { recordAttendance } from '../minutes/record-attendance.js';
 import { recordFormFields, recordItem } from '../minutes/record-item.js';
@@ -53,7 +56,12 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
     occurrence: Occurrence,
     notice?: Notice,
     start = 0,
-  ) => minutesCard(minutesOf(state.series, occurrence, await ctx.names()), notice, start);
+  ) =>
+    minutesCard(
+      minutesOf(state.series, occurrence, await ctx.names(), state.nextAfter(occurrence.date)?.key),
+      notice,
+      start,
+    );
   const guard = async (
     ref: OccurrenceRef,
     work: () => Promise<CardJson>,
@@ -73,16 +81,19 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
     schema: z.object({ ...refFields, start: startField }),
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      const state = await read(ref);
-      if (!isCoordinator(principal)) {
+      try {
+        const state = await openMeeting(use, principal, ref);
+        return await runOf(state, ref.date, undefined, startOf(data.start));
+      } catch (error) {
+        if (!isAppError(error, 'forbidden')) throw error;
+        const state = await read(ref);
         return dagordningCard(
           state.series,
           occurrenceOf(state, ref.date),
           await ctx.names(),
-          refused('Bara samordnare kan starta mötet.'),
+          notices.onlyCoordinatorsStart,
         );
       }
-      return runOf(state, ref.date, undefined, startOf(data.start));
     },
   });
 
@@ -110,7 +121,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
           await ctx.knownOrganisations(),
           activityId,
         );
-        return runOf(state, ref.date, ok('Närvaron är sparad.'));
+        return runOf(state, ref.date, notices.attendanceSaved);
       });
     },
   });
@@ -122,7 +133,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
     values: Readonly<Record<string, unknown>>,
     notice = '',
   ) => {
-    const state = await read(ref);
+    const state = await openMeeting(use, principal, ref);
     const occurrence = occurrenceOf(state, ref.date);
     return recordFormCard(
       state.series,
@@ -139,12 +150,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
     schema: z.object(itemRef),
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      return guard(ref, async () => {
-        if (!isCoordinator(principal)) {
-          return runOf(await read(ref), ref.date, refused('Bara samordnare kan föra protokoll.'));
-        }
-        return recordForm(principal, ref, data.itemId, {});
-      });
+      return guard(ref, () => recordForm(principal, ref, data.itemId, {}));
     },
   });
 
@@ -194,7 +200,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
             if (input.dueAt > deps.now()) await deps.reminders.schedule(input);
           });
         }
-        return runOf(state, ref.date, ok('Punkten är sparad.'));
+        return runOf(state, ref.date, notices.itemRecorded);
       } catch (error) {
         if (isFormError(error))
           return reopenRecord(turn, keptValues(data, error), errorText(error));
@@ -213,7 +219,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
         const { state, result, kind } = await closeMeeting(use, principal, ref, activityId);
         const occurrence = occurrenceOf(state, ref.date);
         const names = await ctx.names();
-        const minutes = minutesOf(state.series, occurrence, names);
+        const minutes = minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key);
         const build = async () => minutesCard(minutes);
         const posted = occurrence.header.posts.minutes;
         // A repeat of this very request (its answer was lost and the storage client sent it
@@ -226,7 +232,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
           deps.now().getTime() - Date.parse(posted.at) > CLAIM_LEASE_MS;
         if (!closedNow) {
           if (stale) await postOnce(ctx.post, ref, 'minutes', build, { actorId: principal.userId });
-          return minutesCard(minutes, ok('Mötet var redan avslutat.'));
+          return minutesCard(minutes, notices.alreadyClosed);
         }
         ctx.publish.agenda(ref);
         if (result.carriedTo) ctx.publish.agenda({ ...ref, date: result.carriedTo });
@@ -241,21 +247,18 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
             }
           });
         }
-        const notes = [
-          outcome === 'not-sent'
-            ? 'Minnesanteckningarna kunde inte skickas till kanalen just nu; de finns här på kortet.'
-            : 'Minnesanteckningarna är skickade till kanalen.',
-          result.carriedTo && result.carried > 0
-            ? `Punkter som inte behandlades är flyttade till mötet ${result.carriedTo}.`
-            : '',
-          result.notCarried.length > 0 && result.carriedTo
-            ? `${result.notCarried.length} punkter fick inte plats på mötet ${result.carriedTo} (högst 40 punkter); de står sist i minnesanteckningarna.`
-            : '',
-          personal
-            ? 'Minnesanteckningarna i Markdown skickas till din chatt med boten.'
-            : 'Öppna en chatt med boten för att få minnesanteckningarna i Markdown.',
-        ];
-        return minutesCard(minutes, ok(notes.filter(Boolean).join(' ')));
+        return minutesCard(
+          minutes,
+          notices.closed(
+            outcome,
+            {
+              ...(result.carriedTo ? { to: result.carriedTo } : {}),
+              moved: result.carried,
+              notMoved: result.notCarried.length,
+            },
+            personal !== undefined,
+          ),
+        );
       });
     },
   });
@@ -287,11 +290,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
             text,
           );
           if (result.changed) ctx.publish.all(ref);
-          return minutesOf_(
-            state,
-            occurrenceOf(state, ref.date),
-            ok('Rättelsen är sparad. Det ursprungliga beslutet finns kvar i historiken.'),
-          );
+          return minutesOf_(state, occurrenceOf(state, ref.date), notices.corrected);
         },
         async (notice) => {
           const state = await read(ref);

@@ -7,7 +7,6 @@ import type { Turn } from '../../bot/turn-port.js';
 import { errorText } from '../../bot/error-text.js';
 import { helpView } from '../../help/help.cards.js';
 import { invalidInput } from '../../errors.js';
-import { formatWhen } from '../../schedule/format.js';
 import { foldForLookup } from '../../text.js';
 import { agendaCard } from '../cards/agenda-cards.js';
 import { ok, type Notice } from '../cards/card-parts.js';
@@ -22,9 +21,11 @@ import {
   reminderIdOf,
 } from '../reminders/meeting-reminders.js';
 import { cancelOccurrence } from '../series/cancel-occurrence.js';
-import { createSeries } from '../series/create-series.js';
+import { createSeries, requireSeriesCreator } from '../series/create-series.js';
+import { openMeeting } from '../minutes/open-meeting.js';
+import { notices } from '../cards/notices.js';
 import { moveOccurrence } from '../series/move-occurrence.js';
-import { isCoordinator, occurrenceOf } from '../series/rules.js';
+import { occurrenceOf } from '../series/rules.js';
 import { seriesFormSchema } from '../series/series-form.js';
 import type { SeriesState } from '../series/series-state.js';
 import { readSeries, windowFor } from '../series/unit-of-work.js';
@@ -72,7 +73,7 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
         conversationId: state.series.conversationId,
         dueAt,
         title: state.series.name,
-        text: 'Kallelse: lägg till punkter på dagordningen.',
+        text: notices.kallelseText,
         cardKey: `agenda.${state.series.id}.${late.date}`,
         ownerId: actor.userId,
         createdBy: actor.userId,
@@ -85,7 +86,7 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
     const [sub] = command.args.map((a) => foldForLookup(a));
     if (asksForHelp(command.args)) return sendHelp(turn, 'möte');
     if (sub === 'ny') {
-      if (!isCoordinator(principal)) throw invalidInput('Bara samordnare kan skapa mötesserier.');
+      requireSeriesCreator(principal);
       await turn.reply(meetingFormCard(await deps.access.listOrganisations()));
       return;
     }
@@ -96,7 +97,7 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
       (o) => o.planned.status !== 'cancelled' && o.planned.end > deps.now(),
     );
     if (!next) {
-      await turn.reply('Inga möten är planerade här. En samordnare skapar en serie med /möte ny.');
+      await turn.reply(notices.noMeetings);
       return;
     }
     const ref = { conversationId, meetingId: next.series.id, date: next.planned.key };
@@ -104,10 +105,10 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
     const occurrence = occurrenceOf(state, ref.date);
     const names = await ctx.names();
     if (sub === 'protokoll') {
-      if (!isCoordinator(principal)) throw invalidInput('Bara samordnare kan föra protokoll.');
+      await openMeeting(use, principal, ref);
       await turn.reply(
         occurrence.state === 'closed'
-          ? minutesCard(minutesOf(state.series, occurrence, names))
+          ? minutesCard(minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key))
           : meetingRunCard(state.series, occurrence, await deps.access.listOrganisations()),
       );
       return;
@@ -142,15 +143,15 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
         );
         const { series } = created.state;
         if (created.created) afterCreate(created.state, principal, created.lateKallelse);
-        const notices = [
+        const said = [
           created.created
-            ? `Mötesserien ”${series.name}” är skapad. Kallelser skickas hit automatiskt.`
-            : `Mötesserien ”${series.name}” finns – formuläret kom fram mer än en gång, men serien skapades bara en gång.`,
+            ? notices.seriesCreated(series.name)
+            : notices.seriesRepeated(series.name),
           created.lateKallelse
-            ? `Kallelsen till mötet ${created.lateKallelse.date} skulle ha skickats ${formatWhen(created.lateKallelse.dueAt)}, innan serien fanns. Den skickas till kanalen nu.`
+            ? notices.lateKallelse(created.lateKallelse.date, created.lateKallelse.dueAt)
             : '',
         ];
-        return meetingListCard(upcomingOf(created.state), ok(notices.filter(Boolean).join(' ')));
+        return meetingListCard(upcomingOf(created.state), ok(said.filter(Boolean).join(' ')));
       } catch (error) {
         if (!isRefusal(error)) throw error;
         return reopenForm(turn, keptValues(data, error), errorText(error));
@@ -195,10 +196,7 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
           }
           const { toDate, toTime } = moved.result;
           return {
-            card: meetingListCard(
-              upcomingOf(moved.state),
-              ok(`Mötet är flyttat till ${toDate}${toTime ? ` kl. ${toTime}` : ''}.`),
-            ),
+            card: meetingListCard(upcomingOf(moved.state), notices.moved(toDate, toTime)),
           };
         },
         (notice) => listCard(conversationId, notice),
@@ -227,15 +225,12 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
             ctx.publish.agenda(ref);
             if (result.to) ctx.publish.agenda({ ...ref, date: result.to });
           }
-          const text = [
-            result.moved > 0 && result.to
-              ? `Mötet är inställt. ${result.moved} punkter är flyttade till mötet ${result.to}.`
-              : 'Mötet är inställt.',
-            result.notMoved > 0
-              ? `${result.notMoved} punkter fick inte plats där (högst 40 punkter) och finns kvar på det inställda mötet.`
-              : '',
-          ];
-          return { card: meetingListCard(upcomingOf(state), ok(text.filter(Boolean).join(' '))) };
+          return {
+            card: meetingListCard(
+              upcomingOf(state),
+              notices.cancelled(result.moved, result.notMoved, result.to),
+            ),
+          };
         },
         (notice) => listCard(conversationId, notice),
       );

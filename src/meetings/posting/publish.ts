@@ -32,7 +32,7 @@ export function publisher(deps: PublishDeps) {
       ),
       minutes
         ? deps.cards.update(ref.conversationId, key('minutes'), async () =>
-            minutesCard(minutesOf(state.series, occurrence, names)),
+            minutesCard(minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key)),
           )
         : Promise.resolve(false),
     ]);

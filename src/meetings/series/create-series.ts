@@ -20,6 +20,11 @@ export interface CreatedSeries {
   readonly lateKallelse?: { readonly date: string; readonly dueAt: Date };
 }
 
+/** Who may create a series (and open the form for one): samordnare. */
+export function requireSeriesCreator(actor: Principal): void {
+  requireCoordinator(actor, 'Bara samordnare kan skapa mötesserier.');
+}
+
 /** A series id: a hash of who sent the form and the form's request id, never the name. */
 export const seriesIdFor = (userId: string, requestId: string) =>
   `m${createHash('sha256').update(`${userId}\n${requestId}`).digest('hex').slice(0, 20)}`;
@@ -36,7 +41,7 @@ export async function createSeries(
   form: SeriesForm,
   knownOrganisations: ReadonlySet<string>,
 ): Promise<CreatedSeries> {
-  requireCoordinator(actor, 'Bara samordnare kan skapa mötesserier.');
+  requireSeriesCreator(actor);
   const now = deps.now();
   const today = toLocal(now).date;
   const input = seriesFromForm(form, knownOrganisations, today);
