@@ -46,7 +46,10 @@ export function buildManifest(
       commands: commands
         .filter((command) => command.scopes.includes(scope))
         .slice(0, MAX_COMMANDS)
-        .map((command) => ({ title: command.name, description: command.summary })),
+        .map((command) => ({
+          title: command.menuTitle ?? command.name,
+          description: command.summary,
+        })),
     }));
   }
   return manifest;

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { TeamsAdapter } from '@microsoft/teams-ai';
 import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
 import { defaultOrganisations } from './access/organisations.js';
@@ -10,15 +9,19 @@ import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
-import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
-import { ProactiveMessenger } from './bot/proactive.js';
+import { createDelivery } from './bot/delivery-stack.js';
+import type { CardPoster } from './bot/post-once.js';
+import type { ProactiveMessenger } from './bot/proactive.js';
+import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
+import { setupCapability } from './access/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
+import { isAppError } from './errors.js';
 import { createLogger, errorFields, type Logger } from './log.js';
-import { memberTable, organisationTable } from './storage/access-tables.js';
+import { memberTable, migrateMembers, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
 import { cardMessageTable, conversationTable } from './storage/conversation-tables.js';
 import { reminderDelivery } from './reminders/reminder-delivery.js';
@@ -29,13 +32,14 @@ import { reminderTable } from './storage/reminder-table.js';
 import { meetingStore } from './storage/meeting-store.js';
 import { meetingsCapability } from './meetings/meetings.capability.js';
 import { MeetingQueries } from './meetings/meetings.service.js';
-import type { ChannelCards } from './meetings/posting/post-once.js';
+import type { ChannelCards } from './meetings/posting/channel-cards.js';
 import { reconcileMeetingReminders } from './meetings/reminders/reconcile.js';
-import { meetingReminderCards, postOnceDelivery } from './meetings/reminders/reminder-posts.js';
+import { meetingReminderCards } from './meetings/reminders/reminder-cards.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
-import { casesCapability } from './cases/cases.handlers.js';
-import { CaseService } from './cases/cases.service.js';
+import { casesCapability } from './cases/cases.capability.js';
+import type { CaseMeetings, CasePeople } from './cases/case-ports.js';
+import { caseUseCases, type CaseUseCases } from './cases/case-use-cases.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
@@ -53,6 +57,7 @@ import { notifyRepresentatives } from './participants/deviation-notifier.js';
 import { followUpReminders } from './participants/follow-up-reminders.js';
 import {
   enrolmentFromCaseCard,
+  participantListReceiver,
   participantsCapability,
 } from './participants/participants.handlers.js';
 import { parseCaseCode } from './cases/cases.arguments.js';
@@ -61,6 +66,10 @@ import { planReportReminders } from './reports/report-reminders.js';
 import { reportsCapability } from './reports/report.handlers.js';
 import { ReportService } from './reports/report.service.js';
 import { participantTables } from './storage/participant-tables.js';
+import { fileOfferTable } from './storage/file-offer-table.js';
+import { isTeamsCloud, teamsFileDelivery } from './bot/file-delivery.js';
+import { withFileRoutes } from './bot/file-routes.js';
+import { downloadLinks, type DownloadRoute } from './http/downloads.js';
 
 /** How often an instance checks whether today's gallring has run and carries over cases. */
 const PERIODIC_TICK_MS = 10 * 60_000;
@@ -69,9 +78,11 @@ export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
+  /** "Post once" cards: one post per card key across instances, kept up to date. */
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
   readonly retention: RetentionService;
   /** Runs the reconciliation of meeting reminders that the periodic tick runs. */
   readonly reconcileMeetings: () => Promise<unknown>;
@@ -87,6 +98,10 @@ export interface RunningApp {
 export interface AppOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /** Whether the client behind a service URL takes Teams' file consent (default: not loopback). */
+  readonly takesFileConsent?: (serviceUrl: string) => boolean;
+  /** Fetch for file uploads to and downloads from Teams (tests point it at a local fake). */
+  readonly fetch?: typeof fetch;
 }
 
 function authSettings(auth: BotAuth): Record<string, string> {
@@ -111,8 +126,9 @@ function authSettings(auth: BotAuth): Record<string, string> {
 
 export interface Wired {
   readonly bot: Bot;
-  readonly adapter: TeamsAdapter;
+  readonly adapter: BotAdapter;
   readonly proactive: ProactiveMessenger;
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly access: AccessService;
@@ -121,23 +137,36 @@ export interface Wired {
   /** Repairs meeting reminders that a crash between a commit and its follow-up left out. */
   readonly reconcileMeetings: () => Promise<unknown>;
   readonly background: BackgroundWork;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
+  /** Removes past years without open cases from the queue's reading list (periodic). */
+  readonly sweepCaseYears: () => Promise<void>;
   readonly retention: RetentionService;
   readonly participants: ParticipantService;
   readonly reports: ReportService;
+  /** Serves the single-use download links of files offered to clients without file consent. */
+  readonly downloads: DownloadRoute;
 }
 
 /** Builds every service and the bot on top of a table store; no network listener. */
 export async function wire(
   config: AppConfig,
   store: TableStore,
-  options: { logger: Logger; now: () => Date },
+  options: {
+    logger: Logger;
+    now: () => Date;
+    /** The bot's own base URL, known once it listens (download links point there). */
+    baseUrl?: () => string;
+    takesFileConsent?: (serviceUrl: string) => boolean;
+    fetch?: typeof fetch;
+  },
 ): Promise<Wired> {
   const { logger, now } = options;
   const background = new BackgroundWork(logger);
   await store.ensureTables();
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
+  await migrateMembers(store, now);
+  const members = memberTable(store);
 
   const audit = auditTable(store);
   const access = new AccessService({
@@ -153,44 +182,23 @@ export async function wire(
     now,
   );
 
-  const adapter = new TeamsAdapter(authSettings(config.auth));
+  const adapter = new BotAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
-  const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
-
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const { proactive, sender, poster } = createDelivery({
+    adapter,
+    botAppId,
+    conversations,
+    logger,
+    timeoutMs: config.connectorTimeoutMs,
+    instanceId,
+  });
   const reminderRepository = reminderTable(store);
-  // Meetings: a kallelse or dagordning is posted through the meeting's post claim, as its card.
-  const meetingRepo = meetingStore(store, { now });
-  const meetingCards: ChannelCards = {
-    // Posts made while a card action waits for its answer get one attempt (the connector
-    // client still retries on its own), so the answer stays inside Teams' 15 s.
-    post: (conversationId, card, cardKey) =>
-      sender.send(
-        conversationId,
-        cardMessage(CardFactory.adaptiveCard(card)),
-        cardKey,
-        undefined,
-        1,
-      ),
-    update: (conversationId, cardKey, card) => proactive.updateCard(conversationId, cardKey, card),
-  };
-  const meetingPosts = {
-    repo: meetingRepo,
-    now,
-    cards: meetingCards,
-    later: (key: string, work: () => Promise<void>) =>
-      background.coalesce(key, 'meetings.later', work),
-    names: async () =>
-      new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const)),
-  };
-  const delivery = reminderDelivery(sender, conversations, logger, (reminder: Reminder) =>
-    meetingReminderCards(meetingPosts)(reminder),
-  );
+  // Meetings build their reminder cards from the agenda; bound once meetings exist below.
+  let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...delivery,
-    deliver: postOnceDelivery(meetingPosts, delivery.deliver),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
     now,
     instanceId,
     logger,
@@ -198,19 +206,23 @@ export async function wire(
       ...defaultSchedulerSettings,
       graceMs: config.scheduler.graceMs,
       leaseMs: config.scheduler.leaseMs,
+      sendTimeoutMs: config.connectorTimeoutMs,
     },
   });
   const reminders = new ReminderService({
     reminders: reminderRepository,
     scheduler,
-    updateCard: (conversationId, cardKey, card) =>
-      proactive.updateCard(conversationId, cardKey, card),
+    updateCard: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
     audit,
     now,
     graceMs: config.scheduler.graceMs,
   });
 
+  const meetingRepo = meetingStore(store, { now });
   const meetings = new MeetingQueries({ repo: meetingRepo, now });
+  const meetingNames = async () =>
+    new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const));
+  reminderCards = meetingReminderCards({ repo: meetingRepo, now, names: meetingNames });
   const personalConversationOf = async (userId: string) =>
     (await conversations.findPersonal(userId))?.conversationId;
   const reconcileMeetings = () =>
@@ -221,6 +233,32 @@ export async function wire(
       personalConversationOf,
       logger,
     });
+  /**
+   * Meeting cards in their channel: posted once per card key across instances (one attempt
+   * while a click waits for its answer, inside Teams' 15 s), and updated in place.
+   */
+  const meetingCards: ChannelCards = {
+    async postOnce(conversationId, cardKey, build) {
+      const outcome = await poster.postOnce(conversationId, cardKey, build, {
+        maxAttempts: 1,
+        repostUncertain: true,
+      });
+      switch (outcome.kind) {
+        case 'posted':
+        case 'too-large':
+          return 'posted';
+        case 'updated':
+          return 'updated';
+        case 'pending':
+          return 'pending';
+        default:
+          return 'not-sent';
+      }
+    },
+    isPosted: async (conversationId, cardKey) =>
+      (await proactive.postedCard(conversationId, cardKey)) !== undefined,
+    update: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
+  };
   /**
    * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
    * action waits for its answer, so it stays inside Teams' 15 s.
@@ -239,12 +277,20 @@ export async function wire(
   };
   const sendPersonal = (userId: string, text: string) => sendToPerson(userId, textMessage(text));
 
-  const caseRepository = caseTables(store);
-  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const caseStore = caseTables(store, now);
+  await caseStore.migrateLegacy();
+  const cases = caseUseCases({
+    store: caseStore,
+    meetings: caseMeetingsOf(meetings),
+    people: casePeopleOf(members),
+    now,
+  });
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
-  const members = memberTable(store);
-  const participantStore = participantTables(store);
+  const participantStore = participantTables(
+    store,
+    config.program.lansdelar.map((l) => l.id),
+  );
   const participants = new ParticipantService({
     participants: participantStore,
     program: config.program,
@@ -259,31 +305,41 @@ export async function wire(
     notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
     organisationName: async (id) =>
       (await access.listOrganisations()).find((o) => o.id === id)?.name,
+    later: (name, work) => background.coalesce(`${name}|${randomUUID()}`, name, work),
     cases: {
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
       link: async (actor, caseCode, participantCode) => {
-        await cases.linkParticipant(actor, caseCode, participantCode);
+        await cases.linkParticipant(actor, parseCaseCode(caseCode, 'Ä-2026-0042'), participantCode);
       },
     },
     now,
   });
   const reports = new ReportService({
-    participants: participantStore,
+    source: participantStore,
     program: config.program,
     audit,
     now,
   });
+  const fileOffers = fileOfferTable(store);
+  const downloadSecret = randomBytes(32);
+  const files = teamsFileDelivery({
+    findPersonal: (userId) => conversations.findPersonal(userId),
+    send: async (conversationId, activity) =>
+      (await sender.send(conversationId, activity, undefined, undefined, 1)).kind === 'sent',
+    store: fileOffers,
+    links: downloadLinks(downloadSecret, options.baseUrl ?? (() => '')),
+    now,
+    takesFileConsent: options.takesFileConsent ?? isTeamsCloud,
+    logger,
+  });
   const retention = new RetentionService({
     sources: [
-      closedCaseRetention(caseRepository),
+      closedCaseRetention(caseStore),
       endedParticipantRetention(participantStore),
-      auditRetention(store),
+      auditRetention(store, [caseStore]),
     ],
-    registers: [
-      caseRegister(caseRepository),
-      participantRegister(participantStore, participantStore),
-    ],
+    registers: [caseRegister(caseStore), participantRegister(participantStore, participantStore)],
     periods: config.retention.periods,
     leases: retentionLeaseTable(store, now),
     audit,
@@ -291,6 +347,7 @@ export async function wire(
     instanceId,
     dailyAt: config.retention.dailyAt,
     logger,
+    adminNames: () => casePeopleOf(members).namesWithRole('admin'),
   });
   const planReports = async () =>
     planReportReminders({
@@ -311,10 +368,23 @@ export async function wire(
     }).catch((error: unknown) => logger.warn('reports.reminders.failed', errorFields(error)));
   await planReports();
 
-  const bot = createBot(
-    { adapter, botAppId, access, conversations, allowedTenantIds: config.allowedTenantIds, logger },
+  const importDeps = { participants, access, staging: fileOffers, now };
+  const commandBot = createBot(
+    {
+      adapter,
+      botAppId,
+      resolvePrincipal: (identity) => access.resolvePrincipal(identity),
+      adminNames: () => access.adminNames(),
+      conversations,
+      allowedTenantIds: config.allowedTenantIds,
+      logger,
+    },
     [
       helpCapability,
+      setupCapability({
+        access,
+        lansdelar: config.program.lansdelar.map(({ name, kommuner }) => ({ name, kommuner })),
+      }),
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({
@@ -329,9 +399,8 @@ export async function wire(
         logger,
       }),
       casesCapability({
-        cases,
-        meetings,
-        access,
+        cases: cases.deps,
+        organisations: () => access.listOrganisations(),
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),
@@ -346,14 +415,23 @@ export async function wire(
           now,
         }),
       ),
-      participantsCapability({ participants, access }),
-      reportsCapability({ reports, planReminders: planReports }),
+      participantsCapability(importDeps),
+      reportsCapability({ reports, files, planReminders: planReports }),
     ],
   );
+  const bot = withFileRoutes(commandBot, {
+    allowedTenantIds: config.allowedTenantIds,
+    resolvePrincipal: (identity) => access.resolvePrincipal(identity),
+    files: { store: fileOffers, now, logger },
+    onFile: participantListReceiver(importDeps),
+    logger,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   return {
     bot,
     adapter,
     proactive,
+    poster,
     scheduler,
     reminders,
     access,
@@ -362,9 +440,55 @@ export async function wire(
     reconcileMeetings,
     background,
     cases,
+    sweepCaseYears: () => caseStore.sweepYears(),
     retention,
     participants,
     reports,
+    downloads: { files: fileOffers, secret: downloadSecret, now, logger },
+  };
+}
+
+/** The meetings capability as the case use cases see it (the port they declare). */
+function caseMeetingsOf(meetings: MeetingQueries): CaseMeetings {
+  return {
+    async upcoming(conversationId, days) {
+      return (await meetings.upcoming(conversationId, days)).map(({ series, planned }) => ({
+        meetingId: series.id,
+        meetingName: series.name,
+        takesSlots: series.type === 'samrad',
+        key: planned.key,
+        date: planned.date,
+        startsAt: planned.start,
+        endsAt: planned.end,
+        cancelled: planned.status === 'cancelled',
+      }));
+    },
+    async occurrence(ref) {
+      try {
+        const { occurrence } = await meetings.occurrence(ref);
+        const startsAt = new Date(occurrence.startsAt).getTime();
+        return {
+          endsAt: new Date(startsAt + occurrence.durationMinutes * 60_000),
+          started: occurrence.state !== 'planned',
+          ...(occurrence.attendance ? { attendance: occurrence.attendance } : {}),
+        };
+      } catch (error) {
+        if (isAppError(error, 'not-found')) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Who has a role, by name, for refusals that say who can help. */
+function casePeopleOf(members: ReturnType<typeof memberTable>): CasePeople {
+  return {
+    async namesWithRole(role) {
+      return (await members.list())
+        .filter((member) => member.roles.includes(role) && member.displayName)
+        .map((member) => member.displayName!)
+        .sort((a, b) => a.localeCompare(b, 'sv'));
+    },
   };
 }
 
@@ -373,6 +497,14 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
+  let url = '';
+  const wired = await wire(config, store, {
+    logger,
+    now,
+    baseUrl: () => url,
+    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const {
     bot,
     adapter,
@@ -382,24 +514,30 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     background,
     cases,
     retention,
+    downloads,
+    sweepCaseYears,
     reconcileMeetings,
-  } = await wire(config, store, { logger, now });
+  } = wired;
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
-    adapter,
-    bot,
+    receive: createReceiver(adapter, bot, logger),
     logger,
     checkStorage: () => store.ping(),
     lifecycle,
+    downloads,
+    ...(config.auth.kind === 'none' ? {} : { appId: config.auth.appId }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = http.listen(config.port, config.host, () => resolve(listening));
     listening.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (config.scheduler.enabled) {
+    scheduler.start(config.scheduler.tickMs);
+    lifecycle.watch('scheduler', () => !scheduler.stalled());
+  }
   const periodicTimer = config.scheduler.enabled
     ? setInterval(() => {
         if (config.retention.enabled) {
@@ -407,9 +545,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
             logger.error('retention.daily.failed', errorFields(error));
           });
         }
-        cases.carryOverAll().catch((error: unknown) => {
-          logger.error('cases.carryOver.failed', errorFields(error));
-        });
+        cases
+          .carryOverAll()
+          .then(() => sweepCaseYears())
+          .catch((error: unknown) => {
+            logger.error('cases.carryOver.failed', errorFields(error));
+          });
         reconcileMeetings().catch((error: unknown) => {
           logger.error('meetings.reconcile.failed', errorFields(error));
         });
@@ -428,6 +569,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     url,
     port,
     proactive,
+    poster: wired.poster,
     scheduler,
     reminders,
     idle: () => background.idle(),

@@ -49,11 +49,20 @@ const jsonList = <T extends z.ZodType>(item: T) =>
       try {
         return JSON.parse(value) as unknown;
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'ska vara en JSON-lista' });
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'ska vara en JSON-lista, t.ex. [{"id":"norra", …}] (kontrollera citattecken och komman)',
+        });
         return z.NEVER;
       }
     })
-    .pipe(z.array(item).min(1).optional());
+    .pipe(
+      z
+        .array(item, { error: 'ska vara en JSON-lista med objekt' })
+        .min(1, { error: 'ska ha minst en post' })
+        .optional(),
+    );
 
 const rawEnvironment = z.object({
   APP_ENV: z.enum(['local', 'production']).default('local'),
@@ -83,6 +92,7 @@ const rawEnvironment = z.object({
     .max(7 * 24 * 60)
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  CONNECTOR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RETENTION_ENABLED: z.enum(['true', 'false']).default('true'),
   RETENTION_DAILY_AT: z
     .string()
@@ -149,6 +159,8 @@ export interface AppConfig {
     /** How long an instance's claim on a reminder holds before another may take over. */
     readonly leaseMs: number;
   };
+  /** The longest one call to the Bot Connector may take (sends, updates, replies, token). */
+  readonly connectorTimeoutMs: number;
   readonly retention: {
     /** Run the daily gallring job in this instance (instances coordinate through a lease row). */
     readonly enabled: boolean;
@@ -176,18 +188,36 @@ export class ConfigError extends Error {
   }
 }
 
+const swedishDefaults = z.locales.sv().localeError;
+
+/** Where a problem is, in words: `LANSDELAR.1.coaches` → `LANSDELAR, post 2, coaches`. */
+function problemText(issue: z.core.$ZodIssue): string {
+  const [variable, ...rest] = issue.path.map(String);
+  const where = [
+    variable ?? 'miljön',
+    ...rest.map((part) => (/^\d+$/.test(part) ? `post ${Number(part) + 1}` : part)),
+  ].join(', ');
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Writes the problems of a {@link ConfigError} in Swedish, without a stack trace, and ends the
+ * process with exit code 78 (EX_CONFIG). Any other error is thrown on.
+ */
+export function exitOnConfigError(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\nBoten startas inte.\n`);
+  process.exit(78);
+}
+
 /**
  * Parses the environment. Throws {@link ConfigError} listing every problem at once.
  * @remarks Production refuses to start without Bot Framework credentials because botbuilder
  * accepts unauthenticated requests when the app id is empty.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  const parsed = rawEnvironment.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'miljön'}: ${issue.message}`),
-    );
-  }
+  const parsed = rawEnvironment.safeParse(env, { error: swedishDefaults });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(problemText));
   const raw = parsed.data;
   const problems: string[] = [];
   const production = raw.APP_ENV === 'production';
@@ -250,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
     },
+    connectorTimeoutMs: raw.CONNECTOR_TIMEOUT_SECONDS * 1000,
     retention: {
       enabled: raw.RETENTION_ENABLED === 'true',
       dailyAt: raw.RETENTION_DAILY_AT,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { startApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { exitOnConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields } from './log.js';
 import { appVersion } from './status/version.js';
 import { startAzureMonitor, type RunningTelemetry } from './telemetry/providers.js';
@@ -11,11 +11,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nBoten startas inte.\n`);
-      process.exit(78);
-    }
-    throw error;
+    exitOnConfigError(error);
   }
   const logger = createLogger(config.logLevel);
   if (config.auth.kind === 'none') {

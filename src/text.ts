@@ -18,3 +18,9 @@ export function slugify(text: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
+
+/** `a`, `a och b`, `a, b och c`. */
+export function joinSwedish(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} och ${words[words.length - 1]}`;
+}

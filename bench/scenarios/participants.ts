@@ -6,6 +6,9 @@ import type {
 import { cardAction, message } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import { cardOf } from '../../test/support/fake-connector.js';
+import { outcomeSteps } from '../../src/participants/outcome-steps.js';
+import { formatNumber } from '../../src/reports/number-format.js';
+import { participantRowKeys } from '../../src/storage/participant-tables.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
 import { postActivity, runLevel, type LevelResult } from '../support/load.js';
@@ -20,6 +23,9 @@ export interface ReportResult {
   readonly participants: number;
   readonly events: number;
   readonly latency: LatencyStats;
+  /** The same report as a Word file: counted, written, stored and offered as a link. */
+  readonly documentLatency: LatencyStats;
+  readonly documentBytes: number;
   readonly tableOps: number;
   readonly rssMiB: number;
 }
@@ -49,15 +55,16 @@ const isoDay = (start: string, days: number) =>
   new Date(Date.parse(`${start}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * A länsdel of `count` participants enrolled over 2025–2026 with `eventsEach` history rows each
- * (the steps also ride on the participant row, as the register keeps them). Returns how many
- * were enrolled by the report's period end: the count the report card must show.
+ * A länsdel of `count` participants enrolled over 2025–2026 with `eventsEach` history rows each,
+ * in the register's own shape: per participant a header row, its history rows and the outcome
+ * rows the lägesrapport reads. Returns how many were enrolled by the report's cut-off: the count
+ * the report card must show.
  */
 async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach: number) {
-  const participants: BulkRow[] = [];
-  const events: BulkRow[] = [];
+  const rows: BulkRow[] = [];
   const codes: BulkRow[] = [];
   let enrolledByPeriodEnd = 0;
+  let events = 0;
   for (let n = 0; n < count; n++) {
     const enrolledOn = isoDay('2025-01-02', n % 600);
     if (enrolledOn <= PERIOD_END) enrolledByPeriodEnd++;
@@ -89,35 +96,48 @@ async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach
           }
         : {}),
       coachId: `29:bench-${(n % 32) + 1}`,
+      coachName: `Coach ${(n % 32) + 1}`,
       responsibleOrganisationId: 'fk',
-      steps,
+      eventCount: steps.length,
       currentStep: current.step,
       currentStepOn: current.on,
+      currentStepAt: `${current.on}T10:00:00.000Z`,
       ...(ended ? { endedOn: current.on } : { nextFollowUpOn: isoDay(current.on, 42) }),
       enrolRequestId: `bench-enrol-${n}`,
       createdAt: `${enrolledOn}T09:00:00.000Z`,
       createdBy: '29:bench-1',
     };
-    participants.push({ partitionKey: LANSDEL, rowKey: value.code, value });
+    const stored = (kind: string, rowKey: string, fields: Record<string, unknown>) =>
+      rows.push({ partitionKey: LANSDEL, rowKey, value: { ...fields, _v: 1, _k: kind } });
+    stored('header', participantRowKeys.header(value.code), value);
     codes.push({ partitionKey: 'code', rowKey: value.code, value: { lansdelId: LANSDEL } });
-    steps.forEach((step, i) => {
-      const event: ParticipantEvent = {
-        id: i === 0 ? 'inskrivning' : `bench-step-${i}`,
+    const history: ParticipantEvent[] = steps.map((step, seq) => ({
+      id: seq === 0 ? 'inskrivning' : `bench-step-${seq}`,
+      seq,
+      code: value.code,
+      kind: 'step',
+      on: step.on,
+      step: step.step,
+      ...(step.step === 'annanInsats' ? { which: 'Daglig verksamhet' } : {}),
+      recordedBy: value.coachId,
+      recordedAt: `${step.on}T10:00:00.000Z`,
+    }));
+    for (const event of history) {
+      stored('event', participantRowKeys.event(value.code, event.on, event.seq), event);
+    }
+    for (const event of outcomeSteps(history)) {
+      stored('outcome', participantRowKeys.outcome(value.code, event.on, event.seq), {
         code: value.code,
-        kind: 'step',
-        on: step.on,
-        step: step.step,
-        ...(step.step === 'annanInsats' ? { which: 'Daglig verksamhet' } : {}),
-        recordedBy: value.coachId,
-        recordedAt: `${step.on}T10:00:00.000Z`,
-      };
-      events.push({ partitionKey: value.code, rowKey: event.id, value: event });
-    });
+        step: event.step,
+        on: event.on,
+        seq: event.seq,
+      });
+    }
+    events += history.length;
   }
-  await loadRows(ctx.azurite.connectionString, `${prefix}Participants`, participants);
-  await loadRows(ctx.azurite.connectionString, `${prefix}ParticipantEvents`, events);
+  await loadRows(ctx.azurite.connectionString, `${prefix}Participants`, rows);
   await loadRows(ctx.azurite.connectionString, `${prefix}ParticipantKeys`, codes);
-  return { enrolledByPeriodEnd, events: events.length };
+  return { enrolledByPeriodEnd, events };
 }
 
 /** Seeds the länsdel once; both participant scenarios run over it. */
@@ -190,18 +210,47 @@ export async function measureReport(
     );
     samples.push(performance.now() - before);
     const card = JSON.stringify(cardOf(ctx.connector.messages(conversation).at(-1)) ?? {});
-    const expected = `"title":"Inskrivna sedan start","value":"${seeded.enrolledByPeriodEnd}"`;
+    const expected = `"title":"Inskrivna sedan start","value":"${formatNumber(seeded.enrolledByPeriodEnd)} (`;
     if (status !== 200 || !card.includes(expected)) {
       throw new Error(
         `The report did not count ${seeded.enrolledByPeriodEnd}: ${card.slice(0, 400)}`,
       );
     }
   }
+  const tableOps = Math.round((ctx.proxy.count - opsBefore) / REPORT_RUNS);
+  const documentSamples: number[] = [];
+  let documentBytes = 0;
+  for (let run = 0; run < REPORT_RUNS; run++) {
+    ctx.connector.clear();
+    const before = performance.now();
+    const { status } = await postActivity(
+      bot.url,
+      cardAction(
+        'reports.file',
+        { scope: `lansdel:${LANSDEL}`, asOf: PERIOD_END, format: 'docx' },
+        { serviceUrl: ctx.connector.url, from, where: { kind: 'personal' } },
+      ),
+    );
+    documentSamples.push(performance.now() - before);
+    const text = ctx.connector
+      .messages(conversation)
+      .map((m) => m.body.text ?? '')
+      .join('\n');
+    const link = /\((http:\/\/[^)]+\/filer\/[^)]+)\)/.exec(text)?.[1];
+    if (status !== 200 || !link) throw new Error('The report document was not offered');
+    const document = await fetch(link);
+    documentBytes = (await document.arrayBuffer()).byteLength;
+    if (document.status !== 200 || documentBytes < 5_000) {
+      throw new Error(`The report document could not be fetched (${document.status})`);
+    }
+  }
   return {
     participants: seeded.count,
     events: seeded.events,
     latency: latencyStats(samples),
-    tableOps: Math.round((ctx.proxy.count - opsBefore) / REPORT_RUNS),
+    documentLatency: latencyStats(documentSamples),
+    documentBytes,
+    tableOps,
     rssMiB: bot.memory().rssMiB,
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { exitOnConfigError } from '../../src/config.js';
 import { startLocalStack } from './stack.js';
 
 /** `npm start`: the bot with embedded storage and the local Teams client, until Ctrl+C. */
@@ -9,7 +10,7 @@ const stack = await startLocalStack({
   botPort: Number(process.env.PORT ?? 3978),
   playgroundPort: Number(process.env.PLAYGROUND_PORT ?? 56150),
   env: process.env,
-});
+}).catch(exitOnConfigError);
 
 console.log(`
   Finsam körs lokalt (LOCAL MODE – inga Bot Framework-uppgifter, anrop autentiseras INTE).

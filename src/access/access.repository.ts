@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../audit/audit.schema.js';
 import type { Versioned } from '../versioned.js';
 import type { Member, Organisation } from './access.schema.js';
 
@@ -9,9 +10,16 @@ export interface OrganisationRepository {
 
 export interface MemberRepository {
   get(id: string): Promise<Versioned<Member> | undefined>;
-  /** Fails with `already-exists` when someone else created the member first. */
-  create(member: Member): Promise<Versioned<Member>>;
-  /** Fails with `conflict` when the member changed since `version` was read. */
-  replace(member: Member, version: string): Promise<Versioned<Member>>;
   list(): Promise<Member[]>;
+  /**
+   * Writes a member together with the audit entry of the change, as one transaction: it fails
+   * with `conflict` when the member changed since `version` was read (or was created by someone
+   * else when `version` is undefined). A repeat of the same action (`requestKey`) writes nothing.
+   */
+  save(
+    member: Member,
+    version: string | undefined,
+    audit: AuditEntry,
+    requestKey: string,
+  ): Promise<void>;
 }

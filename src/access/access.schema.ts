@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { foldForLookup } from '../text.js';
+import { ROLES, roleSchema, type Role } from '../principal.js';
 
-export const ROLES = ['admin', 'samordnare', 'representant', 'coach', 'observator'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
-
-export const roleLabels: Record<Role, string> = {
-  admin: 'Administratör',
-  samordnare: 'Samordnare',
-  representant: 'Organisationsrepresentant',
-  coach: 'Coach',
-  observator: 'Observatör',
-};
+export {
+  ROLES,
+  hasRole,
+  roleLabels,
+  roleSchema,
+  type Principal,
+  type Role,
+  type TurnIdentity,
+} from '../principal.js';
 
 const roleWords: Record<string, Role> = {
   admin: 'admin',
@@ -51,6 +50,8 @@ export type Organisation = z.infer<typeof organisationSchema>;
 export const memberSchema = z.object({
   /** The Teams user id (`29:…`) or the Entra object id the admin named. */
   id: z.string().min(1).max(200),
+  /** The Entra object id, when Teams told it (mentions, rosters, the member's own turns). */
+  aadObjectId: z.string().max(100).optional(),
   displayName: z.string().max(120).optional(),
   organisationId: z.string().max(60).optional(),
   roles: z.array(roleSchema).max(ROLES.length),
@@ -58,20 +59,3 @@ export const memberSchema = z.object({
   updatedBy: z.string().max(200),
 });
 export type Member = z.infer<typeof memberSchema>;
-
-/** Who is acting in a turn. */
-export interface Principal {
-  readonly userId: string;
-  readonly aadObjectId?: string;
-  readonly tenantId: string;
-  readonly displayName?: string;
-  /** The key of the stored member record, when there is one. */
-  readonly memberId?: string;
-  readonly organisationId?: string;
-  readonly roles: readonly Role[];
-  /** Admin through configuration (BOOTSTRAP_ADMIN_IDS), which no command can revoke. */
-  readonly configuredAdmin: boolean;
-}
-
-export const hasRole = (principal: Principal, ...roles: Role[]) =>
-  roles.some((role) => principal.roles.includes(role));

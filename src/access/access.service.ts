@@ -8,17 +8,13 @@ import {
   type Member,
   type Organisation,
   type Principal,
+  ROLES,
   type Role,
+  type TurnIdentity,
 } from './access.schema.js';
-import { findOrganisation } from './organisations.js';
 
-/** What Teams tells us about the sender of an activity. */
-export interface TurnIdentity {
-  readonly userId: string;
-  readonly aadObjectId?: string;
-  readonly tenantId: string;
-  readonly displayName?: string;
-}
+export type { TurnIdentity } from './access.schema.js';
+import { findOrganisation } from './organisations.js';
 
 export interface AccessDeps {
   readonly members: MemberRepository;
@@ -36,27 +32,53 @@ export interface RoleChange {
 
 const ORGANISATION_REQUIRED: readonly Role[] = ['representant', 'coach'];
 const ORGANISATIONS_TTL_MS = 60_000;
+/** How long a principal read from storage is used before it is read again. */
+export const PRINCIPAL_TTL_MS = 15_000;
+const PRINCIPAL_CACHE_SIZE = 5_000;
 
 /** Who someone is and what they may do: principals, organisations and role assignments. */
 export class AccessService {
   private organisationsCache?: { at: number; value: Organisation[] };
+  private readonly principals = new Map<string, { at: number; principal: Principal }>();
 
   constructor(private readonly deps: AccessDeps) {}
 
+  /**
+   * Who is acting: the stored roles and organisation, plus admin by configuration. Cached per
+   * instance for a short while (every turn needs it); a role change on this instance clears the
+   * cache, on another instance it shows within {@link PRINCIPAL_TTL_MS}.
+   */
   async resolvePrincipal(identity: TurnIdentity): Promise<Principal> {
+    const key = JSON.stringify([identity.userId, identity.aadObjectId, identity.tenantId]);
+    const now = Date.now();
+    const cached = this.principals.get(key);
+    if (cached && now - cached.at < PRINCIPAL_TTL_MS) {
+      return {
+        ...cached.principal,
+        ...(identity.displayName ? { displayName: identity.displayName } : {}),
+      };
+    }
+    const principal = await this.loadPrincipal(identity);
+    if (this.principals.size >= PRINCIPAL_CACHE_SIZE) this.principals.clear();
+    this.principals.set(key, { at: now, principal });
+    return principal;
+  }
+
+  private async loadPrincipal(identity: TurnIdentity): Promise<Principal> {
     const [byUserId, byObjectId] = await Promise.all([
       this.deps.members.get(identity.userId),
       identity.aadObjectId ? this.deps.members.get(identity.aadObjectId) : undefined,
     ]);
     const stored = byUserId ?? byObjectId;
     const configuredAdmin = this.isConfiguredAdmin(identity.userId, identity.aadObjectId);
-    const roles = new Set<Role>(stored?.value.roles ?? []);
-    if (configuredAdmin) roles.add('admin');
+    const held = new Set<Role>(stored?.value.roles ?? []);
+    if (configuredAdmin) held.add('admin');
+    const roles = ROLES.filter((role) => held.has(role));
     return {
       userId: identity.userId,
       tenantId: identity.tenantId,
       configuredAdmin,
-      roles: [...roles],
+      roles,
       ...(identity.aadObjectId ? { aadObjectId: identity.aadObjectId } : {}),
       ...(identity.displayName ? { displayName: identity.displayName } : {}),
       ...(stored ? { memberId: stored.value.id } : {}),
@@ -93,6 +115,27 @@ export class AccessService {
     );
   }
 
+  /**
+   * Every stored member with roles, for what any member may see of the förbund's staffing (who
+   * the administratörer are, how many samordnare and coacher there are); no access check.
+   */
+  async directory(): Promise<Member[]> {
+    return (await this.deps.members.list()).filter((member) => member.roles.length > 0);
+  }
+
+  /** The names of the administratörer people can ask for a role. */
+  async adminNames(): Promise<string[]> {
+    return (await this.deps.members.list())
+      .filter(
+        (member) =>
+          (member.roles.includes('admin') ||
+            this.isConfiguredAdmin(member.id, member.aadObjectId)) &&
+          member.displayName,
+      )
+      .map((member) => member.displayName!)
+      .sort((a, b) => a.localeCompare(b, 'sv'));
+  }
+
   isConfiguredAdmin(userId: string, aadObjectId?: string): boolean {
     return this.deps.bootstrapAdminIds.some(
       (id) =>
@@ -103,15 +146,16 @@ export class AccessService {
 
   async grant(
     actor: Principal,
-    target: { id: string; displayName?: string },
+    target: { id: string; displayName?: string; aadObjectId?: string },
     role: Role,
-    organisationWord?: string,
+    organisationWord: string | undefined,
+    requestKey: string,
   ): Promise<RoleChange> {
     requireAdmin(actor);
     const organisation = organisationWord
       ? await this.requireOrganisation(organisationWord)
       : undefined;
-    const change = await this.modify(actor, target, 'roles.grant', (member) => {
+    const change = await this.modify(actor, target, 'roles.grant', requestKey, (member) => {
       const organisationId = organisation?.id ?? member.organisationId;
       if (ORGANISATION_REQUIRED.includes(role) && !organisationId) {
         throw invalidInput(
@@ -126,6 +170,7 @@ export class AccessService {
           roles: member.roles.includes(role) ? member.roles : [...member.roles, role],
           ...(organisationId ? { organisationId } : {}),
           ...(target.displayName ? { displayName: target.displayName } : {}),
+          ...(target.aadObjectId ? { aadObjectId: target.aadObjectId } : {}),
         },
         details: { role, organisationId: organisationId ?? '' },
       };
@@ -133,7 +178,12 @@ export class AccessService {
     return change;
   }
 
-  async revoke(actor: Principal, targetId: string, role: Role): Promise<RoleChange> {
+  async revoke(
+    actor: Principal,
+    targetId: string,
+    role: Role,
+    requestKey: string,
+  ): Promise<RoleChange> {
     requireAdmin(actor);
     if (role === 'admin' && this.isConfiguredAdmin(targetId)) {
       throw invalidInput(
@@ -141,7 +191,7 @@ export class AccessService {
       );
     }
     if (role === 'admin') await this.ensureAnotherAdmin(targetId);
-    return this.modify(actor, { id: targetId }, 'roles.revoke', (member) =>
+    return this.modify(actor, { id: targetId }, 'roles.revoke', requestKey, (member) =>
       member.roles.includes(role)
         ? {
             member: { ...member, roles: member.roles.filter((r) => r !== role) },
@@ -173,19 +223,19 @@ export class AccessService {
 
   /**
    * Read-modify-write with the stored version, retried when someone else wrote in between.
-   * `update` returns undefined when nothing needs to change (which makes every action idempotent).
-   * The audit entry is written first, under a key made from the change's time, so a crash
-   * between the two writes can leave an entry for an attempt that did not land, but never a role
-   * change without its entry; a retried conflict writes the same entry, not a second one.
+   * `update` returns undefined when nothing needs to change (which makes every action
+   * idempotent). The member and the audit entry of the change are one transaction, and a repeat
+   * of the same request (`requestKey`) writes nothing.
    */
   private async modify(
     actor: Principal,
     target: { id: string; displayName?: string },
     action: string,
+    requestKey: string,
     update: (member: Member) => { member: Member; details: Record<string, string> } | undefined,
   ): Promise<RoleChange> {
     const at = this.deps.now().toISOString();
-    return retryOnConflict(async () => {
+    const change = await retryOnConflict(async () => {
       const stored = await this.deps.members.get(target.id);
       const current: Member = stored?.value ?? {
         id: target.id,
@@ -197,7 +247,9 @@ export class AccessService {
       const next = update(current);
       if (!next) return { member: current, changed: false };
       const stamped: Member = { ...next.member, updatedAt: at, updatedBy: actor.userId };
-      await this.deps.audit.append(
+      await this.deps.members.save(
+        stamped,
+        stored?.version,
         {
           at,
           actorId: actor.userId,
@@ -207,13 +259,12 @@ export class AccessService {
           subjectId: target.id,
           details: next.details,
         },
-        [action, ...Object.values(next.details)].join('|'),
+        `${action}|${actor.userId}|${requestKey}`,
       );
-      const saved = stored
-        ? await this.deps.members.replace(stamped, stored.version)
-        : await this.deps.members.create(stamped);
-      return { member: saved.value, changed: true };
+      return { member: stamped, changed: true };
     });
+    this.principals.clear();
+    return change;
   }
 }
 

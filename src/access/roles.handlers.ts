@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cardMessage, textMessage, type Capability, type CommandContext } from '../bot/bot.js';
-import { cardAttachment, renderCard } from '../bot/card-renderer.js';
+import type { Capability, CommandContext } from '../bot/bot.js';
+import { renderCard } from '../bot/card-renderer.js';
 import type { MentionedUser } from '../bot/command-parser.js';
 import { invalidInput } from '../errors.js';
 import { foldForLookup } from '../text.js';
@@ -10,12 +10,14 @@ import { organisationsView, profileView, rolesView } from './roles.cards.js';
 
 const USAGE_GRANT = '/roller ge @person <roll> [organisation]';
 const USAGE_REVOKE = '/roller ta bort @person <roll>';
+const TEAMS_USER_ID = /^[A-Za-z0-9][A-Za-z0-9:_.@-]{0,199}$/;
 
+/** People are named by an @mention (the ids Teams puts in the activity), never by typed text. */
 const targetToken = z
   .string()
   .regex(
-    /^(@\d{1,2}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,2}:[\w.-]{1,180})$/i,
-    `Ange personen genom att nämna hen med @, till exempel: ${USAGE_GRANT}`,
+    /^@\d{1,2}$/,
+    `Nämn personen med @ så att Teams visar namnet, till exempel: ${USAGE_GRANT}. Ett id eller ett namn som text räknas inte.`,
   );
 const roleToken = z.string().transform((word, ctx) => {
   const role = parseRole(word);
@@ -32,7 +34,10 @@ const grantArgs = z.tuple([targetToken, roleToken], z.string());
 const revokeArgs = z.tuple([targetToken, roleToken]);
 
 /** Verbs of the role cards, with their payloads. */
-export const rolesRevokeData = z.object({ memberId: z.string().min(1).max(200), role: roleSchema });
+export const rolesRevokeData = z.object({
+  memberId: z.string().regex(TEAMS_USER_ID),
+  role: roleSchema,
+});
 
 type RolesCommand =
   | { kind: 'overview' }
@@ -79,58 +84,62 @@ function resolveTarget(
   token: string,
   mentions: readonly MentionedUser[],
 ): { id: string; displayName?: string } {
-  if (!token.startsWith('@')) return { id: token };
   const mention = mentions[Number(token.slice(1)) - 1];
-  if (!mention)
+  if (!mention || !TEAMS_USER_ID.test(mention.id))
     throw invalidInput(`Ange personen genom att nämna hen med @. Skriv så här: ${USAGE_GRANT}`);
-  return { id: mention.id, ...(mention.name ? { displayName: mention.name } : {}) };
+  return {
+    id: mention.id,
+    ...(mention.name ? { displayName: mention.name } : {}),
+    ...(mention.aadObjectId ? { aadObjectId: mention.aadObjectId } : {}),
+  };
 }
 
 export function rolesCapability(access: AccessService): Capability {
   return (routes) => {
     routes.command('roller', async (ctx: CommandContext) => {
-      const { turn, principal } = ctx;
+      const { principal } = ctx;
       const command = parseRolesCommand(ctx.command.args);
       const organisations = await access.listOrganisations();
       switch (command.kind) {
         case 'overview': {
-          const card = hasRole(principal, 'admin')
-            ? cardAttachment('roles', rolesView(await access.listMembers(principal), organisations))
-            : cardAttachment('profile', profileView(principal, organisations));
-          await turn.sendActivity(cardMessage(card));
+          await ctx.reply(
+            hasRole(principal, 'admin')
+              ? renderCard('roles', rolesView(await access.listMembers(principal), organisations))
+              : renderCard('profile', profileView(principal, organisations)),
+          );
           return;
         }
         case 'organisations':
-          await turn.sendActivity(
-            cardMessage(cardAttachment('organisations', organisationsView(organisations))),
-          );
+          await ctx.reply(renderCard('organisations', organisationsView(organisations)));
           return;
         case 'grant': {
-          const target = resolveTarget(command.target, ctx.command.mentions);
-          const change = await access.grant(principal, target, command.role, command.organisation);
+          const target = resolveTarget(command.target, ctx.mentions);
+          const change = await access.grant(
+            principal,
+            target,
+            command.role,
+            command.organisation,
+            ctx.activityId,
+          );
           const who = change.member.displayName ?? 'Personen';
           const org = organisations.find((o) => o.id === change.member.organisationId)?.name;
           const label = roleLabels[command.role];
-          await turn.sendActivity(
-            textMessage(
-              change.changed
-                ? `${who} har nu rollen ${label}${org ? ` (${org})` : ''}.`
-                : `${who} hade redan rollen ${label}. Inget ändrades.`,
-            ),
+          await ctx.reply(
+            change.changed
+              ? `${who} har nu rollen ${label}${org ? ` (${org})` : ''}.`
+              : `${who} hade redan rollen ${label}. Inget ändrades.`,
           );
           return;
         }
         case 'revoke': {
-          const target = resolveTarget(command.target, ctx.command.mentions);
-          const change = await access.revoke(principal, target.id, command.role);
+          const target = resolveTarget(command.target, ctx.mentions);
+          const change = await access.revoke(principal, target.id, command.role, ctx.activityId);
           const who = change.member.displayName ?? target.displayName ?? 'Personen';
           const label = roleLabels[command.role];
-          await turn.sendActivity(
-            textMessage(
-              change.changed
-                ? `Rollen ${label} togs bort från ${who}.`
-                : `${who} hade inte rollen ${label}. Inget ändrades.`,
-            ),
+          await ctx.reply(
+            change.changed
+              ? `Rollen ${label} togs bort från ${who}.`
+              : `${who} hade inte rollen ${label}. Inget ändrades.`,
           );
           return;
         }
@@ -141,27 +150,37 @@ export function rolesCapability(access: AccessService): Capability {
       }
     });
 
-    routes.cardAction('roles.mine', z.object({}).loose(), async ({ principal }) =>
-      renderCard('profile', profileView(principal, await access.listOrganisations())),
-    );
+    routes.cardAction({
+      verb: 'roles.mine',
+      schema: z.object({}),
+      handle: async ({ principal }) =>
+        renderCard('profile', profileView(principal, await access.listOrganisations())),
+    });
 
-    routes.cardAction('roles.list', z.object({}).loose(), async ({ principal }) =>
-      renderCard(
-        'roles',
-        rolesView(await access.listMembers(principal), await access.listOrganisations()),
-      ),
-    );
+    routes.cardAction({
+      verb: 'roles.list',
+      schema: z.object({}),
+      handle: async ({ principal }) =>
+        renderCard(
+          'roles',
+          rolesView(await access.listMembers(principal), await access.listOrganisations()),
+        ),
+    });
 
-    routes.cardAction('roles.revoke', rolesRevokeData.loose(), async ({ principal, data }) => {
-      const change = await access.revoke(principal, data.memberId, data.role);
-      const who = change.member.displayName ?? 'personen';
-      const notice = change.changed
-        ? `Rollen ${roleLabels[data.role]} togs bort från ${who}.`
-        : `${who} har inte rollen ${roleLabels[data.role]} längre. Inget ändrades.`;
-      return renderCard(
-        'roles',
-        rolesView(await access.listMembers(principal), await access.listOrganisations(), notice),
-      );
+    routes.cardAction({
+      verb: 'roles.revoke',
+      schema: rolesRevokeData,
+      handle: async ({ principal, data, activityId }) => {
+        const change = await access.revoke(principal, data.memberId, data.role, activityId);
+        const who = change.member.displayName ?? 'personen';
+        const notice = change.changed
+          ? `Rollen ${roleLabels[data.role]} togs bort från ${who}.`
+          : `${who} har inte rollen ${roleLabels[data.role]} längre. Inget ändrades.`;
+        return renderCard(
+          'roles',
+          rolesView(await access.listMembers(principal), await access.listOrganisations(), notice),
+        );
+      },
     });
   };
 }

@@ -1,20 +1,22 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import type { Attachment, TurnContext } from 'botbuilder';
-import { ActivityTypes, MessageFactory } from 'botbuilder';
+import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
-import type { Principal } from '../access/access.schema.js';
-import type { AccessService } from '../access/access.service.js';
+import { hasRole, type Principal, type TurnIdentity } from '../principal.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordTurn } from '../telemetry/telemetry.js';
+import { joinSwedish } from '../text.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
 import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
+import { inspectInbound, type Refusal } from './inbound-guard.js';
+import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
-import { conversationOf, turnOf, type Conversation, type Turn } from './turn-port.js';
+import { turnOf, type Turn } from './turn-port.js';
 
 export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
@@ -55,15 +57,18 @@ export interface BotRoutes {
     handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
   ): void;
   /** Answers a message that is not a known command (exactly one capability registers it). */
-  unknownCommand(handler: (conversation: Conversation) => Promise<void>): void;
-  /** Runs when the bot is added to a conversation. */
-  welcome(handler: (conversation: Conversation) => Promise<void>): void;
+  unknownCommand(handler: (turn: Turn) => Promise<void>): void;
+  /** Runs when the bot is added to a conversation; the turn's principal is whoever added it. */
+  welcome(handler: (turn: Turn) => Promise<void>): void;
 }
 
 export interface BotDeps {
   readonly adapter: TeamsAdapter;
   readonly botAppId: string;
-  readonly access: AccessService;
+  /** Who is acting: roles and organisation for the sender of an activity. */
+  readonly resolvePrincipal: (identity: TurnIdentity) => Promise<Principal>;
+  /** The names of the administratörer, for refusals that say who can help. */
+  readonly adminNames: () => Promise<readonly string[]>;
   readonly conversations: ConversationService;
   readonly allowedTenantIds: readonly string[];
   readonly logger: Logger;
@@ -93,14 +98,45 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   });
   const { logger } = deps;
   const commands = new Map<CommandName, CommandHandler>();
-  const welcomes: ((conversation: Conversation) => Promise<void>)[] = [];
+  const welcomes: ((turn: Turn) => Promise<void>)[] = [];
   const verbs: string[] = [];
-  let unknownCommand: ((conversation: Conversation) => Promise<void>) | undefined;
+  const cardActions = new Map<string, CardAction<z.ZodType>>();
+  let unknownCommand: ((turn: Turn) => Promise<void>) | undefined;
 
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
     const identity = identityOf(turn.activity);
     if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
-    return deps.access.resolvePrincipal(identity);
+    return deps.resolvePrincipal(identity);
+  };
+
+  /**
+   * For a refusal on missing rights: who can help, and whether the person can fix it themself (an
+   * administratör can take any role on the setup card).
+   */
+  const whoCanHelp = async (
+    turn: TurnContext,
+    error: unknown,
+  ): Promise<{ text: string; canFix: boolean } | undefined> => {
+    if (!isAppError(error, 'forbidden')) return undefined;
+    try {
+      const principal = await principalOf(turn);
+      if (hasRole(principal, 'admin')) {
+        return {
+          text: 'Du är administratör och kan ge dig själv rollen under Kom igång (/kom igång).',
+          canFix: true,
+        };
+      }
+      const admins = await deps.adminNames();
+      return {
+        text:
+          admins.length > 0
+            ? `Be en administratör om rollen: ${joinSwedish(admins)}.`
+            : 'Be förbundets administratör om rollen.',
+        canFix: false,
+      };
+    } catch {
+      return undefined;
+    }
   };
 
   const routes: BotRoutes = {
@@ -118,6 +154,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       const { verb } = action;
       if (verbs.includes(verb)) throw new Error(`Card verb ${verb} registered twice`);
       verbs.push(verb);
+      cardActions.set(verb, action as unknown as CardAction<z.ZodType>);
       app.adaptiveCards.actionExecute<unknown>(verb, async (turn, _state, data) => {
         const started = Date.now();
         try {
@@ -145,10 +182,12 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           });
           recordTurn('card.action', verb, 'error', started);
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
+          const help = await whoCanHelp(turn, error);
           return renderCard('notice', {
-            title: 'Det gick inte',
-            text: errorText(error),
+            title: help ? 'Du saknar behörighet' : 'Det gick inte',
+            text: help ? `${errorText(error)} ${help.text}` : errorText(error),
             tone: 'attention',
+            ...(help?.canFix ? { actionTitle: 'Kom igång', actionVerb: 'setup.open' } : {}),
           }) as never;
         }
       });
@@ -192,7 +231,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             command: parsed.command,
           });
         } else {
-          await answerUnknown(conversationOf(turn));
+          await answerUnknown(turnOf(turn, await principalOf(turn)));
         }
         logger.info('command', { command: name, outcome: 'ok', ms: Date.now() - started });
         recordTurn('command', name, 'ok', started);
@@ -206,7 +245,10 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         recordTurn('command', name, 'error', started);
         if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
-        await turn.sendActivity(MessageFactory.text(errorText(error)));
+        const help = await whoCanHelp(turn, error);
+        await turn.sendActivity(
+          MessageFactory.text(help ? `${errorText(error)} ${help.text}` : errorText(error)),
+        );
       }
     },
   );
@@ -216,7 +258,9 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       (member) => member.id === turn.activity.recipient.id,
     );
     if (!botWasAdded) return;
-    for (const welcome of welcomes) await welcome(conversationOf(turn));
+    if (!identityOf(turn.activity)) return;
+    const principal = await principalOf(turn);
+    for (const welcome of welcomes) await welcome(turnOf(turn, principal));
   });
 
   app.error(async (turn, error) => {
@@ -227,6 +271,40 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         .catch((sendError: unknown) => logger.warn('reply.undelivered', errorFields(sendError)));
     }
   });
+
+  /**
+   * Answers a turn the inbound guard refused: a card action gets its form back with the refused
+   * fields emptied (when the verb can reopen it) or a notice card; a message gets the notice.
+   */
+  const refuse = async (turn: TurnContext, refusal: Refusal) => {
+    logger.warn('privacy.refused', {
+      activityType: turn.activity.type,
+      finding: refusal.finding.kind,
+      fields: refusal.finding.fields.length,
+      ...(refusal.verb && cardActions.has(refusal.verb) ? { verb: refusal.verb } : {}),
+    });
+    recordTurn('privacy', refusal.finding.kind, 'refused', Date.now());
+    if (turn.activity.type !== ActivityTypes.Invoke) {
+      await turn.sendActivity(MessageFactory.text(refusal.notice));
+      return;
+    }
+    const action = refusal.verb ? cardActions.get(refusal.verb) : undefined;
+    let card: CardJson | undefined;
+    if (action?.reopen && refusal.values) {
+      try {
+        const principal = await principalOf(turn);
+        card = await action.reopen(turnOf(turn, principal), refusal.values, refusal.notice);
+      } catch (error) {
+        logger.warn('privacy.reopen.failed', errorFields(error));
+      }
+    }
+    card ??= renderCard('notice', {
+      title: 'Inget har sparats',
+      text: refusal.notice,
+      tone: 'attention',
+    });
+    await turn.sendActivity(cardInvokeResponse(card));
+  };
 
   return {
     verbs,
@@ -245,9 +323,18 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         }
         return;
       }
+      const refusal = inspectInbound(turn.activity);
+      if (refusal) {
+        await refuse(turn, refusal);
+        return;
+      }
       await rememberConversation(turn, deps, tenantId);
       turn.onSendActivities(retryReplies(logger));
       await app.run(turn);
+      if (turn.activity.type === ActivityTypes.Invoke && !turn.turnState.get(INVOKE_RESPONSE_KEY)) {
+        logger.warn('invoke.unhandled', { name: safeName(turn.activity.name) });
+        await turn.sendActivity(unavailableInvokeResponse(turn.activity.name));
+      }
     },
   };
 }
@@ -272,4 +359,12 @@ export function textMessage(text: string) {
 
 export function cardMessage(attachment: Attachment, text?: string) {
   return MessageFactory.attachment(attachment, text?.normalize('NFC'));
+}
+
+/** A message to send later (proactively): plain protocol data, built without the SDK's types. */
+export type OutboundMessage = Partial<Activity>;
+
+/** A message carrying one Adaptive Card. */
+export function cardOutbound(card: CardJson, text?: string): OutboundMessage {
+  return cardMessage(CardFactory.adaptiveCard(card), text);
 }

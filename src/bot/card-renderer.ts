@@ -9,6 +9,7 @@ export type CardName =
   | 'roles'
   | 'organisations'
   | 'notice'
+  | 'card-too-large'
   | 'reminder'
   | 'reminders'
   | 'meeting-form'
@@ -31,7 +32,9 @@ export type CardName =
   | 'participant-form'
   | 'participant-list'
   | 'participant'
-  | 'report';
+  | 'participant-import'
+  | 'report'
+  | 'setup';
 
 /** An Adaptive Card ready to send or return from an invoke. */
 export type CardJson = Record<string, unknown>;

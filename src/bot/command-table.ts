@@ -2,6 +2,8 @@
  * The one list of chat commands. It drives routing, the `/hjälp` card and the manifest's
  * `commandLists`; a test keeps the three equal.
  */
+import type { Role } from '../principal.js';
+
 export type CommandScope = 'personal' | 'team' | 'groupChat';
 
 export interface CommandSpec {
@@ -14,6 +16,10 @@ export interface CommandSpec {
   /** How to call it, in Swedish, shown in `/hjälp`. */
   readonly usage: readonly string[];
   readonly scopes: readonly CommandScope[];
+  /** Who can use the command: everyone, or people with one of these roles. */
+  readonly audience: 'alla' | readonly Role[];
+  /** The words shown in Teams' command menu, when they differ from the name. */
+  readonly menuTitle?: string;
 }
 
 const everywhere: readonly CommandScope[] = ['personal', 'team', 'groupChat'];
@@ -25,6 +31,17 @@ export const commandTable = [
     summary: 'Visar vad boten kan och hur kommandona används.',
     usage: ['/hjälp'],
     scopes: everywhere,
+    audience: 'alla',
+  },
+  {
+    name: 'kom',
+    aliases: ['start', 'kom-igång', 'kom-igang', 'komigång', 'komigang'],
+    menuTitle: 'kom igång',
+    summary:
+      'Kom igång: dina roller, förbundets organisationer och länsdelar, och vilka som ska vara samordnare och coacher.',
+    usage: ['/kom igång – inställningar för dig och förbundet (administratörer ger roller här)'],
+    scopes: everywhere,
+    audience: 'alla',
   },
   {
     name: 'roller',
@@ -38,6 +55,7 @@ export const commandTable = [
       '/roller organisationer – förbundets medlemsorganisationer',
     ],
     scopes: everywhere,
+    audience: 'alla',
   },
   {
     name: 'påminnelser',
@@ -51,6 +69,7 @@ export const commandTable = [
       '/påminnelser ny om 10 min <text>',
     ],
     scopes: everywhere,
+    audience: 'alla',
   },
   {
     name: 'möte',
@@ -63,6 +82,7 @@ export const commandTable = [
       '/möte protokoll – närvaro, anteckningar, beslut och uppgifter under mötet (samordnare)',
     ],
     scopes: ['team', 'groupChat'],
+    audience: 'alla',
   },
   {
     name: 'möten',
@@ -70,6 +90,7 @@ export const commandTable = [
     summary: 'Listar kommande möten här. Samordnare kan flytta eller ställa in ett möte.',
     usage: ['/möten'],
     scopes: ['team', 'groupChat'],
+    audience: 'alla',
   },
   {
     name: 'uppgifter',
@@ -77,6 +98,7 @@ export const commandTable = [
     summary: 'Visar öppna uppgifter från mötena här, eller dina egna i chatten med boten.',
     usage: ['/uppgifter'],
     scopes: everywhere,
+    audience: 'alla',
   },
   {
     name: 'ärenden',
@@ -91,6 +113,7 @@ export const commandTable = [
       '/ärenden hjälp – alla varianter med exempel',
     ],
     scopes: everywhere,
+    audience: ['representant', 'samordnare', 'admin'],
   },
   {
     name: 'gallring',
@@ -104,6 +127,7 @@ export const commandTable = [
       '/gallring radera <kod> – radera ett ärende eller en deltagare på begäran',
     ],
     scopes: ['personal'],
+    audience: ['admin'],
   },
   {
     name: 'deltagare',
@@ -118,6 +142,7 @@ export const commandTable = [
       '/deltagare hjälp',
     ],
     scopes: ['personal'],
+    audience: ['coach', 'samordnare'],
   },
   {
     name: 'status',
@@ -126,6 +151,7 @@ export const commandTable = [
       'Administratörer: version, om lagringen svarar, väntande påminnelser och konversationer där boten tagits bort.',
     usage: ['/status – driftstatus (administratörer)', '/status hjälp – hur kommandot används'],
     scopes: ['personal'],
+    audience: ['admin'],
   },
   {
     name: 'rapport',
@@ -136,6 +162,7 @@ export const commandTable = [
       '/rapport Norra 2026-06-30 – en länsdel per 30 juni eller 31 december',
     ],
     scopes: ['personal'],
+    audience: ['samordnare'],
   },
 ] as const satisfies readonly CommandSpec[];
 

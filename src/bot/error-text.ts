@@ -4,8 +4,7 @@ import { isAppError } from '../errors.js';
 const defaults: Record<AppErrorReason, string> = {
   'invalid-input':
     'Det gick inte att tolka det du skrev. Skriv /hjälp för att se hur kommandot används.',
-  forbidden:
-    'Du har inte behörighet att göra det här. Kontakta förbundets administratör om du behöver en roll.',
+  forbidden: 'Du har inte behörighet att göra det här.',
   'not-found': 'Det du letar efter finns inte (längre).',
   conflict:
     'Någon annan ändrade samma sak precis samtidigt. Inget av det du gjorde sparades – titta på det aktuella läget och försök igen.',

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { TurnIdentity } from '../access/access.service.js';
+import type { TurnIdentity } from '../principal.js';
 import type {
   ConversationKind,
   ConversationReferenceData,

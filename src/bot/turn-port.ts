@@ -1,5 +1,5 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import type { Principal } from '../access/access.schema.js';
+import { CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Principal } from '../principal.js';
 import type { ConversationKind } from '../conversations/conversations.schema.js';
 import type { CardJson } from './card-renderer.js';
 import type { MentionedUser } from './command-parser.js';
@@ -30,7 +30,21 @@ export interface Turn extends Conversation {
   readonly cardActivityId?: string;
   /** People @mentioned in the message, the bot excluded, in the order written. */
   readonly mentions: readonly MentionedUser[];
+  /**
+   * The people in this channel's team or this chat, as Teams lists them (at most 500), for
+   * choosing people on a card instead of typing them. Empty in the personal chat.
+   */
+  roster(): Promise<readonly RosterMember[]>;
 }
+
+/** A member of a team or chat, as Teams lists it. */
+export interface RosterMember {
+  readonly id: string;
+  readonly name: string;
+  readonly aadObjectId?: string;
+}
+
+const ROSTER_LIMIT = 500;
 
 export function conversationOf(turn: TurnContext): Conversation {
   return {
@@ -60,5 +74,23 @@ export function turnOf(
       ? { cardActivityId: activity.replyToId }
       : {}),
     mentions,
+    async roster() {
+      if (conversationKindOf(activity) === 'personal') return [];
+      const members: RosterMember[] = [];
+      let token: string | undefined;
+      do {
+        const page = await TeamsInfo.getPagedMembers(turn, 100, token);
+        for (const member of page.members) {
+          if (member.id === activity.recipient?.id) continue;
+          members.push({
+            id: member.id,
+            name: member.name || member.givenName || 'Okänd',
+            ...(member.aadObjectId ? { aadObjectId: member.aadObjectId } : {}),
+          });
+        }
+        token = page.continuationToken;
+      } while (token && members.length < ROSTER_LIMIT);
+      return members.slice(0, ROSTER_LIMIT);
+    },
   };
 }

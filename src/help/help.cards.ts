@@ -1,26 +1,74 @@
-import { commandTable } from '../bot/command-table.js';
+import { hasRole, roleLabels, type Principal } from '../access/access.schema.js';
+import { commandTable, type CommandScope, type CommandSpec } from '../bot/command-table.js';
+import type { ConversationKind } from '../conversations/conversations.schema.js';
+import { joinSwedish } from '../text.js';
 
 export interface HelpView {
   title: string;
   notice: string;
   intro: string;
+  who: string;
   commands: { command: string; summary: string; usage: readonly string[] }[];
+  /** How many commands exist in all; the card offers "Visa alla" when it shows fewer. */
+  hiddenCount: number;
   privacy: string;
 }
 
-/** The `/hjälp` card, built from the command table so help never drifts from routing. */
-export function helpView(options: { notice?: string } = {}): HelpView {
+const scopeOf: Record<ConversationKind, CommandScope> = {
+  personal: 'personal',
+  channel: 'team',
+  groupChat: 'groupChat',
+};
+
+/** Whether the person can use the command at all (the command itself checks the details). */
+export function mayUse(spec: CommandSpec, principal: Principal | undefined): boolean {
+  return spec.audience === 'alla' || (!!principal && hasRole(principal, ...spec.audience));
+}
+
+const placeName: Record<ConversationKind, string> = {
+  personal: 'i chatten med boten',
+  channel: 'i en kanal',
+  groupChat: 'i en gruppchatt',
+};
+
+/**
+ * The `/hjälp` card, built from the command table so help never drifts from routing. By default
+ * it shows the commands this person can use in this kind of conversation; `all` shows every one.
+ */
+export function helpView(
+  options: {
+    notice?: string;
+    principal?: Principal;
+    place?: ConversationKind;
+    all?: boolean;
+  } = {},
+): HelpView {
+  const { principal, place } = options;
+  const fits = (spec: CommandSpec) =>
+    options.all ||
+    ((!place || (spec.scopes as readonly CommandScope[]).includes(scopeOf[place])) &&
+      mayUse(spec, principal));
+  const shown = (commandTable as readonly CommandSpec[]).filter(fits);
+  const roles = principal?.roles.map((role) => roleLabels[role].toLowerCase()) ?? [];
   return {
     title: 'Finsam – så använder du boten',
     notice: options.notice ?? '',
     intro:
-      'Boten stöder samordningsförbundets möten, ärendekö och uppföljning. Skriv ett kommando här i chatten. ' +
+      (options.all || !place
+        ? 'Alla kommandon. '
+        : `Kommandona du kan använda ${placeName[place]}. `) +
       'I en kanal nämner du boten först, till exempel @Finsam /hjälp.',
-    commands: commandTable.map((spec) => ({
-      command: `/${spec.name}`,
+    who: !principal
+      ? ''
+      : roles.length > 0
+        ? `Du är ${joinSwedish(roles)}.`
+        : 'Du har ingen roll ännu. Skriv /kom igång för att se vem som kan ge dig en.',
+    commands: shown.map((spec) => ({
+      command: `/${spec.menuTitle ?? spec.name}`,
       summary: spec.summary,
       usage: spec.usage,
     })),
+    hiddenCount: commandTable.length - shown.length,
     privacy:
       'Skriv aldrig personnummer, samordningsnummer eller namn på deltagare. Personer följs bara med de koder boten ger.',
   };

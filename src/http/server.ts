@@ -1,19 +1,26 @@
-import express, { type Express } from 'express';
-import type { CloudAdapter } from 'botbuilder';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type Response,
+} from 'express';
 import { z } from 'zod';
-import type { Bot } from '../bot/bot.js';
+import type { ActivityReceiver } from '../bot/receiver.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
+import { precheckBearer } from './bearer-precheck.js';
+import { mountDownloads } from './downloads.js';
 import { privacyPage, termsPage } from './legal-pages.js';
 import type { ServerLifecycle } from './lifecycle.js';
 
 export interface HttpDeps {
-  readonly adapter: CloudAdapter;
-  readonly bot: Bot;
+  readonly receive: ActivityReceiver;
   readonly logger: Logger;
   /** Resolves when storage answers, rejects when it does not. */
   readonly checkStorage: () => Promise<void>;
   readonly lifecycle: ServerLifecycle;
+  /** The bot's app id; when set, every POST must carry a Bot Framework token for it. */
+  readonly appId?: string;
 }
 
 /**
@@ -39,10 +46,18 @@ const cardActionValue = z
   .loose();
 const MESSAGES = '/api/messages';
 const ROUTES = new Set([MESSAGES, '/healthz', '/readyz', '/integritet', '/villkor']);
+const BODY_LIMIT = '512kb';
+
+/** Short JSON answers: never a stack, a file path or an upstream address. */
+const fail = (res: Response, status: number, error: string) => {
+  if (res.headersSent) return;
+  res.status(status).type('application/json').send(JSON.stringify({ error }));
+};
 
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('env', 'production');
 
   app.use((req, res, next) => {
     const route = ROUTES.has(req.path) ? req.path : 'other';
@@ -59,20 +74,40 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.once('close', end);
     recording.within(next);
   });
-  app.use(express.json({ limit: '512kb' }));
+
+  app.all(MESSAGES, (req, res, next) => {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      fail(res, 405, 'method-not-allowed');
+      return;
+    }
+    if (!req.is('application/json')) {
+      fail(res, 415, 'unsupported-media-type');
+      return;
+    }
+    if (deps.appId) {
+      const problem = precheckBearer(
+        req.headers.authorization,
+        deps.appId,
+        Math.floor(Date.now() / 1000),
+      );
+      if (problem) {
+        deps.logger.warn('http.messages.unauthorized', { reason: problem });
+        fail(res, 401, 'unauthorized');
+        return;
+      }
+    }
+    next();
+  });
+  app.use(MESSAGES, express.json({ limit: BODY_LIMIT, strict: true }));
 
   app.post(MESSAGES, async (req, res) => {
     if (!activityEnvelope.safeParse(req.body).success) {
       deps.logger.warn('http.messages.malformed', { bodyType: typeof req.body });
-      res.status(400).end();
+      fail(res, 400, 'bad-request');
       return;
     }
-    try {
-      await deps.adapter.process(req, res, (turn) => deps.bot.handle(turn));
-    } catch (error) {
-      deps.logger.error('http.messages.failed', errorFields(error));
-      if (!res.headersSent) res.status(500).end();
-    }
+    await processActivity(deps, req, res);
   });
 
   app.get('/healthz', async (_req, res) => {
@@ -86,8 +121,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
 
   app.get('/readyz', (_req, res) => {
-    const state = deps.lifecycle.state;
-    res.status(state === 'ready' ? 200 : 503).json({ status: state });
+    const { ready, status } = deps.lifecycle.readiness();
+    res.status(ready ? 200 : 503).json({ status });
   });
 
   app.get('/integritet', (_req, res) => {
@@ -96,6 +131,52 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.get('/villkor', (_req, res) => {
     res.type('html').send(termsPage);
   });
+  if (deps.downloads) mountDownloads(app, deps.downloads);
 
+  app.use((_req, res) => fail(res, 404, 'not-found'));
+  app.use(errorHandler(deps));
   return app;
+}
+
+async function processActivity(deps: HttpDeps, req: Request, res: Response): Promise<void> {
+  const received = await deps.receive(req.headers.authorization ?? '', req.body as object);
+  if (res.headersSent) return;
+  switch (received.kind) {
+    case 'answered':
+      res.status(received.status);
+      if (received.body !== undefined) res.json(received.body);
+      else res.end();
+      return;
+    case 'unauthorized':
+      return fail(res, 401, 'unauthorized');
+    case 'auth-unavailable':
+      return fail(res, 503, 'authentication-unavailable');
+    case 'failed':
+      return fail(res, 500, 'internal-error');
+    default: {
+      const unreachable: never = received;
+      throw new Error(`Unhandled outcome ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function errorHandler(deps: HttpDeps): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const type = (error as { type?: unknown } | null)?.type;
+    const status = (error as { status?: unknown } | null)?.status;
+    deps.logger.warn('http.request.refused', {
+      type: typeof type === 'string' ? type : 'other',
+      status: typeof status === 'number' ? status : 500,
+    });
+    if (type === 'entity.too.large') return fail(res, 413, 'payload-too-large');
+    if (type === 'entity.parse.failed') return fail(res, 400, 'malformed-json');
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return fail(res, 415, 'unsupported-media-type');
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return fail(res, status, 'bad-request');
+    }
+    deps.logger.error('http.request.failed', errorFields(error));
+    fail(res, 500, 'internal-error');
+  };
 }

@@ -87,21 +87,6 @@ export const occurrenceExceptionSchema = z.discriminatedUnion('action', [
 ]);
 export type OccurrenceException = z.infer<typeof occurrenceExceptionSchema>;
 
-export const POSTED_CARDS = ['kallelse', 'dagordning', 'minutes'] as const;
-export type PostedCard = (typeof POSTED_CARDS)[number];
-
-/**
- * A card posted to the channel at most once: `claimed` before the post (a conditional write, so
- * one instance wins), `posted` with the message id after it.
- */
-export const postClaimSchema = z.object({
-  state: z.enum(['claimed', 'posted']),
-  claim: z.uuid(),
-  at: z.iso.datetime(),
-  activityId: z.string().max(200).optional(),
-});
-export type PostClaim = z.infer<typeof postClaimSchema>;
-
 export const occurrenceStateSchema = z.enum(['planned', 'cancelled', 'closed']);
 export type OccurrenceState = z.infer<typeof occurrenceStateSchema>;
 
@@ -131,13 +116,6 @@ export const occurrenceHeaderSchema = z.object({
    */
   itemCount: z.number().int().min(0).max(MAX_ITEMS).optional(),
   revision: z.number().int().min(0),
-  posts: z
-    .object({
-      kallelse: postClaimSchema.optional(),
-      dagordning: postClaimSchema.optional(),
-      minutes: postClaimSchema.optional(),
-    })
-    .default({}),
   updatedAt: z.iso.datetime(),
 });
 export type OccurrenceHeader = z.infer<typeof occurrenceHeaderSchema>;

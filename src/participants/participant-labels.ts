@@ -1,5 +1,4 @@
-import type { AgeRow, Outcome } from '../reports/lagesrapport.js';
-import type { Deviation, Gender, Referral, Step } from './participants.schema.js';
+import type { AgeGroup, Deviation, Gender, Referral, Step } from './participants.schema.js';
 
 export const genderLabels: Record<Gender, string> = {
   kvinna: 'Kvinna',
@@ -7,11 +6,10 @@ export const genderLabels: Record<Gender, string> = {
   annat: 'Annat/ej angivet',
 };
 
-export const ageLabels: Record<AgeRow, string> = {
+export const ageLabels: Record<AgeGroup, string> = {
   under30: 'Under 30 år',
   '30-49': '30–49 år',
   '50+': '50 år och äldre',
-  ejRegistrerad: 'Ålder ej registrerad (utan samtycke)',
 };
 
 export const referralLabels: Record<Referral, string> = {
@@ -59,13 +57,4 @@ export const stepWords: Record<string, Exclude<Step, 'inskrivning'>> = {
 export const deviationLabels: Record<Deviation, string> = {
   uteblivet: 'Uteblivet besök',
   planEjFoljd: 'Planen följs inte',
-};
-
-export const outcomeLabels: Record<Outcome, string> = {
-  arbete: 'Arbete',
-  studier: 'Studier',
-  annanInsats: 'Annan insats',
-  avbrott: 'Avbrott',
-  pagar: 'Pågår i insatsen',
-  avslutad: 'Avslutad utan utfall',
 };

@@ -48,7 +48,11 @@ export type FormValues = Partial<
   >
 >;
 
-/** The enrolment form; samordnare choose the coach, a coach enrols for themselves. */
+/**
+ * The enrolment form; samordnare choose the coach, a coach enrols for themselves. The kommun
+ * list is the chosen länsdel's. `blocked` explains, when the form opens, why nobody can be
+ * enrolled yet (no coach, no länsdel or insats), instead of failing after the form is filled in.
+ */
 export function participantFormView(input: {
   program: Program;
   organisations: readonly Organisation[];
@@ -56,42 +60,50 @@ export function participantFormView(input: {
   today: string;
   values?: FormValues;
   error?: string;
+  blocked?: string;
+  requestId?: string;
 }) {
   const { program } = input;
   const only = <T extends { id: string }>(list: readonly T[]) =>
     list.length === 1 ? list[0]!.id : '';
+  const values = {
+    insatsId: only(program.insatser),
+    lansdelId: only(program.lansdelar),
+    enrolledOn: input.today,
+    gender: '',
+    responsibleOrganisationId: '',
+    coachId: input.coaches?.length === 1 ? input.coaches[0]!.id : '',
+    caseCode: '',
+    consent: 'false',
+    birthYear: '',
+    ageGroup: '',
+    kommun: '',
+    referral: '',
+    ...input.values,
+  };
+  const lansdel = program.lansdelar.find((l) => l.id === values.lansdelId);
+  if (lansdel && !lansdel.kommuner.includes(values.kommun)) values.kommun = '';
   return {
-    requestId: randomUUID(),
+    requestId: input.requestId ?? randomUUID(),
     error: input.error ?? '',
+    blocked: input.blocked ?? '',
     showCoach: input.coaches !== undefined,
+    manyLansdelar: program.lansdelar.length > 1,
     insatser: program.insatser.map((i) => ({ title: i.name, value: i.id })),
     lansdelar: program.lansdelar.map((l) => ({
       title: `${l.name} (${l.kommuner.join(', ')})`,
       value: l.id,
     })),
-    kommuner: program.lansdelar.flatMap((l) =>
-      l.kommuner.map((k) => ({ title: `${k} (${l.name})`, value: k })),
-    ),
+    kommuner: (lansdel?.kommuner ?? []).map((k) => ({ title: k, value: k })),
+    kommunHint: lansdel
+      ? ''
+      : 'Välj länsdel och tryck Visa kommuner för vald länsdel, så visas länsdelens kommuner.',
     genders: choices(GENDERS, genderLabels),
     ageGroups: choices(AGE_GROUPS, ageLabels),
     referrals: choices(REFERRALS, referralLabels),
     organisations: input.organisations.map((o) => ({ title: o.name, value: o.id })),
     coaches: (input.coaches ?? []).map((c) => ({ title: c.displayName ?? c.id, value: c.id })),
-    values: {
-      insatsId: only(program.insatser),
-      lansdelId: only(program.lansdelar),
-      enrolledOn: input.today,
-      gender: '',
-      responsibleOrganisationId: '',
-      coachId: '',
-      caseCode: '',
-      consent: 'false',
-      birthYear: '',
-      ageGroup: '',
-      kommun: '',
-      referral: '',
-      ...input.values,
-    },
+    values,
   };
 }
 
@@ -166,10 +178,37 @@ function eventLabel(event: ParticipantEvent): string {
   }
 }
 
-/** `/deltagare visa <kod>`: the facts the register keeps, the timeline and the forms to add to it. */
+/** The values of the step, follow-up and avvikelse forms, kept after a refused submit. */
+export type RecordFormValues = Partial<
+  Record<
+    | 'stepStep'
+    | 'stepOn'
+    | 'stepWhich'
+    | 'stepNote'
+    | 'followUpOn'
+    | 'followUpNote'
+    | 'deviationKind'
+    | 'deviationOn'
+    | 'deviationNote',
+    string
+  >
+>;
+
+/**
+ * `/deltagare visa <kod>`: the facts the register keeps, one page of the timeline (newest
+ * first, "Visa fler" for older rows) and the forms to add to it.
+ */
 export function participantView(
   view: ParticipantView,
-  input: { today: string; organisationName: string; coachName: string; notice?: Notice },
+  input: {
+    today: string;
+    organisationName: string;
+    coachName: string;
+    notice?: Notice;
+    values?: RecordFormValues;
+    /** Where this page starts, when it is not the newest. */
+    after?: string;
+  },
 ) {
   const { participant: p } = view;
   const notice = input.notice ?? none;
@@ -202,18 +241,26 @@ export function participantView(
     ...(p.caseCode ? [{ title: 'Ärende', value: p.caseCode }] : []),
     { title: 'Uppföljning', value: nextText(p, input.today) },
   ];
+  const shown = view.timeline.events.length;
+  const timelineText =
+    p.eventCount > shown
+      ? `${input.after ? 'Äldre händelser' : 'De senaste'}: ${shown} av ${p.eventCount}, nyaste först.`
+      : `${p.eventCount} ${p.eventCount === 1 ? 'händelse' : 'händelser'}, nyaste först.`;
   return {
     code: p.code,
     stepLine: `${stepLabels[p.currentStep]} sedan ${p.currentStepOn}`,
     notice: notice.text,
     noticeIsError: notice.isError,
     facts,
-    timeline: view.events.map((e) => ({
+    timelineText,
+    timeline: view.timeline.events.map((e) => ({
       date: e.on,
       label: eventLabel(e),
       note: e.note ?? '',
       isDeviation: e.kind === 'deviation',
     })),
+    olderAfter: view.timeline.next ?? '',
+    showNewest: input.after !== undefined,
     steps: STEPS.filter((s) => s !== 'inskrivning').map((s) => ({
       title: stepLabels[s],
       value: s,
@@ -221,6 +268,18 @@ export function participantView(
     deviations: choices(DEVIATIONS, deviationLabels),
     organisation: input.organisationName,
     today: input.today,
+    values: {
+      stepStep: '',
+      stepOn: input.today,
+      stepWhich: '',
+      stepNote: '',
+      followUpOn: input.today,
+      followUpNote: '',
+      deviationKind: '',
+      deviationOn: input.today,
+      deviationNote: '',
+      ...input.values,
+    },
     stepRequestId: randomUUID(),
     followUpRequestId: randomUUID(),
     deviationRequestId: randomUUID(),

@@ -64,11 +64,12 @@ const userId = z.string().min(1).max(200);
 const shortNote = z.string().max(300);
 
 /**
- * A participant as the register keeps them: a code the bot issued, never a name, personnummer or
- * birth date. The descriptive fields (birth year, age group, kommun, referral) exist only with
- * consent to the national follow-up; without it only gender and start year describe the person.
- * Insats, länsdel, coach and the responsible organisation are the working record the follow-up
- * needs and are kept either way.
+ * A participant as the register keeps them (the aggregate's header row): a code the bot issued,
+ * never a name, personnummer or birth date. The descriptive fields (birth year, age group,
+ * kommun, referral) exist only with consent to the national follow-up; without it only gender
+ * and start year describe the person. Insats, länsdel, coach and the responsible organisation are
+ * the working record the follow-up needs and are kept either way. The history is rows of its
+ * own (one per step, follow-up or deviation); the header keeps the summary and the row count.
  */
 export const participantSchema = z
   .object({
@@ -84,15 +85,18 @@ export const participantSchema = z
     kommun: z.string().min(2).max(60).optional(),
     referral: referralSchema.optional(),
     coachId: userId,
+    /** The coach's display name when enrolled, so the card needs no member look-up. */
+    coachName: z.string().max(200).optional(),
     responsibleOrganisationId: z.string().max(60),
     caseCode: z.string().max(60).optional(),
-    /** Every step with its date, oldest first: what the lägesrapport needs, kept on the row so the report reads one partition. */
-    steps: z
-      .array(z.object({ step: stepSchema, on: localDateSchema }))
-      .min(1)
-      .max(300),
+    /** How the participant came in: a form (or a case decision), or an imported list. */
+    source: z.enum(['form', 'import']).optional(),
+    /** History rows written so far; the next row's sequence number. */
+    eventCount: z.number().int().min(1),
     currentStep: stepSchema,
     currentStepOn: localDateSchema,
+    /** When the current step was recorded (ties on the same date go to the later record). */
+    currentStepAt: z.iso.datetime(),
     lastFollowUpOn: localDateSchema.optional(),
     /** Absent once the participant has ended (avbrott, avslutad). */
     nextFollowUpOn: localDateSchema.optional(),
@@ -119,9 +123,13 @@ export type Participant = z.infer<typeof participantSchema>;
 
 export const EVENT_KINDS = ['step', 'followUp', 'deviation'] as const;
 
-/** One row of a participant's append-only history. The id is the card's request id. */
+/**
+ * One row of a participant's append-only history. `id` is the request (card click or message)
+ * that recorded it; `seq` its place in the order of recording.
+ */
 export const participantEventSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._:-]{3,100}$/),
+  seq: z.number().int().min(0),
   code: z.string().regex(PARTICIPANT_CODE_PATTERN),
   kind: z.enum(EVENT_KINDS),
   on: localDateSchema,
@@ -135,10 +143,12 @@ export const participantEventSchema = z.object({
 });
 export type ParticipantEvent = z.infer<typeof participantEventSchema>;
 
-/** The input of an enrolment, from the card or from a case decision. */
+/** The input of an enrolment, from the card, a case decision or an imported row. */
 export const enrolmentSchema = z
   .object({
     requestId: z.string().min(8).max(100),
+    source: z.enum(['form', 'import']).default('form'),
+    coachName: z.string().max(200).optional(),
     lansdelId: z.string().min(1).max(40),
     insatsId: z.string().min(1).max(40),
     gender: genderSchema,
@@ -164,5 +174,7 @@ export const PARTICIPANT_VERBS = [
   'participants.step',
   'participants.followUp',
   'participants.deviation',
+  'participants.importPreview',
+  'participants.importConfirm',
 ] as const;
 export type ParticipantVerb = (typeof PARTICIPANT_VERBS)[number];

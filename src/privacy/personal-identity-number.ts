@@ -1,12 +1,14 @@
 import { AppError } from '../errors.js';
+import { detectionForm } from './detection-form.js';
 
 /**
- * Finds Swedish personnummer and samordningsnummer in free text: 10 or 12 digits, with `-`, `+`,
- * a space or nothing before the last four, a real calendar date (samordningsnummer: day + 60)
- * and a valid Luhn check digit. Digits that fail the date or the check are left alone, so
- * ordinary numbers (dates, phone numbers, amounts) rarely trigger it.
+ * Finds Swedish personnummer and samordningsnummer in free text, in every way they are written:
+ * 10 or 12 digits; `-`, `+`, a space or nothing before the last four; `ÅÅÅÅ-MM-DD-NNNN`; any
+ * dash, digits from any script, zero-width characters inside (see {@link detectionForm}). A hit
+ * needs a real calendar date (samordningsnummer: day + 60) and a valid Luhn check digit, so
+ * dates, phone numbers, case codes and other numbers pass.
  */
-const candidate = /(?<!\d)(\d{2})?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
+const candidate = /(?<!\d)(\d{2})?(\d{2})(-?)(\d{2})\3(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
 
 function luhnValid(nineDigits: string, check: number): boolean {
   let sum = 0;
@@ -28,10 +30,20 @@ function realDate(century: string | undefined, yy: string, mm: string, dd: numbe
 }
 
 export function containsPersonalIdentityNumber(text: string): boolean {
-  for (const match of text.normalize('NFKC').matchAll(candidate)) {
-    const [, century, yy, mm, ddText, serial, check] = match as unknown as [
+  if (!/\p{Nd}/u.test(text)) return false;
+  const form = detectionForm(text);
+  const scan = new RegExp(candidate.source, 'g');
+  // Candidates may overlap ("2026-06-30 1970-07-19-5907"): after one fails, look again one
+  // character further on rather than after the whole failed match.
+  for (
+    let match = scan.exec(form);
+    match;
+    scan.lastIndex = match.index + 1, match = scan.exec(form)
+  ) {
+    const [, century, yy, , mm, ddText, serial, check] = match as unknown as [
       string,
       string | undefined,
+      string,
       string,
       string,
       string,

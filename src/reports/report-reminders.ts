@@ -51,7 +51,7 @@ export async function planReportReminders(deps: {
       conversationId: coordinator.conversationId,
       dueAt: next.at,
       title: `Lägesrapporten ska lämnas senast ${next.due}`,
-      text: 'Skriv /rapport för hela förbundet eller /rapport <länsdel> för en länsdel. Kortet har en CSV-export för rapportmallen.',
+      text: 'Skriv /rapport för hela förbundet eller till exempel /rapport Norra för en länsdel. Kortet ger rapporten som Word-fil och siffrorna som Excel- och CSV-fil.',
       ownerId: coordinator.userId,
       createdBy: coordinator.userId,
     });

@@ -1,72 +1,141 @@
 import { GENDERS } from '../participants/participants.schema.js';
-import { ageLabels, genderLabels, outcomeLabels } from '../participants/participant-labels.js';
 import { OUTCOMES, UNKNOWN_KOMMUN, type Count, type Lagesrapport } from './lagesrapport.js';
-import { periodKey, periodLabel } from './report-period.js';
+import { formatNumber, formatShare } from './number-format.js';
+import {
+  ageRowLabels,
+  ageRowShortLabels,
+  GONE_ON_LABEL,
+  outcomeLabels,
+  UNKNOWN_KOMMUN_LABEL,
+} from './report-labels.js';
+import { cutOffText, flowSentence, flowToDateSentence } from './report-text.js';
+import type { BuiltReport } from './report.service.js';
 
-export const UNKNOWN_KOMMUN_LABEL = 'Kommun ej registrerad (utan samtycke)';
+/** Distinct chart colours (Teams' categorical palette), in the order series are shown. */
+const COLOURS = [
+  'categoricalBlue',
+  'categoricalMarigold',
+  'categoricalTeal',
+  'categoricalPurple',
+  'categoricalRed',
+  'categoricalLime',
+  'categoricalLightBlue',
+  'categoricalLavender',
+] as const;
+const colour = (index: number) => COLOURS[index % COLOURS.length]!;
 
-const shareText = (count: Count) => `${count.share} %`;
-const row = (label: string, count: Count) => ({
+const GENDER_SHORT = { kvinna: 'Kvinnor', man: 'Män', annat: 'Annat' } as const;
+const OUTCOME_SHORT = {
+  arbete: 'Arbete',
+  studier: 'Studier',
+  annanInsats: 'Annan insats',
+  avbrott: 'Avbrott',
+  pagar: 'Pågår',
+  avslutad: 'Avslutad',
+} as const;
+
+const shareRow = (label: string, count: Count) => ({
   label,
-  count: count.count,
-  shareText: shareText(count),
+  count: formatNumber(count.count),
+  share: formatShare(count.tenths),
 });
 
-/** What the flow line says, e.g. "38 av 40 planerade (95 %)". */
-export function flowText(report: Lagesrapport): string {
-  const { planned, actual, percent } = report.flow;
-  return percent === undefined
-    ? `${actual} inskrivna, inget planerat flöde angivet`
-    : `${actual} av ${planned} planerade (${percent} %)`;
-}
+const TEMPLATE_AGES = ['under30', '30plus', '50plus'] as const;
+const FINER_AGES = ['30-49', 'ejRegistrerad'] as const;
 
-/** The lägesrapport card: charts with table fallbacks, and the tables themselves. */
+const ageRow = (report: Lagesrapport, group: (typeof report.byAge)[number]['group']) => {
+  const row = report.byAge.find((a) => a.group === group)!;
+  return {
+    label: ageRowLabels[group],
+    kvinna: formatNumber(row.byGender.kvinna),
+    man: formatNumber(row.byGender.man),
+    annat: formatNumber(row.byGender.annat),
+    count: formatNumber(row.count),
+    share: formatShare(row.tenths),
+  };
+};
+
+/**
+ * The lägesrapport card: the template's key numbers and the age table within one screen, the
+ * splits per kommun and outcome behind "Visa mer". Charts have no axes (bar values shown), so
+ * no fractional people; every chart has its table beside it.
+ */
 export function reportView(
-  report: Lagesrapport,
-  scope: { id: string; name: string },
+  built: BuiltReport,
   notice: { text: string; isError: boolean } = { text: '', isError: false },
 ) {
-  const percent = report.flow.percent ?? 0;
-  const gaugeMax = Math.max(100, percent);
+  const { report } = built;
+  const kommunLabel = (kommun: string) =>
+    kommun === UNKNOWN_KOMMUN ? UNKNOWN_KOMMUN_LABEL : kommun;
+  const kommunFlow = new Map(built.kommunFlows.map((k) => [k.kommun, k.flow]));
+  const goneOn = report.goneOn;
   return {
-    title: `Lägesrapport · ${scope.name}`,
-    subtitle: `Per ${periodLabel(report.period)} · inskrivna sedan start`,
+    title: `Lägesrapport · ${built.name}`,
+    subtitle: built.insatsName,
+    cutOff: cutOffText(built),
     notice: notice.text,
     noticeIsError: notice.isError,
-    lansdel: scope.id,
-    period: periodKey(report.period),
-    total: String(report.total),
-    gender: GENDERS.map((g) => row(genderLabels[g], report.byGender[g])),
-    kommuner: report.byKommun.map((k) =>
-      row(k.kommun === UNKNOWN_KOMMUN ? UNKNOWN_KOMMUN_LABEL : k.kommun, k),
+    scope: built.key,
+    asOf: report.asOf,
+    facts: [
+      {
+        title: 'Inskrivna sedan start',
+        value: `${formatNumber(report.total)} (${GENDERS.map((g) => `${formatNumber(report.byGender[g].count)} ${GENDER_SHORT[g].toLowerCase()}`).join(', ')})`,
+      },
+      { title: 'Nya under halvåret', value: formatNumber(report.newInHalfYear) },
+      {
+        title: 'Gått vidare',
+        value: `${formatNumber(goneOn.count)} (${formatShare(goneOn.tenths)}) till arbete, studier eller annan insats`,
+      },
+      {
+        title: 'Planerat flöde',
+        value:
+          report.flow.planned === undefined
+            ? 'inte angivet'
+            : `${formatNumber(report.flow.planned)}, utfall ${formatNumber(report.flow.actual)}${report.flow.tenths === undefined ? '' : ` (${formatShare(report.flow.tenths)})`}`,
+      },
+    ],
+    gender: GENDERS.map((g, i) => ({
+      ...shareRow(GENDER_SHORT[g], report.byGender[g]),
+      value: report.byGender[g].count,
+      colour: colour(i),
+    })),
+    genderSummary: GENDERS.map((g) => `${GENDER_SHORT[g]} ${report.byGender[g].count}`).join(', '),
+    ages: TEMPLATE_AGES.map((group) => ageRow(report, group)),
+    finerAges: FINER_AGES.map((group) => ageRow(report, group)),
+    ageChart: TEMPLATE_AGES.map((group, i) => ({
+      x: ageRowShortLabels[group],
+      y: report.byAge.find((a) => a.group === group)!.count,
+      colour: colour(i),
+    })),
+    kommuner: report.byKommun.map((k, i) => {
+      const flow = kommunFlow.get(k.kommun);
+      return {
+        ...shareRow(kommunLabel(k.kommun), k),
+        x: k.kommun === UNKNOWN_KOMMUN ? 'Ej reg.' : k.kommun,
+        y: k.count,
+        colour: colour(i),
+        plan:
+          flow?.planned === undefined
+            ? ''
+            : `${formatNumber(flow.coaches ?? 0)} coacher, planerat ${formatNumber(flow.planned)}${flow.tenths === undefined ? '' : `, utfall ${formatShare(flow.tenths)}`}`,
+      };
+    }),
+    kommunSummary: report.byKommun.map((k) => `${kommunLabel(k.kommun)} ${k.count}`).join(', '),
+    outcomes: OUTCOMES.map((o, i) => ({
+      ...shareRow(outcomeLabels[o], report.outcomes[o]),
+      x: OUTCOME_SHORT[o],
+      y: report.outcomes[o].count,
+      colour: colour(i),
+    })),
+    outcomeSummary: OUTCOMES.map((o) => `${OUTCOME_SHORT[o]} ${report.outcomes[o].count}`).join(
+      ', ',
     ),
-    ages: report.byAge.map((a) => ({
-      ...row(ageLabels[a.group], a),
-      kvinna: a.byGender.kvinna,
-      man: a.byGender.man,
-      annat: a.byGender.annat,
-    })),
-    ageSeries: GENDERS.map((g) => ({
-      legend: genderLabels[g],
-      values: report.byAge.map((a) => ({ x: ageLabels[a.group], y: a.byGender[g] })),
-    })),
-    ageNote:
-      `Mallens överlappande grupper: 30 år och äldre ${report.thirtyAndOver.count} ` +
-      `(${report.thirtyAndOver.share} %), 50 år och äldre ${report.fiftyAndOver.count} ` +
-      `(${report.fiftyAndOver.share} %). Åldern gäller året för inskrivningen.`,
-    outcomes: OUTCOMES.map((o) => row(outcomeLabels[o], report.outcomes[o])),
-    flow: {
-      year: report.period.year,
-      text: flowText(report),
-      detail:
-        `Planerat flöde: coacher × deltagare per coach och år, ` +
-        `${report.period.half === 1 ? 'halva årets plan per 30 juni' : 'helårets plan per 31 december'}. ` +
-        `Faktiskt: inskrivna under ${report.period.year} till och med ${periodLabel(report.period)}.`,
-      gauge: percent,
-      gaugeMax,
-      lowSize: 100,
-      highSize: gaugeMax - 100,
-    },
+    goneOn: shareRow(GONE_ON_LABEL, goneOn),
+    flowText: flowSentence(report.flow),
+    flowToDate: flowToDateSentence(report.flow),
+    shareNote:
+      'Andelarna är av alla inskrivna sedan start, med en decimal. Åldersgrupperna överlappar som i rapportmallen (30 år och äldre omfattar 50 år och äldre). Åldern gäller året för inskrivningen.',
   };
 }
 

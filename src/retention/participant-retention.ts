@@ -28,7 +28,7 @@ export function endedParticipantRetention(store: ParticipantRetentionStore): Ret
 
 /** Registerutdrag and erasure for participant codes (`D-2026-0001`). */
 export function participantRegister(
-  participants: Pick<ParticipantRepository, 'get' | 'events'>,
+  participants: Pick<ParticipantRepository, 'get' | 'history'>,
   store: ParticipantRetentionStore,
 ): RegisterSource {
   return {
@@ -37,7 +37,11 @@ export function participantRegister(
     async extract(code) {
       const stored = await participants.get(code);
       if (!stored) return undefined;
-      return { ...stored.value, history: await participants.events(stored.value) };
+      const [history, log] = await Promise.all([
+        participants.history(stored.value),
+        store.auditOf(stored.value),
+      ]);
+      return { ...stored.value, history, changes: log };
     },
     async erase(code) {
       if (!(await participants.get(code))) {

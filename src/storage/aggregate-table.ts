@@ -150,6 +150,24 @@ export class AggregateTable<K extends RowKinds> {
     return this.group(rows);
   }
 
+  /** One row, by a point read; undefined when there is none. */
+  async row<N extends keyof K & string>(
+    partition: string,
+    kind: N,
+    id: string,
+  ): Promise<StoredRow<ValueOf<K, N>> | undefined> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(
+        encodeKey(partition),
+        rowKey(this.kind(kind).prefix, id),
+      );
+      return this.group([entity]).get(kind, id);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toAppError(error);
+    }
+  }
+
   /** Rows of one kind whose ids lie in `[from, to)`, at most `limit`, in id order. */
   async range<N extends keyof K & string>(
     partition: string,

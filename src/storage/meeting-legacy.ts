@@ -241,7 +241,6 @@ export function upcastOccurrence(
     nextOrder: Math.max(0, ...old.items.map((item) => item.order)) + 1,
     itemCount: old.items.length,
     revision: 0,
-    posts: {},
     updatedAt: old.updatedAt,
   };
   const items = old.items.map((item): ElementRow => ({

@@ -70,7 +70,6 @@ export function migrationChanges(legacy: LegacySeriesRows, now: Date): MeetingCh
       exception,
       nextOrder: 1,
       revision: 0,
-      posts: {},
       updatedAt: now.toISOString(),
     };
     exceptionHeaders.push({ op: 'create', row: 'occurrence', value: header });

@@ -68,7 +68,7 @@ export const meetingKinds = {
     prefix: 'head',
     schema: headRowSchema,
     version: 1,
-    json: ['schedule', 'organisations', 'offsets', 'exception', 'attendance', 'posts'],
+    json: ['schedule', 'organisations', 'offsets', 'exception', 'attendance'],
   } satisfies RowKind<HeadRow>,
   el: { prefix: 'el', schema: elementRowSchema, version: 1 } satisfies RowKind<ElementRow>,
 };

@@ -20,8 +20,8 @@ export const TABLE_NAMES = [
   'caseStatistics',
   'retention',
   'participants',
-  'participantEvents',
   'participantKeys',
+  'fileOffers',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -13,8 +13,8 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 /** The instrumentation scope every metric and span of the bot is recorded under. */
 export const TELEMETRY_SCOPE = 'finsam-bot';
 
-export type Outcome = 'ok' | 'error';
-export type TurnKind = 'command' | 'card.action';
+export type Outcome = 'ok' | 'error' | 'refused';
+export type TurnKind = 'command' | 'card.action' | 'privacy';
 export type ThrottleSource = 'teams' | 'storage';
 export type StorageErrorKind = 'unavailable' | 'throttled' | 'unexpected';
 

@@ -13,9 +13,7 @@ let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  session = await openTeamsSession({
-    playgroundPort: 56162,
-  });
+  session = await openTeamsSession({});
   ({ browser, teams } = session);
   await teams.openChannel('Referensgrupp');
 }, 120_000);

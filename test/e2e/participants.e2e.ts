@@ -60,7 +60,7 @@ async function enrolOne(stack: LocalStack) {
 }
 
 beforeAll(async () => {
-  session = await openTeamsSession({ playgroundPort: 56165, setup: enrolOne });
+  session = await openTeamsSession({ setup: enrolOne });
   ({ browser, teams } = session);
   await teams.openChat('Personal Chat');
 }, 120_000);
@@ -92,7 +92,7 @@ describe('participants and the lägesrapport in the local Teams client', () => {
       .fill('Start hos ny arbetsgivare');
     await browser.screenshot('42-participant-step-form', card);
     await card.getByRole('button', { name: 'Spara' }).first().click();
-    const recorded = await teams.expectCard('Arbetsträning är registrerat');
+    const recorded = await teams.expectCard('Steget arbetsträning är registrerat');
     const text = await recorded.innerText();
     expect(text).toContain('Historik');
     expect(text.match(/Arbetsträning/g)?.length).toBeGreaterThanOrEqual(2);
@@ -101,7 +101,7 @@ describe('participants and the lägesrapport in the local Teams client', () => {
 
   it('when the samordnare asks for the lägesrapport, then the report card counts the participant', async () => {
     await teams.say('/rapport Norra 2026-06-30');
-    const report = await teams.expectCard(/Lägesrapport · Norra/);
+    const report = await teams.expectCard(/Lägesrapport · Länsdel Norra/);
     const text = await report.innerText();
     expect(text).toContain('Per 30 juni 2026');
     expect(text).toMatch(/Inskrivna sedan start\s*1/);

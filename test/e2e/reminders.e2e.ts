@@ -13,7 +13,6 @@ let teams: PlaygroundPage;
 
 beforeAll(async () => {
   session = await openTeamsSession({
-    playgroundPort: 56161,
     env: { SCHEDULER_ENABLED: 'true', REMINDER_TICK_SECONDS: '5' },
   });
   ({ browser, teams } = session);

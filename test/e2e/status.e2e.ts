@@ -12,9 +12,7 @@ let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  session = await openTeamsSession({
-    playgroundPort: 56163,
-  });
+  session = await openTeamsSession({});
   ({ browser, teams } = session);
 }, 120_000);
 

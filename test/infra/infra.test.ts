@@ -252,7 +252,7 @@ describe('the app settings match what src/config.ts reads', () => {
       FORBUND_KOMMUNER: '',
       // Bicep's string() of the array parameters: compact JSON.
       LANSDELAR:
-        '[{"id":"norra","name":"Norra","kommuner":["Eskilstuna"],"coaches":2,"participantsPerCoach":20}]',
+        '[{"id":"norra","name":"Norra","kommuner":["Eskilstuna","Strängnäs"],"coaches":{"Eskilstuna":4.5,"Strängnäs":2},"participantsPerCoach":20,"planYears":3,"startDate":"2025-01-01"}]',
       INSATSER: '[{"id":"sikta","name":"Sikta mot arbetslivet","followUpWeeks":6}]',
       STORAGE_ACCOUNT_URL: 'https://stfinsamprodabc.table.core.windows.net',
       APPLICATIONINSIGHTS_CONNECTION_STRING:

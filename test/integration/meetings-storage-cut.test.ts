@@ -243,15 +243,6 @@ const scenarios: Scenario[] = [
       return { partition: ref!.meetingId, data: { ...ref!, id, conversationId: channel } };
     },
   },
-  {
-    verb: 'agenda.final',
-    told: /Dagordningen är skickad/,
-    async prepare() {
-      const [ref] = await newSeries();
-      await addItem(ref!);
-      return { partition: ref!.meetingId, data: { ...ref! } };
-    },
-  },
 ];
 
 /** Every row of a series partition, straight from Azurite (not through the proxy). */

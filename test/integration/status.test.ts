@@ -95,7 +95,9 @@ describe('/status for administratörer', () => {
 
   it('when someone without the administratör role asks, then they get a clear refusal and no numbers', async () => {
     const { text } = await statusOf(bot, users.maria);
-    expect(text).toBe('Bara förbundets administratörer kan se driftstatus.');
+    expect(text).toBe(
+      'Bara förbundets administratörer kan se driftstatus. Be förbundets administratör om rollen.',
+    );
 
     const response = await bot.post(
       cardAction('status.refresh', {}, { serviceUrl: connector.url, from: users.maria }),

@@ -38,6 +38,7 @@ export async function seedDueReminders(
   conversationId: string,
   titles: readonly string[],
   inMs: number,
+  idTag = 'faults',
 ): Promise<void> {
   const reminders = reminderTable(storeFor(tablePrefix));
   const dueAt = new Date(Date.now() + inMs).toISOString();
@@ -45,7 +46,7 @@ export async function seedDueReminders(
   await Promise.all(
     titles.map((title, n) =>
       reminders.create({
-        id: `faults.${tablePrefix}.${n}`,
+        id: `${idTag}.${tablePrefix}.${n}`,
         kind: 'custom',
         conversationId,
         dueAt,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -96,5 +97,93 @@ describe('configuration', () => {
     });
     expect(config.allowedTenantIds).toEqual([tenant]);
     expect(config.kommuner).toEqual(['Strängnäs', 'Eskilstuna']);
+  });
+});
+
+describe('the länsdelar and insatser of the participant register', () => {
+  const norra = {
+    id: 'norra',
+    name: 'Norra',
+    kommuner: ['Eskilstuna', 'Strängnäs'],
+    coaches: { Eskilstuna: 4.5, Strängnäs: 2 },
+    participantsPerCoach: 20,
+    planYears: 3,
+    startDate: '2025-01-01',
+  };
+
+  it('when coaches are fractional, per kommun or in total, then the plan loads as written', () => {
+    const config = loadConfig({
+      LANSDELAR: JSON.stringify([
+        norra,
+        {
+          ...norra,
+          id: 'vastra',
+          name: 'Västra',
+          kommuner: ['Flen'],
+          coaches: 2.5,
+          planYears: 1.5,
+        },
+        {
+          ...norra,
+          id: 'sodra',
+          name: 'Södra',
+          kommuner: ['Trosa'],
+          coaches: 1,
+          plannedFlow: 55,
+          planYears: undefined,
+        },
+      ]),
+    });
+    expect(
+      config.program.lansdelar.map((l) => [l.id, l.coaches, l.planYears, l.plannedFlow]),
+    ).toEqual([
+      ['norra', { Eskilstuna: 4.5, Strängnäs: 2 }, 3, undefined],
+      ['vastra', 2.5, 1.5, undefined],
+      ['sodra', 1, undefined, 55],
+    ]);
+  });
+
+  it('when a länsdel is wrong in several ways, then every problem is named in Swedish with where it is', () => {
+    const problems = problemsOf({
+      LANSDELAR: JSON.stringify([
+        { ...norra, coaches: 'fyra', startDate: '2025-13-01' },
+        { ...norra, id: 'x', participantsPerCoach: -1, planYears: undefined, coaches: { Flen: 2 } },
+      ]),
+    }).join('\n');
+    expect(problems).toContain('LANSDELAR, post 1, coaches: ska vara ett antal coacher');
+    expect(problems).toContain('LANSDELAR, post 1, startDate: Datumet ska skrivas ÅÅÅÅ-MM-DD');
+    expect(problems).toContain('LANSDELAR, post 2, id: ska vara 2–40 tecken');
+    expect(problems).toContain('LANSDELAR, post 2, participantsPerCoach: ska vara större än 0');
+    expect(problems).toContain('LANSDELAR, post 2, planYears: ange planYears');
+    expect(problems).toContain(
+      'LANSDELAR, post 2, coaches: coacher per kommun får bara gälla länsdelens kommuner',
+    );
+    expect(problems).not.toMatch(/Invalid|expected|received/);
+  });
+
+  it('when LANSDELAR is not JSON or INSATSER has a fractional interval, then it says so in Swedish', () => {
+    const problems = problemsOf({
+      LANSDELAR: '[{id: norra}]',
+      INSATSER: '[{"id":"sikta","name":"Sikta mot arbetslivet","followUpWeeks":6.5}]',
+    }).join('\n');
+    expect(problems).toContain('LANSDELAR: ska vara en JSON-lista');
+    expect(problems).toContain('INSATSER, post 1, followUpWeeks: ska vara ett helt antal veckor');
+  });
+
+  it('when the bot is started with a bad LANSDELAR, then it exits with 78 and a Swedish message, without a stack trace', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        LANSDELAR: JSON.stringify([{ ...norra, coaches: -4.5 }]),
+        PORT: '0',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toContain('Konfigurationen är ogiltig');
+    expect(run.stderr).toContain('LANSDELAR, post 1, coaches');
+    expect(run.stderr).toContain('Boten startas inte.');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

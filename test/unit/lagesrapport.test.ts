@@ -1,15 +1,18 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Step } from '../../src/participants/participants.schema.js';
 import {
+  flowLine,
   lagesrapport,
-  latestPeriod,
   outcomeOn,
   type ReportParticipant,
 } from '../../src/reports/lagesrapport.js';
-import { reportCsv } from '../../src/reports/report-csv.js';
-import { parsePeriod } from '../../src/reports/report-period.js';
-import { percentShares } from '../../src/reports/shares.js';
+import { outcomeSteps } from '../../src/participants/outcome-steps.js';
+import { formatShare, tenthsOf } from '../../src/reports/number-format.js';
+import { parseCutOff } from '../../src/reports/report-period.js';
+import { defaultCutOff } from '../../src/reports/report.service.js';
 
-type Steps = ReportParticipant['steps'];
+type Steps = ReportParticipant['outcomes'];
 const enrolled = (on: string, ...rest: Steps): Steps => [{ step: 'inskrivning', on }, ...rest];
 
 /** Ten participants of Norra, built by hand; the expected numbers below are counted by hand. */
@@ -21,7 +24,7 @@ const norra: ReportParticipant[] = [
     ageGroup: 'under30',
     kommun: 'Eskilstuna',
     enrolledOn: '2025-09-01',
-    steps: enrolled(
+    outcomes: enrolled(
       '2025-09-01',
       { step: 'kartlaggning', on: '2025-10-01' },
       { step: 'arbeteSubventionerad', on: '2026-03-01' },
@@ -34,7 +37,7 @@ const norra: ReportParticipant[] = [
     ageGroup: '30-49',
     kommun: 'Strängnäs',
     enrolledOn: '2026-01-15',
-    steps: enrolled(
+    outcomes: enrolled(
       '2026-01-15',
       { step: 'studier', on: '2026-04-01' },
       { step: 'avslutad', on: '2026-06-01' },
@@ -47,14 +50,14 @@ const norra: ReportParticipant[] = [
     ageGroup: '50+',
     kommun: 'Eskilstuna',
     enrolledOn: '2026-02-01',
-    steps: enrolled('2026-02-01', { step: 'avbrott', on: '2026-05-10' }),
+    outcomes: enrolled('2026-02-01', { step: 'avbrott', on: '2026-05-10' }),
   },
   // 4: man, no consent, still in
   {
     gender: 'man',
     consent: false,
     enrolledOn: '2026-03-01',
-    steps: enrolled('2026-03-01', { step: 'arbetstraning', on: '2026-04-01' }),
+    outcomes: enrolled('2026-03-01', { step: 'arbetstraning', on: '2026-04-01' }),
   },
   // 5: annat, 29, Eskilstuna, annan insats
   {
@@ -63,7 +66,7 @@ const norra: ReportParticipant[] = [
     ageGroup: 'under30',
     kommun: 'Eskilstuna',
     enrolledOn: '2026-04-01',
-    steps: enrolled('2026-04-01', { step: 'annanInsats', on: '2026-06-30' }),
+    outcomes: enrolled('2026-04-01', { step: 'annanInsats', on: '2026-06-30' }),
   },
   // 6: woman, 51, Strängnäs, arbete only after 30 June: still in as of 30 June
   {
@@ -72,14 +75,14 @@ const norra: ReportParticipant[] = [
     ageGroup: '50+',
     kommun: 'Strängnäs',
     enrolledOn: '2026-05-01',
-    steps: enrolled('2026-05-01', { step: 'arbeteOsubventionerad', on: '2026-07-01' }),
+    outcomes: enrolled('2026-05-01', { step: 'arbeteOsubventionerad', on: '2026-07-01' }),
   },
   // 7: woman, no consent, avslutad without an outcome
   {
     gender: 'kvinna',
     consent: false,
     enrolledOn: '2024-11-01',
-    steps: enrolled('2024-11-01', { step: 'avslutad', on: '2025-02-01' }),
+    outcomes: enrolled('2024-11-01', { step: 'avslutad', on: '2025-02-01' }),
   },
   // 8: man, 40, Eskilstuna, arbete then avbrott: the latest outcome counts
   {
@@ -88,7 +91,7 @@ const norra: ReportParticipant[] = [
     ageGroup: '30-49',
     kommun: 'Eskilstuna',
     enrolledOn: '2025-03-01',
-    steps: enrolled(
+    outcomes: enrolled(
       '2025-03-01',
       { step: 'arbeteOsubventionerad', on: '2025-08-01' },
       { step: 'avbrott', on: '2026-01-10' },
@@ -101,7 +104,7 @@ const norra: ReportParticipant[] = [
     ageGroup: 'under30',
     kommun: 'Eskilstuna',
     enrolledOn: '2026-07-02',
-    steps: enrolled('2026-07-02'),
+    outcomes: enrolled('2026-07-02'),
   },
   // 10: woman, 45, Eskilstuna, enrolled on the period's last day
   {
@@ -110,106 +113,160 @@ const norra: ReportParticipant[] = [
     ageGroup: '30-49',
     kommun: 'Eskilstuna',
     enrolledOn: '2026-06-30',
-    steps: enrolled('2026-06-30'),
+    outcomes: enrolled('2026-06-30'),
   },
 ];
 
-const plan = [{ coaches: 2, participantsPerCoach: 20 }];
-const report = lagesrapport(norra, { year: 2026, half: 1 }, plan, ['Eskilstuna', 'Strängnäs']);
+/** Norra's plan: 4,5 + 2 coaches, about 20 participants per coach and year, three years from 2025. */
+const plan = [{ coaches: 6.5, participantsPerCoach: 20, planYears: 3, startDate: '2025-01-01' }];
+const report = lagesrapport(norra, '2026-06-30', plan, ['Eskilstuna', 'Strängnäs']);
+const byGender = (kvinna: number, man: number, annat: number) => ({ kvinna, man, annat });
 
 describe('the lägesrapport as of 30 June', () => {
-  it('when participants were enrolled before and after the period end, then only those up to 30 June count', () => {
+  it('when participants were enrolled before and after the cut-off, then only those up to it count', () => {
     expect(report.asOf).toBe('2026-06-30');
     expect(report.total).toBe(9);
-  });
-
-  it('when counted by gender, then the counts and whole-percent shares add up to the total and 100', () => {
-    expect(report.byGender).toEqual({
-      kvinna: { count: 5, share: 56 },
-      man: { count: 3, share: 33 },
-      annat: { count: 1, share: 11 },
-    });
-  });
-
-  it('when counted per kommun, then participants without consent are their own row', () => {
-    expect(report.byKommun).toEqual([
-      { kommun: 'Eskilstuna', count: 5, share: 56 },
-      { kommun: 'Strängnäs', count: 2, share: 22 },
-      { kommun: '', count: 2, share: 22 },
-    ]);
-  });
-
-  it('when crossed by age group and gender, then the disjoint bands add up and the overlapping template groups are sums', () => {
-    expect(report.byAge).toEqual([
-      { group: 'under30', byGender: { kvinna: 1, man: 0, annat: 1 }, count: 2, share: 22 },
-      { group: '30-49', byGender: { kvinna: 2, man: 1, annat: 0 }, count: 3, share: 34 },
-      { group: '50+', byGender: { kvinna: 1, man: 1, annat: 0 }, count: 2, share: 22 },
-      { group: 'ejRegistrerad', byGender: { kvinna: 1, man: 1, annat: 0 }, count: 2, share: 22 },
-    ]);
-    expect(report.thirtyAndOver).toEqual({ count: 5, share: 56 });
-    expect(report.fiftyAndOver).toEqual({ count: 2, share: 22 });
-  });
-
-  it('when outcomes are counted, then the latest outcome step up to 30 June decides and every participant is counted once', () => {
-    expect(report.outcomes).toEqual({
-      arbete: { count: 1, share: 11 },
-      studier: { count: 1, share: 11 },
-      annanInsats: { count: 1, share: 11 },
-      avbrott: { count: 2, share: 22 },
-      pagar: { count: 3, share: 34 },
-      avslutad: { count: 1, share: 11 },
-    });
-  });
-
-  it('when the flow is compared, then this year’s enrolments are set against half the yearly plan', () => {
+    expect(report.halfYear).toEqual({ start: '2026-01-01', end: '2026-06-30' });
     // Enrolled 2026-01-01..2026-06-30: participants 2, 3, 4, 5, 6, 10.
-    expect(report.flow).toEqual({ planned: 20, actual: 6, percent: 30 });
+    expect(report.newInHalfYear).toBe(6);
   });
 
-  it('when the period is 31 December, then the whole yearly plan counts and later steps are included', () => {
-    const yearEnd = lagesrapport(norra, { year: 2026, half: 2 }, plan, ['Eskilstuna', 'Strängnäs']);
-    expect(yearEnd.total).toBe(10);
-    expect(yearEnd.flow).toEqual({ planned: 40, actual: 7, percent: 18 });
-    expect(yearEnd.outcomes.arbete.count).toBe(2);
+  it('when counted by gender, then each share is of the total with one decimal, rounded half up', () => {
+    expect(report.byGender).toEqual({
+      kvinna: { count: 5, tenths: 556 },
+      man: { count: 3, tenths: 333 },
+      annat: { count: 1, tenths: 111 },
+    });
+  });
+
+  it('when counted per kommun, then each kommun has its gender split and those without consent are their own row', () => {
+    expect(report.byKommun).toEqual([
+      { kommun: 'Eskilstuna', byGender: byGender(2, 2, 1), count: 5, tenths: 556 },
+      { kommun: 'Strängnäs', byGender: byGender(2, 0, 0), count: 2, tenths: 222 },
+      { kommun: '', byGender: byGender(1, 1, 0), count: 2, tenths: 222 },
+    ]);
+  });
+
+  it('when crossed by age and gender, then the template groups overlap (30 and over holds 50 and over) and the finer band follows', () => {
+    expect(report.byAge).toEqual([
+      { group: 'under30', byGender: byGender(1, 0, 1), count: 2, tenths: 222 },
+      { group: '30plus', byGender: byGender(3, 2, 0), count: 5, tenths: 556 },
+      { group: '50plus', byGender: byGender(1, 1, 0), count: 2, tenths: 222 },
+      { group: '30-49', byGender: byGender(2, 1, 0), count: 3, tenths: 333 },
+      { group: 'ejRegistrerad', byGender: byGender(1, 1, 0), count: 2, tenths: 222 },
+    ]);
+  });
+
+  it('when outcomes are counted, then the latest outcome up to the cut-off decides and gone-on sums work, studies and another insats', () => {
+    expect(report.outcomes).toEqual({
+      arbete: { count: 1, tenths: 111 },
+      studier: { count: 1, tenths: 111 },
+      annanInsats: { count: 1, tenths: 111 },
+      avbrott: { count: 2, tenths: 222 },
+      pagar: { count: 3, tenths: 333 },
+      avslutad: { count: 1, tenths: 111 },
+    });
+    expect(report.goneOn).toEqual({ count: 3, tenths: 333, byGender: byGender(2, 0, 1) });
+  });
+
+  it('when the flow is compared, then everyone since start is set against coaches × participants per coach × planned years', () => {
+    expect(report.flow).toMatchObject({
+      planned: 390,
+      actual: 9,
+      tenths: 23,
+      coaches: 6.5,
+      participantsPerCoach: 20,
+      planYears: 3,
+    });
+    // One year and 181 of 365 days have passed: 390 × (1 + 181/365) / 3 = 194.47 planned so far.
+    const soFar = (390 * (1 + 181 / 365)) / 3;
+    expect(report.flow.plannedToDate).toBe(Math.round(soFar * 10) / 10);
+    expect(report.flow.tenthsToDate).toBe(Math.round((9 / soFar) * 1000));
+    expect(report.flow.elapsedYears).toBe(1.5);
+  });
+
+  it('when the cut-off is any other date, then it is that day that counts, steps after it do not', () => {
+    const spring = lagesrapport(norra, '2026-03-15', plan, ['Eskilstuna', 'Strängnäs']);
+    // Enrolled by 15 March: 1, 2, 3, 4, 7, 8.
+    expect(spring.total).toBe(6);
+    expect(spring.outcomes.arbete.count).toBe(1);
+    expect(spring.outcomes.avbrott.count).toBe(1);
+    const later = lagesrapport(norra, '2026-12-31', plan, ['Eskilstuna', 'Strängnäs']);
+    expect(later.total).toBe(10);
+    expect(later.outcomes.arbete.count).toBe(2);
+    expect(later.halfYear).toEqual({ start: '2026-07-01', end: '2026-12-31' });
   });
 
   it('when nothing is planned or no one enrolled, then shares are zero and the percent is absent', () => {
-    const empty = lagesrapport(
-      [],
-      { year: 2026, half: 1 },
-      [{ coaches: 0, participantsPerCoach: 20 }],
-      ['Flen'],
-    );
+    const empty = lagesrapport([], '2026-06-30', [], ['Flen']);
     expect(empty.total).toBe(0);
-    expect(empty.byGender.kvinna).toEqual({ count: 0, share: 0 });
-    expect(empty.byKommun).toEqual([{ kommun: 'Flen', count: 0, share: 0 }]);
-    expect(empty.flow.percent).toBeUndefined();
-  });
-
-  it('when exported as CSV, then every number of the card is there, semicolon-separated', () => {
-    const csv = reportCsv(report, 'Norra').split('\n');
-    expect(csv[0]).toBe('# Lägesrapport Norra per 2026-06-30');
-    expect(csv).toContain('inskrivna;Norra;5;3;1;9;100');
-    expect(csv).toContain('kommun;Kommun ej registrerad (utan samtycke);;;;2;22');
-    expect(csv).toContain('alder;30–49 år;2;1;0;3;34');
-    expect(csv).toContain('alder;30 år och äldre (30–49 + 50+);;;;5;56');
-    expect(csv).toContain('utfall;Avbrott;;;;2;22');
-    expect(csv).toContain('flode;faktiskt 2026;;;;6;30');
+    expect(empty.byGender.kvinna).toEqual({ count: 0, tenths: 0 });
+    expect(empty.byKommun).toEqual([
+      { kommun: 'Flen', byGender: byGender(0, 0, 0), count: 0, tenths: 0 },
+    ]);
+    expect(empty.flow.planned).toBeUndefined();
+    expect(empty.flow.tenths).toBeUndefined();
   });
 });
 
-describe('shares and periods', () => {
-  it('when shares are rounded, then they always add up to 100 with the largest remainders rounded up', () => {
-    expect(percentShares([1, 1, 1])).toEqual([34, 33, 33]);
-    expect(percentShares([5, 3, 1])).toEqual([56, 33, 11]);
-    expect(percentShares([0, 0])).toEqual([0, 0]);
-    for (const counts of [
-      [7, 13, 29, 51],
-      [1, 2, 3, 4, 5, 6],
-      [999, 1],
-    ]) {
-      expect(percentShares(counts).reduce((a, b) => a + b, 0)).toBe(100);
-    }
+describe('the flow against the plan', () => {
+  it('when a planned flow is given as a number, then it is the plan, and with planned years the plan so far is told too', () => {
+    const line = flowLine(
+      [{ participantsPerCoach: 20, plannedFlow: 300, planYears: 2, startDate: '2026-01-01' }],
+      75,
+      '2026-12-31',
+    );
+    expect(line.planned).toBe(300);
+    expect(line.tenths).toBe(250);
+    expect(line.plannedToDate).toBe(150);
+    expect(line.tenthsToDate).toBe(500);
+  });
+
+  it('when the planned years are over, then the plan so far is the whole plan', () => {
+    const line = flowLine(
+      [{ coaches: 2.5, participantsPerCoach: 18, planYears: 1, startDate: '2024-01-01' }],
+      40,
+      '2026-06-30',
+    );
+    expect(line.planned).toBe(45);
+    expect(line.plannedToDate).toBe(45);
+    expect(line.tenths).toBe(889);
+  });
+
+  it('when two länsdelar are summed, then their plans add up and a missing plan makes the sum unknown', () => {
+    const both = flowLine(
+      [
+        { coaches: 4.5, participantsPerCoach: 20, planYears: 3, startDate: '2025-01-01' },
+        { coaches: 2, participantsPerCoach: 20, planYears: 3, startDate: '2025-01-01' },
+      ],
+      100,
+      '2027-12-31',
+    );
+    expect(both.planned).toBe(390);
+    expect(both.coaches).toBe(6.5);
+    const unknown = flowLine(
+      [
+        { coaches: 2, participantsPerCoach: 20, planYears: 3, startDate: '2025-01-01' },
+        { participantsPerCoach: 20, startDate: '2025-01-01' },
+      ],
+      100,
+      '2026-06-30',
+    );
+    expect(unknown.planned).toBeUndefined();
+  });
+});
+
+describe('shares, outcomes and cut-offs', () => {
+  it('when shares are rounded, then it is half up to one decimal, with integers only', () => {
+    expect(tenthsOf(71, 122)).toBe(582);
+    expect(tenthsOf(1, 8)).toBe(125);
+    expect(tenthsOf(1, 16)).toBe(63);
+    expect(tenthsOf(1, 3)).toBe(333);
+    expect(tenthsOf(2, 3)).toBe(667);
+    expect(tenthsOf(5, 0)).toBe(0);
+    expect(formatShare(582)).toBe('58,2\u00a0%');
+    expect(formatShare(1000)).toBe('100,0\u00a0%');
+    expect(formatShare(12345)).toBe('1\u00a0234,5\u00a0%');
   });
 
   it('when a participant went to work and later ended, then the outcome stays arbete', () => {
@@ -225,21 +282,74 @@ describe('shares and periods', () => {
     ).toBe('arbete');
   });
 
-  it('when periods are written in different ways, then they are read as 30 June or 31 December', () => {
-    for (const word of ['2026-06-30', '2026-06', '2026h1', '2026:1', '2026H1']) {
-      expect(parsePeriod(word)).toEqual({ year: 2026, half: 1 });
-    }
-    for (const word of ['2026-12-31', '2026-12', '2026h2', '2026:2']) {
-      expect(parsePeriod(word)).toEqual({ year: 2026, half: 2 });
-    }
-    expect(parsePeriod('2026-05')).toBeUndefined();
-    expect(parsePeriod('Norra')).toBeUndefined();
+  it('when only the outcome steps are kept, then the outcome on every date is the same as from the whole history', () => {
+    const steps: Step[] = [
+      'kartlaggning',
+      'motiverande',
+      'arbetstraning',
+      'studier',
+      'arbeteSubventionerad',
+      'arbeteOsubventionerad',
+      'annanInsats',
+      'avbrott',
+      'avslutad',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ step: fc.constantFrom(...steps), day: fc.integer({ min: 1, max: 300 }) }),
+          {
+            maxLength: 12,
+          },
+        ),
+        fc.integer({ min: 0, max: 320 }),
+        (raw, cut) => {
+          const date = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString().slice(0, 10);
+          const history = enrolled(
+            '2026-01-01',
+            ...raw.sort((a, b) => a.day - b.day).map((s) => ({ step: s.step, on: date(s.day) })),
+          );
+          const rows = history.map((s, seq) => ({ ...s, seq, kind: 'step' as const }));
+          expect(outcomeOn(outcomeSteps(rows), date(cut))).toBe(outcomeOn(history, date(cut)));
+        },
+      ),
+    );
   });
 
-  it('when no period is given, then the latest ended half-year is used', () => {
-    expect(latestPeriod('2026-11-23')).toEqual({ year: 2026, half: 1 });
-    expect(latestPeriod('2026-06-30')).toEqual({ year: 2026, half: 1 });
-    expect(latestPeriod('2027-03-01')).toEqual({ year: 2026, half: 2 });
-    expect(latestPeriod('2026-12-31')).toEqual({ year: 2026, half: 2 });
+  it('when cut-offs are written in different ways, then any real date and the half-year words are read, and date-like mistakes are told apart', () => {
+    expect(parseCutOff('2026-03-15')).toEqual({ kind: 'date', date: '2026-03-15' });
+    for (const word of ['2026-06-30', '2026-06', '2026h1', '2026:1', '2026H1']) {
+      expect(parseCutOff(word)).toEqual({ kind: 'date', date: '2026-06-30' });
+    }
+    for (const word of ['2026-12-31', '2026-12', '2026h2', '2026:2']) {
+      expect(parseCutOff(word)).toEqual({ kind: 'date', date: '2026-12-31' });
+    }
+    for (const word of [
+      '2025-13-01',
+      '2026-02-30',
+      '2026-6-31',
+      '30/6',
+      '2026.06.30',
+      '20260631',
+    ]) {
+      expect(parseCutOff(word)).toEqual({ kind: 'bad-date' });
+    }
+    expect(parseCutOff('Norra')).toEqual({ kind: 'none' });
+    expect(parseCutOff('Eskilstuna')).toEqual({ kind: 'none' });
+  });
+
+  it('when no date is given, then the half-year to date is used when anything happened in it, else the latest half-year with data', () => {
+    expect(defaultCutOff(norra, '2026-12-01')).toEqual({
+      asOf: '2026-12-01',
+      basis: 'halfYearToDate',
+    });
+    const quietAutumn = norra.filter(
+      (p) => p.enrolledOn < '2026-07-01' && !p.outcomes.some((s) => s.on >= '2026-07-01'),
+    );
+    expect(defaultCutOff(quietAutumn, '2026-12-01')).toEqual({
+      asOf: '2026-06-30',
+      basis: 'latestWithData',
+    });
+    expect(defaultCutOff([], '2026-12-01')).toEqual({ asOf: '2026-12-01', basis: 'noData' });
   });
 });

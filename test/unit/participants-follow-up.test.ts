@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addOneMonth, summarise } from '../../src/participants/follow-up.js';
+import {
+  addOneMonth,
+  enrolledSummary,
+  summarise,
+  summaryAfter,
+} from '../../src/participants/follow-up.js';
 import {
   participantSchema,
   type ParticipantEvent,
@@ -13,6 +18,7 @@ const event = (
   extra: Partial<ParticipantEvent> = {},
 ): ParticipantEvent => ({
   id,
+  seq: id.charCodeAt(0),
   code: 'D-2026-0001',
   kind,
   on,
@@ -58,6 +64,53 @@ describe('follow-ups', () => {
   });
 });
 
+describe('the summary kept on the header', () => {
+  const enrolled = {
+    code: 'D-2026-0001',
+    lansdelId: 'norra',
+    insatsId: 'sikta',
+    gender: 'man' as const,
+    startYear: 2026,
+    consent: false,
+    enrolledOn: '2026-01-10',
+    coachId: '29:leila',
+    responsibleOrganisationId: 'fk',
+    eventCount: 1,
+    ...enrolledSummary('2026-01-10', '2026-01-10T08:00:00.000Z', 6),
+    enrolRequestId: 'req-0000001',
+    createdAt: '2026-01-10T08:00:00.000Z',
+    createdBy: '29:leila',
+  };
+
+  it('when events come one at a time, in any date order, then the summary is the same as from the whole history', () => {
+    const history = [
+      event('a', 'step', '2026-03-01', {
+        step: 'arbetstraning',
+        recordedAt: '2026-03-01T10:00:00.000Z',
+      }),
+      event('b', 'followUp', '2026-02-01', { recordedAt: '2026-03-02T10:00:00.000Z' }),
+      event('c', 'step', '2026-03-01', {
+        step: 'avslutad',
+        recordedAt: '2026-03-03T10:00:00.000Z',
+      }),
+      event('d', 'step', '2026-02-15', {
+        step: 'kartlaggning',
+        recordedAt: '2026-03-04T10:00:00.000Z',
+      }),
+      event('e', 'deviation', '2026-03-05', {
+        deviation: 'uteblivet',
+        recordedAt: '2026-03-05T10:00:00.000Z',
+      }),
+    ];
+    let header = { ...enrolled };
+    for (const e of history) header = { ...header, ...summaryAfter(header, e, 6) };
+    const whole = summarise('2026-01-10', history, 6);
+    expect(header).toMatchObject(whole);
+    expect(whole).toMatchObject({ currentStep: 'avslutad', endedOn: '2026-03-01' });
+    expect(whole.nextFollowUpOn).toBeUndefined();
+  });
+});
+
 describe('what the register keeps', () => {
   const base = {
     code: 'D-2026-0001',
@@ -68,9 +121,10 @@ describe('what the register keeps', () => {
     enrolledOn: '2026-03-01',
     coachId: '29:leila',
     responsibleOrganisationId: 'fk',
-    steps: [{ step: 'inskrivning', on: '2026-03-01' }],
+    eventCount: 1,
     currentStep: 'inskrivning',
     currentStepOn: '2026-03-01',
+    currentStepAt: '2026-03-01T08:00:00.000Z',
     enrolRequestId: 'req-0000001',
     createdAt: '2026-03-01T08:00:00.000Z',
     createdBy: '29:leila',

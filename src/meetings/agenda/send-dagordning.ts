@@ -1,14 +1,14 @@
 import type { Principal } from '../../access/access.schema.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import type { Occurrence } from '../meetings.schema.js';
-import { postOnce, type PostDeps, type PostOutcome } from '../posting/post-once.js';
+import { cardKeyOf, type PostDeps, type PostOutcome } from '../posting/channel-cards.js';
 import { occurrenceOf, requireCoordinator } from '../series/rules.js';
 import type { SeriesState } from '../series/series-state.js';
 import { readSeries, windowFor, type OccurrenceRef } from '../series/unit-of-work.js';
 
 /**
  * Sends the dagordning to the channel (samordnare), once however many instances are clicked
- * at once: posted by the winner of the meeting's claim, updated by the others.
+ * at once: the card is posted once per card key and otherwise updated in place.
  */
 export async function sendDagordning(
   deps: PostDeps,
@@ -19,8 +19,10 @@ export async function sendDagordning(
   requireCoordinator(actor, 'Bara samordnare kan skicka ut dagordningen.');
   const state = await readSeries(deps, ref, windowFor(ref.date, deps.now()));
   const occurrence = occurrenceOf(state, ref.date);
-  const outcome = await postOnce(deps, ref, 'dagordning', async () => card(state, occurrence), {
-    actorId: actor.userId,
-  });
+  const outcome = await deps.cards.postOnce(
+    ref.conversationId,
+    cardKeyOf('dagordning', ref.meetingId, ref.date),
+    async () => card(state, occurrence),
+  );
   return { state, occurrence, outcome };
 }

@@ -1,6 +1,6 @@
 import { formatWhen } from '../../schedule/format.js';
 import type { ActionItem, AgendaItem } from '../meetings.schema.js';
-import type { PostOutcome } from '../posting/post-once.js';
+import type { PostOutcome } from '../posting/channel-cards.js';
 import { ok, refused, type Notice } from './card-parts.js';
 
 /**

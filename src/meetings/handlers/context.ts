@@ -9,7 +9,7 @@ import { localDateSchema } from '../../schedule/schedule.schema.js';
 import { orgNames, refused, type Notice } from '../cards/card-parts.js';
 import type { SeriesRepository } from '../meetings.repository.js';
 import { seriesIdSchema } from '../meetings.schema.js';
-import type { ChannelCards, PostDeps } from '../posting/post-once.js';
+import type { ChannelCards, PostDeps } from '../posting/channel-cards.js';
 import { publisher } from '../posting/publish.js';
 import type { MeetingReminderPort } from '../reminders/meeting-reminders.js';
 import { FormError } from '../series/form-error.js';

@@ -9,7 +9,7 @@ import { refused, type Notice } from '../cards/card-parts.js';
 import { meetingRunCard, recordFormCard } from '../cards/meeting-cards.js';
 import { minutesCard, minutesMarkdown, minutesOf } from '../cards/minutes-cards.js';
 import { elementIdSchema, type Occurrence } from '../meetings.schema.js';
-import { CLAIM_LEASE_MS, postOnce } from '../posting/post-once.js';
+import { cardKeyOf } from '../posting/channel-cards.js';
 import { actionReminder } from '../reminders/meeting-reminders.js';
 import { closeMeeting } from '../minutes/close-meeting.js';
 import { openMeeting } from '../minutes/open-meeting.js';
@@ -33,6 +33,7 @@ import {
 } from './context.js';
 
 const itemRef = { ...refFields, itemId: elementIdSchema };
+const minutesKey = (ref: OccurrenceRef) => cardKeyOf('minutes', ref.meetingId, ref.date);
 
 /** The meeting itself: attendance, notes, decisions, action items, closing and the minutes. */
 export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
@@ -221,24 +222,16 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
         const names = await ctx.names();
         const minutes = minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key);
         const build = async () => minutesCard(minutes);
-        const posted = occurrence.header.posts.minutes;
-        // A repeat of this very request (its answer was lost and the storage client sent it
-        // again) closed the meeting with this request's claim: it is ours to post.
-        const closedNow =
-          !result.alreadyClosed &&
-          (kind === 'changed' || (kind === 'repeated' && posted?.claim === result.claim?.claim));
-        const stale =
-          posted?.state === 'claimed' &&
-          deps.now().getTime() - Date.parse(posted.at) > CLAIM_LEASE_MS;
-        if (!closedNow) {
-          if (stale) await postOnce(ctx.post, ref, 'minutes', build, { actorId: principal.userId });
+        if (result.alreadyClosed || kind === 'unchanged') {
+          // Minutes that never went out (the closing instance died after the close) go out now.
+          if (!(await deps.cards.isPosted(ref.conversationId, minutesKey(ref)))) {
+            await deps.cards.postOnce(ref.conversationId, minutesKey(ref), build);
+          }
           return minutesCard(minutes, notices.alreadyClosed);
         }
         ctx.publish.agenda(ref);
         if (result.carriedTo) ctx.publish.agenda({ ...ref, date: result.carriedTo });
-        const outcome = result.claim
-          ? await postOnce(ctx.post, ref, 'minutes', build, { claimed: result.claim })
-          : 'updated';
+        const outcome = await deps.cards.postOnce(ref.conversationId, minutesKey(ref), build);
         const personal = await deps.personalConversationOf(principal.userId);
         if (personal) {
           ctx.later(`minutes-markdown|${ref.meetingId}|${ref.date}`, async () => {

@@ -21,6 +21,7 @@ import {
   reminderIdOf,
 } from '../reminders/meeting-reminders.js';
 import { cancelOccurrence } from '../series/cancel-occurrence.js';
+import { cardKeyOf } from '../posting/channel-cards.js';
 import { createSeries, requireSeriesCreator } from '../series/create-series.js';
 import { openMeeting } from '../minutes/open-meeting.js';
 import { notices } from '../cards/notices.js';
@@ -61,24 +62,34 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
     meetingListCard(await queries.upcoming(conversationId), notice, start);
 
   /** The reminders of a new series, and a kallelse whose time has passed sent at once. */
-  const afterCreate = (state: SeriesState, actor: Principal, late?: { date: string }) =>
+  /**
+   * The reminders of a new series; a kallelse whose time had passed before the series existed
+   * is caught up by the reminder engine (due at once) and sent straight away.
+   */
+  const afterCreate = (
+    state: SeriesState,
+    actor: Principal,
+    late?: { date: string; dueAt: Date; meetingStart: Date },
+  ) =>
     ctx.later(`plan|${state.series.id}`, async () => {
       await planSeries(deps.reminders, state);
       if (!late) return;
       const id = reminderIdOf(state.series.id, late.date, 'kallelse');
-      const dueAt = deps.now();
-      await deps.reminders.schedule({
+      const planned = await deps.reminders.schedule({
         id,
         kind: 'kallelse',
         conversationId: state.series.conversationId,
-        dueAt,
+        dueAt: late.dueAt,
+        catchUpUntil: late.meetingStart,
         title: state.series.name,
         text: notices.kallelseText,
-        cardKey: `agenda.${state.series.id}.${late.date}`,
+        cardKey: cardKeyOf('kallelse', state.series.id, late.date),
         ownerId: actor.userId,
         createdBy: actor.userId,
       });
-      await deps.reminders.sendNow(actor, { id, dueAt: dueAt.toISOString() });
+      if (planned.caughtUp) {
+        await deps.reminders.sendNow(actor, { id, dueAt: planned.reminder.dueAt });
+      }
     });
 
   routes.command('möte', async (turn) => {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../access/access.schema.js';
 import { invalidInput } from '../../errors.js';
 import { carryOver, nextTarget, readWithNext } from '../agenda/carry-over.js';
-import type { AgendaItem, PostClaim } from '../meetings.schema.js';
+import type { AgendaItem } from '../meetings.schema.js';
 import { occurrenceOf, requireCoordinator } from '../series/rules.js';
 import {
   auditOf,
@@ -18,14 +17,12 @@ export interface Closed {
   readonly carriedTo?: string;
   readonly carried: number;
   readonly notCarried: readonly AgendaItem[];
-  /** This close claimed the minutes post: the caller posts them. */
-  readonly claim?: PostClaim;
 }
 
 /**
  * Closes a meeting (samordnare): items not handled move to the next meeting as far as its
- * 40-item cap allows (the rest are named on the minutes), and the minutes post is claimed,
- * all in one transaction. Closing again changes nothing.
+ * 40-item cap allows (the rest are named on the minutes), in one transaction. Closing again
+ * changes nothing.
  */
 export function closeMeeting(
   deps: MeetingDeps,
@@ -49,7 +46,6 @@ export function closeMeeting(
       const moved =
         next && notHandled.length > 0 ? carryOver(state, ref.date, next, notHandled) : undefined;
       const at = state.now.toISOString();
-      const claim: PostClaim = { state: 'claimed', claim: randomUUID(), at };
       return {
         writes: [
           headerWrite(
@@ -60,10 +56,6 @@ export function closeMeeting(
               closedAt: at,
               closedBy: actor.userId,
               closedByName: actor.displayName ?? '',
-              posts: {
-                ...occurrence.header.posts,
-                minutes: occurrence.header.posts.minutes ?? claim,
-              },
               ...(moved ? { carriedTo: moved.to, notCarried: moved.notCarried.length } : {}),
             },
             state.now,
@@ -82,7 +74,6 @@ export function closeMeeting(
           ...(moved ? { carriedTo: moved.to } : {}),
           carried: moved?.carried.length ?? 0,
           notCarried: moved?.notCarried ?? notHandled,
-          ...(occurrence.header.posts.minutes ? {} : { claim }),
         },
       };
     },

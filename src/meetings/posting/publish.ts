@@ -3,7 +3,7 @@ import { agendaCard, dagordningCard } from '../cards/agenda-cards.js';
 import { minutesCard, minutesOf } from '../cards/minutes-cards.js';
 import { occurrenceOf } from '../series/rules.js';
 import { readSeries, windowFor, type OccurrenceRef } from '../series/unit-of-work.js';
-import { cardKeyOf, type PostDeps } from './post-once.js';
+import { cardKeyOf, type PostDeps } from './channel-cards.js';
 
 export interface PublishDeps extends PostDeps {
   readonly names: () => Promise<OrgNames>;

@@ -2,7 +2,7 @@ import type { ReminderKind } from '../../reminders/reminders.schema.js';
 import type { ScheduleInput } from '../../reminders/reminders.service.js';
 import { truncate } from '../cards/card-budget.js';
 import type { ActionItem, MeetingSeries } from '../meetings.schema.js';
-import { cardKeyOf } from '../posting/post-once.js';
+import { cardKeyOf } from '../posting/channel-cards.js';
 import type { SeriesState } from '../series/series-state.js';
 import { toInstant } from '../../schedule/local-time.js';
 import {
@@ -15,8 +15,13 @@ import {
 
 /** The reminder engine, as far as meetings need it. */
 export interface MeetingReminderPort {
-  /** Idempotent: the same id and due time again changes nothing. */
-  schedule(input: ScheduleInput): Promise<unknown>;
+  /**
+   * Idempotent: the same id and due time again changes nothing. A time that has passed, with
+   * `catchUpUntil` still ahead, is caught up: the reminder is due at once (`caughtUp`).
+   */
+  schedule(
+    input: ScheduleInput,
+  ): Promise<{ readonly reminder: { readonly dueAt: string }; readonly caughtUp: boolean }>;
   /** Withdraws a reminder still waiting; false when there was none (or it went out). */
   cancelPlanned(ref: { id: string; dueAt: string }): Promise<boolean>;
 }

@@ -17,7 +17,11 @@ export interface CreatedSeries {
    * The first meeting's kallelse time had already passed when the series was made: it is sent
    * at once (the samordnare is told).
    */
-  readonly lateKallelse?: { readonly date: string; readonly dueAt: Date };
+  readonly lateKallelse?: {
+    readonly date: string;
+    readonly dueAt: Date;
+    readonly meetingStart: Date;
+  };
 }
 
 /** Who may create a series (and open the form for one): samordnare. */
@@ -97,7 +101,7 @@ export async function createSeries(
   const kallelse = stepsFor(state.series, first.start).kallelse;
   const late =
     created && kallelse.at <= now && first.start > now
-      ? { date: first.key, dueAt: kallelse.at }
+      ? { date: first.key, dueAt: kallelse.at, meetingStart: first.start }
       : undefined;
   return { state, created, ...(late ? { lateKallelse: late } : {}) };
 }

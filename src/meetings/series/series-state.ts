@@ -78,7 +78,6 @@ export class SeriesState {
         state: planned.status === 'cancelled' ? 'cancelled' : 'planned',
         nextOrder: 1,
         revision: 0,
-        posts: {},
         updatedAt: this.now.toISOString(),
       }
     );

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { expect } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../../scripts/local/stack.js';
 import { openBrowser, type HeadlessBrowser } from './browser.js';
@@ -15,13 +16,14 @@ export interface TeamsSession {
  * Chromium showing it. `setup` runs once the bot listens and before the Playground is opened.
  */
 export async function openTeamsSession(options: {
-  playgroundPort: number;
+  /** Chosen free at run time when not given. */
+  playgroundPort?: number;
   env?: Record<string, string>;
   setup?: (stack: LocalStack) => Promise<void>;
 }): Promise<TeamsSession> {
   const stack = await startLocalStack({
     botPort: 0,
-    playgroundPort: options.playgroundPort,
+    playgroundPort: options.playgroundPort ?? (await freePort()),
     env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', ...options.env },
   });
   let browser: HeadlessBrowser | undefined;
@@ -60,4 +62,17 @@ export async function postToBot(stack: LocalStack, activity: object): Promise<un
   expect(response.status).toBe(200);
   const text = await response.text();
   return text ? (JSON.parse(text) as { value?: unknown }).value : undefined;
+}
+
+/** A port nothing listens on right now (the Playground binds every interface, so ask there). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '0.0.0.0', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

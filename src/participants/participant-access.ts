@@ -1,0 +1,33 @@
+import { hasRole, type Principal } from '../access/access.schema.js';
+import { forbidden, notFound } from '../errors.js';
+import type { Versioned } from '../versioned.js';
+import type { ParticipantRepository } from './participants.repository.js';
+import type { Participant } from './participants.schema.js';
+
+/** Samordnare (and administratörer) see and change every participant. */
+export const canManageAll = (actor: Principal) => hasRole(actor, 'samordnare', 'admin');
+
+/** Every id a coach may be stored under: Teams user id, member id, Entra object id. */
+export const coachIds = (actor: Principal) =>
+  [actor.userId, actor.memberId, actor.aadObjectId].filter((id): id is string => !!id);
+
+export function requireRegisterRole(actor: Principal): void {
+  if (!canManageAll(actor) && !hasRole(actor, 'coach')) {
+    throw forbidden('Deltagarregistret är bara för coacher och samordnare.');
+  }
+}
+
+/** A participant the actor may see: samordnare any, a coach their own. */
+export async function requireVisible(
+  participants: Pick<ParticipantRepository, 'get'>,
+  actor: Principal,
+  code: string,
+): Promise<Versioned<Participant>> {
+  requireRegisterRole(actor);
+  const stored = await participants.get(code);
+  if (!stored) throw notFound(`Det finns ingen deltagare med koden ${code}.`);
+  if (!canManageAll(actor) && !coachIds(actor).includes(stored.value.coachId)) {
+    throw forbidden('Du kan bara se och uppdatera dina egna deltagare.');
+  }
+  return stored;
+}

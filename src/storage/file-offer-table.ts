@@ -1,0 +1,179 @@
+import {
+  odata,
+  type TableClient,
+  type TableTransaction,
+  type TransactionAction,
+} from '@azure/data-tables';
+import { z } from 'zod';
+import { MAX_FILE_BYTES, type FileOfferStore, type PendingFile } from '../documents/file-offers.js';
+import { toAppError } from './table-errors.js';
+import type { TableStore } from './table-store.js';
+
+const HEADER = 'h';
+/** Base64 characters per chunk row: well under the 32,767-character string limit. */
+const CHUNK_CHARS = 30_000;
+
+const headerSchema = z.object({
+  userId: z.string().min(1).max(200),
+  name: z.string().min(1).max(200),
+  mediaType: z.string().min(1).max(200),
+  description: z.string().max(300),
+  expiresAt: z.iso.datetime(),
+  chunks: z.number().int().min(0).max(99),
+  size: z.number().int().min(0).max(MAX_FILE_BYTES),
+});
+const chunkSchema = z.object({ data: z.string().max(CHUNK_CHARS) });
+const chunkKey = (index: number) => `c${String(index).padStart(3, '0')}`;
+
+/**
+ * Files waiting to be fetched: one partition per file (a header row and base64 chunk rows),
+ * written in one transaction. Taking deletes the header with its ETag, so exactly one caller
+ * wins even across instances; the chunks go with it.
+ */
+export function fileOfferTable(store: TableStore): FileOfferStore {
+  const table: TableClient = store.client('fileOffers');
+
+  const readAll = async (id: string) => {
+    const rows: Record<string, unknown>[] = [];
+    try {
+      for await (const row of table.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${id}` },
+      })) {
+        rows.push(row);
+      }
+    } catch (error) {
+      throw toAppError(error);
+    }
+    return rows;
+  };
+
+  const removeAll = async (id: string, keys: readonly string[]) => {
+    if (keys.length === 0) return;
+    const actions: TableTransaction['actions'] = keys.map((rowKey) => [
+      'delete',
+      { partitionKey: id, rowKey },
+    ]);
+    try {
+      await table.submitTransaction(actions);
+    } catch (error) {
+      const mapped = toAppError(error);
+      if ((mapped as { reason?: string }).reason !== 'not-found') throw mapped;
+    }
+  };
+
+  /** The file a partition's rows hold, or undefined when incomplete. */
+  const parse = (id: string, rows: Record<string, unknown>[]) => {
+    const headerRow = rows.find((row) => row.rowKey === HEADER);
+    if (!headerRow) return undefined;
+    const header = headerSchema.parse(headerRow);
+    const chunks = rows
+      .filter((row) => row.rowKey !== HEADER)
+      .sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+    const bytes = Buffer.from(chunks.map((row) => chunkSchema.parse(row).data).join(''), 'base64');
+    if (bytes.length !== header.size || chunks.length !== header.chunks) return undefined;
+    const file: PendingFile = {
+      id,
+      userId: header.userId,
+      name: header.name,
+      mediaType: header.mediaType,
+      description: header.description,
+      bytes,
+      expiresAt: new Date(header.expiresAt),
+    };
+    return { file, etag: String(headerRow.etag) };
+  };
+
+  return {
+    async put(file) {
+      if (file.bytes.length > MAX_FILE_BYTES) throw new Error('The file is too large to offer');
+      const data = file.bytes.toString('base64');
+      const chunks: string[] = [];
+      for (let i = 0; i < data.length; i += CHUNK_CHARS)
+        chunks.push(data.slice(i, i + CHUNK_CHARS));
+      const header = headerSchema.parse({
+        userId: file.userId,
+        name: file.name,
+        mediaType: file.mediaType,
+        description: file.description.slice(0, 300),
+        expiresAt: file.expiresAt.toISOString(),
+        chunks: chunks.length,
+        size: file.bytes.length,
+      });
+      try {
+        const actions: TransactionAction[] = [
+          ['create', { partitionKey: file.id, rowKey: HEADER, ...header }],
+          ...chunks.map((chunk, i): TransactionAction => [
+            'create',
+            { partitionKey: file.id, rowKey: chunkKey(i), data: chunk },
+          ]),
+        ];
+        await table.submitTransaction(actions);
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+
+    async read(id, userId, now) {
+      const rows = await readAll(id);
+      const parsed = parse(id, rows);
+      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
+        return undefined;
+      return parsed.file;
+    },
+
+    async take(id, userId, now) {
+      const rows = await readAll(id);
+      const parsed = parse(id, rows);
+      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
+        return undefined;
+      try {
+        await table.deleteEntity(id, HEADER, { etag: parsed.etag });
+      } catch (error) {
+        const mapped = toAppError(error);
+        const reason = (mapped as { reason?: string }).reason;
+        if (reason === 'not-found' || reason === 'conflict') return undefined;
+        throw mapped;
+      }
+      await removeAll(
+        id,
+        rows.filter((row) => row.rowKey !== HEADER).map((row) => String(row.rowKey)),
+      );
+      return parsed.file;
+    },
+
+    async owner(id) {
+      try {
+        const row = await table.getEntity<Record<string, unknown>>(id, HEADER);
+        return headerSchema.parse(row).userId;
+      } catch (error) {
+        const mapped = toAppError(error);
+        if ((mapped as { reason?: string }).reason === 'not-found') return undefined;
+        throw mapped;
+      }
+    },
+
+    async purgeExpired(now) {
+      const expired = new Set<string>();
+      try {
+        for await (const row of table.listEntities<Record<string, unknown>>({
+          queryOptions: {
+            filter: odata`RowKey eq ${HEADER} and expiresAt lt ${now.toISOString()}`,
+            select: ['PartitionKey'],
+          },
+        })) {
+          expired.add(String(row.partitionKey));
+        }
+      } catch (error) {
+        throw toAppError(error);
+      }
+      for (const id of expired) {
+        const rows = await readAll(id);
+        await removeAll(
+          id,
+          rows.map((row) => String(row.rowKey)),
+        );
+      }
+      return expired.size;
+    },
+  };
+}
