@@ -43,6 +43,8 @@ import { toAppError } from './table-errors.js';
 import type { TableStore } from './table-store.js';
 
 const SERIES_ID = 'series';
+/** How long an instance keeps a channel's list of series (another instance may add one). */
+const INDEX_TTL_MS = 30_000;
 
 const headRowSchema = z.discriminatedUnion('row', [
   meetingSeriesSchema.extend({ row: z.literal('series') }),
@@ -135,14 +137,22 @@ export function meetingStore(
     return { series: { value, etag: series.etag }, headers, elements, window };
   };
 
+  // A channel's series change only when one is created: the list is kept briefly per instance
+  // (and at once when this instance creates one), so reading a channel's meetings costs one
+  // query per series, not one more for the list.
+  const known = new Map<string, { at: number; ids: string[] }>();
   const seriesIn = async (conversationId: string) => {
+    const cached = known.get(conversationId);
+    if (cached && Date.now() - cached.at < INDEX_TTL_MS) return cached.ids;
     const rows: { id: string; createdAt: string }[] = [];
     for await (const row of index.allWithKeys(
       odata`PartitionKey eq ${encodeKey(conversationId)}`,
     )) {
       rows.push({ id: row.rowKey, createdAt: row.value.createdAt });
     }
-    return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((row) => row.id);
+    const ids = rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((row) => row.id);
+    known.set(conversationId, { at: Date.now(), ids });
+    return ids;
   };
 
   const actionsOf = async (meetingId: string, openOnly: boolean) => {
@@ -174,6 +184,7 @@ export function meetingStore(
       } catch (error) {
         if ((error as { reason?: string }).reason !== 'already-exists') throw error;
       }
+      known.delete(conversationId);
     },
 
     seriesIn,
