@@ -112,6 +112,10 @@ export async function parseAllStored(
       checked[name] = await checkSeriesRows(store);
       continue;
     }
+    if (name === 'members') {
+      checked[name] = await checkMemberRows(store);
+      continue;
+    }
     const shape = storedShapes[name];
     if (!shape) {
       unchecked.push(name);
@@ -139,6 +143,32 @@ async function checkSeriesRows(store: TableStore): Promise<number> {
       checkMeetingRow(row);
     } catch (error) {
       throw new Error(`A stored row in occurrences does not parse`, { cause: error });
+    }
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Members: one aggregate partition (`m|<id>` rows, audit entries, markers); rows from before it
+ * (keyed by the id alone) in the member shape.
+ */
+async function checkMemberRows(store: TableStore): Promise<number> {
+  const marker = z.object({ at: z.iso.datetime(), result: z.string() });
+  let count = 0;
+  for await (const row of store.client('members').listEntities<Row>()) {
+    const key = String(row.rowKey);
+    const prefix = key.includes('|') ? key.slice(0, key.indexOf('|')) : '';
+    const plain: Row = { ...row };
+    for (const field of ['roles', 'details']) {
+      if (typeof plain[field] === 'string') plain[field] = JSON.parse(plain[field] as string);
+    }
+    try {
+      if (prefix === 'audit') auditEntrySchema.parse(plain);
+      else if (prefix === 'req') marker.parse(plain);
+      else memberSchema.parse(plain);
+    } catch (error) {
+      throw new Error('A stored row in members does not parse', { cause: error });
     }
     count++;
   }

@@ -1,12 +1,10 @@
+import { CARD_BUDGET_BYTES, serializedBytes } from '../../bot/card-budget.js';
 import { renderCard, type CardJson, type CardName } from '../../bot/card-renderer.js';
 
-/**
- * The most a card may weigh, in UTF-8 bytes of its JSON. Teams refuses bot messages above about
- * 100 KB; staying at 40 KB leaves room for the activity around the card.
- */
-export const CARD_BUDGET_BYTES = 40 * 1024;
+/** The bot's budget for one card (40 KB of UTF-8 JSON), the same for every capability. */
+export { CARD_BUDGET_BYTES };
 
-export const cardBytes = (card: CardJson) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+export const cardBytes = (card: CardJson) => serializedBytes(card);
 
 /**
  * Text cut to at most `max` UTF-16 units (the unit Azure's and our limits count), ending with an
