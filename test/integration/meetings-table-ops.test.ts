@@ -12,9 +12,10 @@ import { startTestBot, type TestBot } from '../support/test-bot.js';
 /**
  * Table operations on the answer path of each meeting card action, counted by a proxy in front
  * of storage from the moment the click arrives until it is answered: one read of the series
- * (its headers and the meeting's rows, two queries in parallel) and one transaction, beside the
- * principal. Posting to the channel (the conversation reference, the posted card's id) is
- * counted apart.
+ * (its headers and the meeting's rows, two queries in parallel) and one transaction. The
+ * principal and the channel's list of series are kept per instance (a list of an empty channel,
+ * once warm, costs at most the one read of its index). Posting to the channel (the claim, the
+ * conversation reference, the posted card's id) is counted apart.
  */
 const { anna, erik } = users;
 const clock = new Date('2026-12-01T08:00:00Z');
@@ -72,14 +73,13 @@ async function counted(verb: string, data: Record<string, unknown>) {
 
 describe('table operations on the answer path of the meeting card actions', () => {
   it(
-    'when each meeting verb is clicked, then its answer costs one read of the series and one transaction besides the principal',
+    'when each meeting verb is clicked, then its answer costs one read of the series and one transaction (the principal is kept per instance)',
     { timeout: 60_000 },
     async () => {
-      // The principal's own cost: a list in a channel without series is the principal and
-      // one read of the channel's index (the second time: the first stores the channel).
+      // Warm up: the channel's reference and the principal are kept per instance afterwards.
       await counted('meetings.list', {});
-      const empty = await counted('meetings.list', {});
-      const principal = empty.ops - 1;
+      const warm = await counted('meetings.list', {});
+      expect(warm.ops).toBeLessThanOrEqual(1);
 
       const created = await counted('meeting.create', {
         requestId: randomUUID(),
@@ -143,23 +143,23 @@ describe('table operations on the answer path of the meeting card actions', () =
       expect(cardText(closed.card)).toContain('Minnesanteckningarna är skickade');
 
       const meeting = {
-        'meeting.create': created.ops - principal,
-        'agenda.add': first.ops - principal,
-        'agenda.open': opened.ops - principal,
-        'agenda.edit': edited.ops - principal,
-        'agenda.item up': moved.ops - principal,
-        'agenda.item defer': deferred.ops - principal,
-        'meeting.attendance': attendance.ops - principal,
-        'meeting.recordItem': recorded.ops - principal,
-        'meeting.correctDecision': corrected.ops - principal,
-        'tasks.done': done.ops - principal,
+        'meeting.create': created.ops,
+        'agenda.add': first.ops,
+        'agenda.open': opened.ops,
+        'agenda.edit': edited.ops,
+        'agenda.item up': moved.ops,
+        'agenda.item defer': deferred.ops,
+        'meeting.attendance': attendance.ops,
+        'meeting.recordItem': recorded.ops,
+        'meeting.correctDecision': corrected.ops,
+        'tasks.done': done.ops,
       };
       const posting = {
-        'agenda.final': final.ops - principal,
-        'meeting.close': closed.ops - principal,
+        'agenda.final': final.ops,
+        'meeting.close': closed.ops,
       };
       process.stdout.write(
-        `table operations before the answer, principal (${principal}) aside: ${JSON.stringify(meeting)}; with a post to the channel: ${JSON.stringify(posting)}\n`,
+        `table operations before the answer (a warm list: ${warm.ops}): ${JSON.stringify(meeting)}; with a post to the channel: ${JSON.stringify(posting)}\n`,
       );
       for (const ops of Object.values(meeting)) expect(ops).toBeLessThanOrEqual(3);
     },
