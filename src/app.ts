@@ -9,7 +9,7 @@ import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
-import { createDelivery, postOnceAsBefore } from './bot/delivery-stack.js';
+import { createDelivery } from './bot/delivery-stack.js';
 import type { CardPoster } from './bot/post-once.js';
 import type { ProactiveMessenger } from './bot/proactive.js';
 import { BotAdapter, createReceiver } from './bot/receiver.js';
@@ -29,15 +29,12 @@ import { remindersCapability } from './reminders/reminders.handlers.js';
 import { ReminderService } from './reminders/reminders.service.js';
 import { defaultSchedulerSettings, ReminderScheduler } from './reminders/scheduler.js';
 import { reminderTable } from './storage/reminder-table.js';
-import {
-  actionItemTable,
-  decisionTable,
-  meetingTable,
-  occurrenceTable,
-} from './storage/meeting-tables.js';
-import { meetingReminderCards } from './meetings/meeting-reminders.js';
-import { meetingsCapability } from './meetings/meetings.handlers.js';
-import { MeetingService } from './meetings/meetings.service.js';
+import { meetingStore } from './storage/meeting-store.js';
+import { meetingsCapability } from './meetings/meetings.capability.js';
+import { MeetingQueries } from './meetings/meetings.service.js';
+import type { ChannelCards } from './meetings/posting/channel-cards.js';
+import { reconcileMeetingReminders } from './meetings/reminders/reconcile.js';
+import { meetingReminderCards } from './meetings/reminders/reminder-cards.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
 import { casesCapability } from './cases/cases.capability.js';
@@ -87,6 +84,8 @@ export interface RunningApp {
   readonly reminders: ReminderService;
   readonly cases: CaseUseCases;
   readonly retention: RetentionService;
+  /** Runs the reconciliation of meeting reminders that the periodic tick runs. */
+  readonly reconcileMeetings: () => Promise<unknown>;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
   /**
@@ -134,7 +133,9 @@ export interface Wired {
   readonly reminders: ReminderService;
   readonly access: AccessService;
   readonly conversations: ConversationService;
-  readonly meetings: MeetingService;
+  readonly meetings: MeetingQueries;
+  /** Repairs meeting reminders that a crash between a commit and its follow-up left out. */
+  readonly reconcileMeetings: () => Promise<unknown>;
   readonly background: BackgroundWork;
   readonly cases: CaseUseCases;
   /** Removes past years without open cases from the queue's reading list (periodic). */
@@ -217,18 +218,47 @@ export async function wire(
     graceMs: config.scheduler.graceMs,
   });
 
-  const meetings = new MeetingService({
-    meetings: meetingTable(store),
-    occurrences: occurrenceTable(store),
-    decisions: decisionTable(store),
-    actionItems: actionItemTable(store),
-    reminders,
-    audit,
-    now,
-    personalConversationOf: async (userId) =>
-      (await conversations.findPersonal(userId))?.conversationId,
-  });
-  reminderCards = meetingReminderCards(meetings, access);
+  const meetingRepo = meetingStore(store, { now });
+  const meetings = new MeetingQueries({ repo: meetingRepo, now });
+  const meetingNames = async () =>
+    new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const));
+  reminderCards = meetingReminderCards({ repo: meetingRepo, now, names: meetingNames });
+  const personalConversationOf = async (userId: string) =>
+    (await conversations.findPersonal(userId))?.conversationId;
+  const reconcileMeetings = () =>
+    reconcileMeetingReminders({
+      repo: meetingRepo,
+      reminders,
+      now,
+      personalConversationOf,
+      logger,
+    });
+  /**
+   * Meeting cards in their channel: posted once per card key across instances (one attempt
+   * while a click waits for its answer, inside Teams' 15 s), and updated in place.
+   */
+  const meetingCards: ChannelCards = {
+    async postOnce(conversationId, cardKey, build) {
+      const outcome = await poster.postOnce(conversationId, cardKey, build, {
+        maxAttempts: 1,
+        repostUncertain: true,
+      });
+      switch (outcome.kind) {
+        case 'posted':
+        case 'too-large':
+          return 'posted';
+        case 'updated':
+          return 'updated';
+        case 'pending':
+          return 'pending';
+        default:
+          return 'not-sent';
+      }
+    },
+    isPosted: async (conversationId, cardKey) =>
+      (await proactive.postedCard(conversationId, cardKey)) !== undefined,
+    update: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
+  };
   /**
    * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
    * action waits for its answer, so it stays inside Teams' 15 s.
@@ -358,14 +388,14 @@ export async function wire(
       rolesCapability(access),
       remindersCapability(reminders, now),
       meetingsCapability({
-        meetings,
+        repo: meetingRepo,
         access,
         now,
+        cards: meetingCards,
         sendPersonal,
         background,
-        updateCard: (conversationId, cardKey, card) =>
-          sender.updateCard(conversationId, cardKey, card),
-        post: postOnceAsBefore(poster),
+        reminders,
+        personalConversationOf,
         logger,
       }),
       casesCapability({
@@ -407,6 +437,7 @@ export async function wire(
     access,
     conversations,
     meetings,
+    reconcileMeetings,
     background,
     cases,
     sweepCaseYears: () => caseStore.sweepYears(),
@@ -418,7 +449,7 @@ export async function wire(
 }
 
 /** The meetings capability as the case use cases see it (the port they declare). */
-function caseMeetingsOf(meetings: MeetingService): CaseMeetings {
+function caseMeetingsOf(meetings: MeetingQueries): CaseMeetings {
   return {
     async upcoming(conversationId, days) {
       return (await meetings.upcoming(conversationId, days)).map(({ series, planned }) => ({
@@ -485,6 +516,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     retention,
     downloads,
     sweepCaseYears,
+    reconcileMeetings,
   } = wired;
 
   const lifecycle = new ServerLifecycle();
@@ -519,6 +551,9 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
           .catch((error: unknown) => {
             logger.error('cases.carryOver.failed', errorFields(error));
           });
+        reconcileMeetings().catch((error: unknown) => {
+          logger.error('meetings.reconcile.failed', errorFields(error));
+        });
       }, PERIODIC_TICK_MS).unref()
     : undefined;
   lifecycle.markReady();
@@ -540,6 +575,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     idle: () => background.idle(),
     cases,
     retention,
+    reconcileMeetings,
     async stop() {
       if (periodicTimer) clearInterval(periodicTimer);
       lifecycle.beginDrain();

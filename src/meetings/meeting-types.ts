@@ -35,6 +35,3 @@ export const itemCategoryLabels: Record<ItemCategory, string> = {
   information: 'Information',
   forBeslut: 'För beslut',
 };
-
-/** The time of day the kallelse, deadline reminder and agenda are sent. */
-export const STEP_TIME = '09:00';

@@ -14,3 +14,9 @@ export function formatWhen(instant: Date): string {
 export function formatWhenShort(instant: Date): string {
   return format(new TZDate(instant.getTime(), TIME_ZONE), 'EEE d MMM HH:mm', { locale: sv });
 }
+
+/** "söndag 10 januari" for a local date. */
+export function formatDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return format(new TZDate(y, m - 1, d, 12, 0, 0, TIME_ZONE), 'EEEE d MMMM', { locale: sv });
+}

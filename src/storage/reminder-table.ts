@@ -2,10 +2,7 @@ import { odata, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { isAppError } from '../errors.js';
 import { toAppError } from './table-errors.js';
-import type {
-  ReminderChange,
-  ReminderRepository,
-} from '../reminders/reminders.repository.js';
+import type { ReminderChange, ReminderRepository } from '../reminders/reminders.repository.js';
 import { reminderSchema, type Reminder, type ReminderRef } from '../reminders/reminders.schema.js';
 import type { Versioned } from '../versioned.js';
 import { EntityTable } from './entity-table.js';

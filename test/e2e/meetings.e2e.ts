@@ -13,8 +13,7 @@ let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  session = await openTeamsSession({
-  });
+  session = await openTeamsSession({});
   ({ browser, teams } = session);
   await teams.openChannel('Referensgrupp');
 }, 120_000);
@@ -53,7 +52,9 @@ describe('a referensgrupp in the local Teams client', () => {
   it('when the author changes the item under Hantera, then the agenda shows the new text', async () => {
     const agenda = teams.cards(/^Kallelse · Referensgrupp/).last();
     await agenda.getByRole('button', { name: 'Hantera' }).first().click();
-    await agenda.getByRole('button', { name: 'Ändra punkten' }).click();
+    const item = await teams.expectCard(/^Punkt på dagordningen/);
+    await browser.screenshot('22-agenda-item-manage', item);
+    await item.getByRole('button', { name: 'Ändra punkten' }).click();
     const form = await teams.expectCard(/^Ändra punkt/);
     await form.getByLabel('Rubrik').fill('Gemensam kartläggningsmall');
     await form.getByLabel('Minuter som behövs').fill('25');
@@ -88,10 +89,12 @@ describe('a referensgrupp in the local Teams client', () => {
   it('when a decision is recorded and the meeting closed, then the minutes show it and the item not handled moves on', async () => {
     const run = teams.cards(/^Mötet pågår/).last();
     await run.getByRole('button', { name: 'Anteckna' }).first().click();
-    await run
+    const form = await teams.expectCard(/^Anteckna · Referensgrupp Sikta/);
+    await form
       .getByLabel('Beslut (lämna tomt om inget beslut)')
       .fill('Mallen används från februari.');
-    await run.getByRole('button', { name: 'Spara punkten' }).click();
+    await browser.screenshot('24a-meeting-record-form', form);
+    await form.getByRole('button', { name: 'Spara punkten' }).click();
     await teams.expectCard('Punkten är sparad.');
     const saved = teams.cards(/^Mötet pågår/).last();
     await saved.getByRole('button', { name: 'Avsluta mötet' }).click();

@@ -12,8 +12,7 @@ let browser: HeadlessBrowser;
 let teams: PlaygroundPage;
 
 beforeAll(async () => {
-  session = await openTeamsSession({
-  });
+  session = await openTeamsSession({});
   ({ browser, teams } = session);
 }, 120_000);
 

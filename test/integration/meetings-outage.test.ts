@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,10 +51,11 @@ const click = async (verb: string, data: Record<string, unknown>) => {
   return (response.body as { value: Record<string, unknown> }).value;
 };
 
+const secondRequest = randomUUID();
 const addSecond = () =>
   click('agenda.add', {
     ...ref,
-    requestId: 'req-outage-00002',
+    requestId: secondRequest,
     title: 'Andra punkten',
     category: 'fraga',
   });
@@ -61,6 +63,7 @@ const addSecond = () =>
 describe('the agenda during a storage outage', () => {
   it('when storage stops while an item is added or edited, then the card says so in Swedish and nothing is saved', async () => {
     const created = await click('meeting.create', {
+      requestId: randomUUID(),
       type: 'samrad',
       name: 'Samråd Flen',
       recurrence: 'dates',
@@ -73,11 +76,11 @@ describe('the agenda during a storage outage', () => {
     ref = actionData(created, 'agenda.open') as typeof ref;
     const first = await click('agenda.add', {
       ...ref,
-      requestId: 'req-outage-00001',
+      requestId: randomUUID(),
       title: 'Första punkten',
       category: 'fraga',
     });
-    const itemId = String(actionData(first, 'agenda.item').itemId);
+    const itemId = String(actionData(first, 'agenda.manage').itemId);
 
     await azurite.stop();
     const outage =

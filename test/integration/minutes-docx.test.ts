@@ -2,10 +2,10 @@ import mammoth from 'mammoth';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { minutesDocx, type MinutesSnapshot } from '../../src/documents/minutes-docx.js';
-import type { minutesView } from '../../src/meetings/meetings.cards.js';
+import type { Minutes } from '../../src/meetings/cards/minutes-cards.js';
 
 /** The meetings capability's minutes view-model must fit the snapshot as it is. */
-type FitsSnapshot = ReturnType<typeof minutesView> extends MinutesSnapshot ? true : never;
+type FitsSnapshot = Minutes extends MinutesSnapshot ? true : never;
 const fits: FitsSnapshot = true;
 
 const textOf = async (bytes: Buffer) => (await mammoth.extractRawText({ buffer: bytes })).value;

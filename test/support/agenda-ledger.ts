@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { occurrenceTable } from '../../src/storage/meeting-tables.js';
 import type { TableStore } from '../../src/storage/table-store.js';
 import type { TestUser, Where } from './activities.js';
 import { cardText } from './fake-connector.js';
-import { addAcknowledged, itemForm, type MeetingRef } from './meeting-setup.js';
+import { addAcknowledged, itemForm, storedMeeting, type MeetingRef } from './meeting-setup.js';
 import type { Client, Reply } from './teams-client.js';
 
 interface Attempt {
@@ -69,14 +68,13 @@ export class AgendaLedger {
    * it failed (possible when storage took the write but the answer was lost).
    */
   async verify(store: TableStore) {
-    const occurrences = occurrenceTable(store);
     const titles = new Map<string, number>();
     const refs = new Map<string, MeetingRef>();
     for (const { ref } of this.attempts.values()) refs.set(`${ref.meetingId}|${ref.date}`, ref);
     let stored = 0;
     for (const ref of refs.values()) {
-      const occurrence = await occurrences.get(ref.meetingId, ref.date);
-      for (const item of occurrence?.value.items ?? []) {
+      const { items } = await storedMeeting(store, ref);
+      for (const item of items) {
         stored++;
         titles.set(item.title, (titles.get(item.title) ?? 0) + 1);
       }

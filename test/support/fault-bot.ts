@@ -1,4 +1,8 @@
 import { inject } from 'vitest';
+import { wire } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { createTableStore } from '../../src/storage/table-store.js';
 import { reminderTable } from '../../src/storage/reminder-table.js';
 import { TENANT_ID } from './activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
@@ -56,4 +60,19 @@ export async function seedDueReminders(
       }),
     ),
   );
+}
+
+/**
+ * Runs the periodic reconciliation of meeting reminders once against a fault suite's storage,
+ * as an instance's tick does: what a crash between a commit and its follow-up left out is
+ * repaired.
+ */
+export async function reconcileMeetingsOnce(tablePrefix: string): Promise<unknown> {
+  const env = faultBotEnv(tablePrefix);
+  const config = loadConfig({ ...env, PORT: '0' });
+  const wired = await wire(config, createTableStore(config.storage, config.tablePrefix), {
+    logger: createLogger('silent'),
+    now: () => new Date(),
+  });
+  return wired.reconcileMeetings();
 }

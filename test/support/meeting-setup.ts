@@ -1,5 +1,7 @@
-import { itemIdFor } from '../../src/meetings/meetings.service.js';
+import { elementIdFor } from '../../src/meetings/series/rules.js';
 import { randomUUID } from 'node:crypto';
+import { meetingStore } from '../../src/storage/meeting-store.js';
+import type { TableStore } from '../../src/storage/table-store.js';
 import { users, type TestUser, type Where } from './activities.js';
 import { cardText } from './fake-connector.js';
 import { actionData, type Client } from './teams-client.js';
@@ -101,5 +103,16 @@ export function addAcknowledged(card: unknown, title: string): boolean {
 
 /** The agenda item id the meeting service gives an add by `userId` with `requestId`. */
 export function itemIdOf(requestId: string, userId: string): string {
-  return itemIdFor(userId, requestId);
+  return elementIdFor(userId, requestId);
+}
+
+/** What is stored for one meeting, read straight from its series aggregate. */
+export async function storedMeeting(store: TableStore, ref: MeetingRef) {
+  const rows = await meetingStore(store).elements(ref.meetingId, ref.date, ref.date);
+  const values = rows.map((row) => row.value);
+  return {
+    items: values.filter((v) => v.row === 'item'),
+    decisions: values.filter((v) => v.row === 'decision'),
+    actions: values.filter((v) => v.row === 'action'),
+  };
 }

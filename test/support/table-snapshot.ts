@@ -6,12 +6,12 @@ import {
   cardMessageSchema,
   conversationRecordSchema,
 } from '../../src/conversations/conversations.schema.js';
+import { checkMeetingRow } from '../../src/storage/meeting-store.js';
 import {
-  actionItemSchema,
-  decisionSchema,
-  meetingSeriesSchema,
-  occurrenceSchema,
-} from '../../src/meetings/meetings.schema.js';
+  legacyActionItemSchema,
+  legacyDecisionSchema,
+  legacySeriesSchema,
+} from '../../src/storage/meeting-legacy.js';
 import { reminderSchema } from '../../src/reminders/reminders.schema.js';
 import { EntityTable } from '../../src/storage/entity-table.js';
 import {
@@ -88,10 +88,13 @@ const storedShapes: Partial<Record<TableName, { schema: z.ZodType<Row>; json: st
     schema: z.union([reminderSchema, z.object({ sweptUntil: z.iso.datetime() })]),
     json: [],
   },
-  meetings: { schema: meetingSeriesSchema, json: ['schedule', 'organisations', 'offsets'] },
-  occurrences: { schema: occurrenceSchema, json: ['items', 'attendance'] },
-  decisions: { schema: decisionSchema, json: [] },
-  actionItems: { schema: actionItemSchema, json: [] },
+  // The channel index of series (old series rows, in their own shape, serve as their own entry).
+  meetings: {
+    schema: z.union([legacySeriesSchema, z.object({ createdAt: z.iso.datetime() })]),
+    json: ['schedule', 'organisations', 'offsets'],
+  },
+  decisions: { schema: legacyDecisionSchema, json: [] },
+  actionItems: { schema: legacyActionItemSchema, json: [] },
 };
 
 /**
@@ -105,6 +108,14 @@ export async function parseAllStored(
   const checked: Record<string, number> = {};
   const unchecked: string[] = [];
   for (const name of TABLE_NAMES) {
+    if (name === 'occurrences') {
+      checked[name] = await checkSeriesRows(store);
+      continue;
+    }
+    if (name === 'members') {
+      checked[name] = await checkMemberRows(store);
+      continue;
+    }
     const shape = storedShapes[name];
     if (!shape) {
       unchecked.push(name);
@@ -122,4 +133,44 @@ export async function parseAllStored(
     checked[name] = count;
   }
   return { checked, unchecked };
+}
+
+/** The series aggregates: every row checked by its kind, as the meeting store reads it. */
+async function checkSeriesRows(store: TableStore): Promise<number> {
+  let count = 0;
+  for await (const row of store.client('occurrences').listEntities<Row>()) {
+    try {
+      checkMeetingRow(row);
+    } catch (error) {
+      throw new Error(`A stored row in occurrences does not parse`, { cause: error });
+    }
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Members: one aggregate partition (`m|<id>` rows, audit entries, markers); rows from before it
+ * (keyed by the id alone) in the member shape.
+ */
+async function checkMemberRows(store: TableStore): Promise<number> {
+  const marker = z.object({ at: z.iso.datetime(), result: z.string() });
+  let count = 0;
+  for await (const row of store.client('members').listEntities<Row>()) {
+    const key = String(row.rowKey);
+    const prefix = key.includes('|') ? key.slice(0, key.indexOf('|')) : '';
+    const plain: Row = { ...row };
+    for (const field of ['roles', 'details']) {
+      if (typeof plain[field] === 'string') plain[field] = JSON.parse(plain[field] as string);
+    }
+    try {
+      if (prefix === 'audit') auditEntrySchema.parse(plain);
+      else if (prefix === 'req') marker.parse(plain);
+      else memberSchema.parse(plain);
+    } catch (error) {
+      throw new Error('A stored row in members does not parse', { cause: error });
+    }
+    count++;
+  }
+  return count;
 }

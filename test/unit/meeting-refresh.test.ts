@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REFRESH_USERS, refreshUserIds } from '../../src/meetings/meetings.cards.js';
-import type { AgendaItem, MeetingSeries, Occurrence } from '../../src/meetings/meetings.schema.js';
+import { MAX_REFRESH_USERS, refreshUserIds } from '../../src/meetings/cards/agenda-cards.js';
+import type { AgendaItem, MeetingSeries } from '../../src/meetings/meetings.schema.js';
 
 const series = { createdBy: '29:samordnare' } as MeetingSeries;
 
 const item = (n: number, authorId = `29:author-${n}`): AgendaItem => ({
   id: `item-${n}`,
+  date: '2027-01-12',
   title: `Punkt ${n}`,
   description: '',
   category: 'fraga',
@@ -20,7 +21,7 @@ const item = (n: number, authorId = `29:author-${n}`): AgendaItem => ({
   handled: false,
 });
 
-const occurrenceWith = (items: AgendaItem[]) => ({ items }) as Occurrence;
+const occurrenceWith = (items: AgendaItem[]) => ({ items });
 
 describe('who the agenda card refreshes itself for', () => {
   it('when more people added items than Teams allows, then the samordnare and the most recent authors up to 60 are named', () => {

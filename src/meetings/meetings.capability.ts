@@ -1,0 +1,19 @@
+import type { Capability } from '../bot/bot.js';
+import { registerActions } from './handlers/actions.handlers.js';
+import { registerAgenda } from './handlers/agenda.handlers.js';
+import { handlerContext, type MeetingsDeps } from './handlers/context.js';
+import { registerMinutes } from './handlers/minutes.handlers.js';
+import { registerSeries } from './handlers/series.handlers.js';
+
+export type { MeetingsDeps };
+
+/** Meetings: series, agenda, minutes and action items, registered with the bot. */
+export function meetingsCapability(deps: MeetingsDeps): Capability {
+  const ctx = handlerContext(deps);
+  return (routes) => {
+    registerSeries(routes, ctx);
+    registerAgenda(routes, ctx);
+    registerMinutes(routes, ctx);
+    registerActions(routes, ctx);
+  };
+}
