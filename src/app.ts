@@ -43,6 +43,9 @@ import { CaseService } from './cases/cases.service.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
+  PARTICIPANT_MARKER_DAYS,
+  participantAuditRetention,
+  participantMarkerRetention,
   participantRegister,
 } from './retention/participant-retention.js';
 import { retentionCapability } from './retention/retention.handlers.js';
@@ -241,6 +244,7 @@ export async function wire(
   const participantStore = participantTables(
     store,
     config.program.lansdelar.map((l) => l.id),
+    { now },
   );
   const participants = new ParticipantService({
     participants: participantStore,
@@ -266,6 +270,12 @@ export async function wire(
     },
     now,
   });
+  // The previous release's participants move into today's rows, and enrolments cut off half-way
+  // are finished; reads of a länsdel wait for its migration.
+  background.coalesce('participants.startup', 'participants.startup', async () => {
+    await participantStore.migrateAll();
+    await participants.finishPending();
+  });
   const reports = new ReportService({
     source: participantStore,
     program: config.program,
@@ -289,12 +299,20 @@ export async function wire(
       closedCaseRetention(caseRepository),
       endedParticipantRetention(participantStore),
       auditRetention(store),
+      participantAuditRetention(participantStore),
+      participantMarkerRetention(participantStore),
     ],
     registers: [
       caseRegister(caseRepository),
       participantRegister(participantStore, participantStore),
     ],
-    periods: config.retention.periods,
+    periods: {
+      ...config.retention.periods,
+      ...(config.retention.periods.audit !== undefined
+        ? { participantAudit: config.retention.periods.audit }
+        : {}),
+      participantMarkers: PARTICIPANT_MARKER_DAYS,
+    },
     leases: retentionLeaseTable(store, now),
     audit,
     now,
@@ -408,14 +426,24 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
   let url = '';
-  const { bot, adapter, proactive, scheduler, reminders, background, cases, retention, downloads } =
-    await wire(config, store, {
-      logger,
-      now,
-      baseUrl: () => url,
-      ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+  const {
+    bot,
+    adapter,
+    proactive,
+    scheduler,
+    reminders,
+    background,
+    cases,
+    retention,
+    participants,
+    downloads,
+  } = await wire(config, store, {
+    logger,
+    now,
+    baseUrl: () => url,
+    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -442,6 +470,9 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
         }
         cases.carryOverAll().catch((error: unknown) => {
           logger.error('cases.carryOver.failed', errorFields(error));
+        });
+        participants.finishPending().catch((error: unknown) => {
+          logger.error('participants.finishPending.failed', errorFields(error));
         });
       }, PERIODIC_TICK_MS).unref()
     : undefined;

@@ -6,7 +6,7 @@ import { renderCard, type CardJson } from '../bot/card-renderer.js';
 import { errorText } from '../bot/error-text.js';
 import type { Turn } from '../bot/turn-port.js';
 import { invalidInput, isAppError } from '../errors.js';
-import { stepLabels } from './participant-labels.js';
+import { stepRecordedText } from './participant-labels.js';
 import {
   deviationFormSchema,
   followUpFormSchema,
@@ -147,7 +147,7 @@ export function participantCardActions(participants: ParticipantService) {
         ...(form.stepWhich ? { which: form.stepWhich } : {}),
         ...(form.stepNote ? { note: form.stepNote } : {}),
       });
-      const text = `Steget ${stepLabels[form.stepStep].toLocaleLowerCase('sv-SE')} är registrerat (${form.stepOn}).`;
+      const text = stepRecordedText(form.stepStep, form.stepOn, recorded.participant);
       return { notice: { text: recordedText(recorded.created, text), isError: false }, recorded };
     }),
     recordAction(participants, 'participants.followUp', async (principal, data) => {

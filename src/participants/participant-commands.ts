@@ -8,7 +8,7 @@ import type { ImportDeps } from './import.handlers.js';
 import { canManageAll } from './participant-access.js';
 import { detailCard, requirePersonal } from './participant-card.js';
 import { dateWord } from './participant-forms.js';
-import { stepLabels, stepWords } from './participant-labels.js';
+import { stepRecordedText, stepWords } from './participant-labels.js';
 import { importCard } from './import.handlers.js';
 import { participantListView } from './participants.cards.js';
 import { participantCodeSchema } from './participants.schema.js';
@@ -108,7 +108,7 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
           ...(step === 'annanInsats' ? { which: text } : text ? { note: text } : {}),
         });
         const notice = recorded.created
-          ? `Steget ${stepLabels[step].toLocaleLowerCase('sv-SE')} är registrerat för ${code} (${on}).`
+          ? stepRecordedText(step, on, { ...recorded.participant, code })
           : 'Det här var redan registrerat. Inget registrerades två gånger.';
         await turn.reply(
           await detailCard(participants, principal, code, {
