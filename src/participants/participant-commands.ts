@@ -6,7 +6,7 @@ import { foldForLookup } from '../text.js';
 import { enrolmentFormCard, type ParticipantHandlerDeps } from './enrol-form.js';
 import type { ImportDeps } from './import.handlers.js';
 import { canManageAll } from './participant-access.js';
-import { detailCard, requirePersonal } from './participant-card.js';
+import { detailCard, requirePersonal, savedCard } from './participant-card.js';
 import { dateWord } from './participant-forms.js';
 import { stepRecordedText, stepWords } from './participant-labels.js';
 import { importCard } from './import.handlers.js';
@@ -111,10 +111,13 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
           ? stepRecordedText(step, on, { ...recorded.participant, code })
           : 'Det här var redan registrerat. Inget registrerades två gånger.';
         await turn.reply(
-          await detailCard(participants, principal, code, {
-            notice: { text: notice, isError: false },
-            recorded: recorded.participant,
-          }),
+          await savedCard(
+            participants,
+            principal,
+            code,
+            { text: notice, isError: false },
+            recorded.participant,
+          ),
         );
         return;
       }

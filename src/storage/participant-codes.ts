@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type {
   EnrolmentIntent,
   ParticipantChange,
@@ -65,6 +65,18 @@ export interface PendingEnrolment {
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A read after a transaction whose outcome is not known: if storage fails now, so is ours. */
+async function orUnknown<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isAppError(error, 'storage-unavailable')) {
+      throw new AppError('outcome-unknown', undefined, { cause: error });
+    }
+    throw error;
+  }
+}
 
 /**
  * The participant code series: numbers handed out without gaps.
@@ -158,17 +170,36 @@ export function participantCodeSeries(table: TableClient, now: () => Date) {
     return { actions, codes };
   };
 
-  /** Whether a reservation whose answer was lost landed: its request row names our code. */
-  const landed = async (requestId: string, code: string, cause: unknown) => {
+  /**
+   * Whether a reservation whose answer was lost landed. Not finding it is no proof (storage may
+   * still apply a request it received), so first the counter is fenced: rewritten unchanged on
+   * the version the reservation was conditional on. If that succeeds, the reservation can never
+   * land; if the counter moved on, the request's index row tells whether it was ours.
+   */
+  const landed = async (
+    year: number,
+    counter: { next: number; etag: string } | undefined,
+    requestId: string,
+    code: string,
+    cause: unknown,
+  ) => {
     await pause(VERIFY_DELAY_MS);
-    let stored: string | undefined;
     try {
-      stored = (await point(requestSchema, SERIES, requestKey(requestId)))?.value.code;
-    } catch {
-      throw new AppError('outcome-unknown', undefined, { cause });
+      try {
+        const row = { partitionKey: SERIES, rowKey: String(year), next: counter?.next ?? 1 };
+        if (counter) await table.updateEntity(row, 'Replace', { etag: counter.etag });
+        else await table.createEntity(row);
+        return false;
+      } catch (error) {
+        if (!isPreconditionFailed(error) && !isConflict(error)) throw error;
+      }
+      return (await point(requestSchema, SERIES, requestKey(requestId)))?.value.code === code;
+    } catch (error) {
+      if (isUnavailable(error) || isAppError(error, 'storage-unavailable')) {
+        throw new AppError('outcome-unknown', undefined, { cause });
+      }
+      throw toAppError(error);
     }
-    if (stored === undefined) throw new AppError('storage-unavailable', undefined, { cause });
-    return stored === code;
   };
 
   /** Reserves numbers for one batch (at most {@link CODES_PER_BATCH} intents). */
@@ -182,18 +213,15 @@ export function participantCodeSeries(table: TableClient, now: () => Date) {
       const todo = intents.filter((intent) => !known.has(intent.requestId));
       if (todo.length === 0) break;
       const counter = await point(counterSchema, SERIES, String(year));
-      const { actions, codes } = reservation(
-        year,
-        counter ? { next: counter.value.next, etag: counter.etag } : undefined,
-        todo,
-      );
+      const read = counter ? { next: counter.value.next, etag: counter.etag } : undefined;
+      const { actions, codes } = reservation(year, read, todo);
       try {
         await table.submitTransaction(actions);
         todo.forEach((intent, i) => fresh.set(intent.requestId, codes[i]!));
         break;
       } catch (error) {
         if (isUnavailable(error)) {
-          if (await landed(todo[0]!.requestId, codes[0]!, error)) {
+          if (await landed(year, read, todo[0]!.requestId, codes[0]!, error)) {
             todo.forEach((intent, i) => fresh.set(intent.requestId, codes[i]!));
             break;
           }
@@ -203,8 +231,10 @@ export function participantCodeSeries(table: TableClient, now: () => Date) {
       }
       // Another writer took the numbers first, or a request already has a code: its own, when
       // the storage client sent this transaction again after a lost answer.
-      const taken = await Promise.all(
-        todo.map(async (intent) => ({ intent, code: await codeOfRequest(intent.requestId) })),
+      const taken = await orUnknown(
+        Promise.all(
+          todo.map(async (intent) => ({ intent, code: await codeOfRequest(intent.requestId) })),
+        ),
       );
       taken.forEach(({ intent, code }, i) => {
         if (code && code === codes[i]) fresh.set(intent.requestId, code);
