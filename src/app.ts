@@ -283,13 +283,12 @@ export async function wire(
     now,
   });
   const fileOffers = fileOfferTable(store);
-  const downloadSecret = randomBytes(32);
   const files = teamsFileDelivery({
     findPersonal: (userId) => conversations.findPersonal(userId),
     send: async (conversationId, activity) =>
       (await sender.send(conversationId, activity, undefined, undefined, 1)).kind === 'sent',
     store: fileOffers,
-    links: downloadLinks(downloadSecret, options.baseUrl ?? (() => '')),
+    links: downloadLinks(options.baseUrl ?? (() => '')),
     now,
     takesFileConsent: options.takesFileConsent ?? isTeamsCloud,
     logger,
@@ -401,6 +400,7 @@ export async function wire(
     onFile: participantListReceiver(importDeps),
     logger,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    allowLoopbackFiles: config.env === 'local',
   });
   return {
     bot,
@@ -416,7 +416,7 @@ export async function wire(
     retention,
     participants,
     reports,
-    downloads: { files: fileOffers, secret: downloadSecret, now, logger },
+    downloads: { files: fileOffers, now, logger },
   };
 }
 
