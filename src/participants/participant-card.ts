@@ -176,7 +176,9 @@ export function participantCardActions(participants: ParticipantService) {
         ...(form.stepWhich ? { which: form.stepWhich } : {}),
         ...(form.stepNote ? { note: form.stepNote } : {}),
       });
-      const text = stepRecordedText(form.stepStep, form.stepOn, recorded.participant);
+      const text = stepRecordedText(form.stepStep, form.stepOn, {
+        nextFollowUpOn: recorded.participant.nextFollowUpOn,
+      });
       return { notice: { text: recordedText(recorded.created, text), isError: false }, recorded };
     }),
     recordAction(participants, 'participants.followUp', async (principal, data) => {

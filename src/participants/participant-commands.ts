@@ -108,7 +108,10 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
           ...(step === 'annanInsats' ? { which: text } : text ? { note: text } : {}),
         });
         const notice = recorded.created
-          ? stepRecordedText(step, on, { ...recorded.participant, code })
+          ? stepRecordedText(step, on, {
+              nextFollowUpOn: recorded.participant.nextFollowUpOn,
+              code,
+            })
           : 'Det här var redan registrerat. Inget registrerades två gånger.';
         await turn.reply(
           await savedCard(
