@@ -65,9 +65,14 @@ export interface ParticipantRepository {
    * advances the counter and writes, per number, a reservation holding the whole change (so
    * anyone can finish it when its own writer stops half-way), the request's index row and the
    * code's index row: a number is never taken without what it is for. A request that already
-   * has a code keeps it.
+   * has a code keeps it. `onReserved` hears each batch as it lands, so a caller cut off half
+   * way knows what was taken before.
    */
-  reserve(year: number, intents: readonly EnrolmentIntent[]): Promise<Reservation[]>;
+  reserve(
+    year: number,
+    intents: readonly EnrolmentIntent[],
+    onReserved?: (batch: readonly Reservation[]) => void,
+  ): Promise<Reservation[]>;
   /** Writes the participant a reservation holds, once; the reservation is then removed. */
   finish(code: string): Promise<FinishOutcome>;
   /**

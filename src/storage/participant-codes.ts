@@ -263,10 +263,16 @@ export function participantCodeSeries(table: TableClient, now: () => Date) {
       return (fresh ?? legacy)?.value.lansdelId;
     },
 
-    async reserve(year: number, intents: readonly EnrolmentIntent[]) {
+    async reserve(
+      year: number,
+      intents: readonly EnrolmentIntent[],
+      onReserved?: (batch: readonly Reservation[]) => void,
+    ) {
       const reserved: Reservation[] = [];
       for (let i = 0; i < intents.length; i += CODES_PER_BATCH) {
-        reserved.push(...(await reserveBatch(year, intents.slice(i, i + CODES_PER_BATCH))));
+        const batch = await reserveBatch(year, intents.slice(i, i + CODES_PER_BATCH));
+        onReserved?.(batch);
+        reserved.push(...batch);
       }
       return reserved;
     },

@@ -173,7 +173,7 @@ export function participantTables(
   };
 
   return {
-    reserve: (year, intents) => codes.reserve(year, intents),
+    reserve: (year, intents, onReserved) => codes.reserve(year, intents, onReserved),
 
     async finish(code) {
       const pending = await codes.pendingOf(code);

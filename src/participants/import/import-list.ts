@@ -38,12 +38,14 @@ async function interrupted<T>(taken: ReadonlySet<string>, work: () => Promise<T>
   try {
     return await work();
   } catch (error) {
-    const storage =
-      isAppError(error, 'storage-unavailable') || isAppError(error, 'outcome-unknown');
-    if (!storage || taken.size === 0) throw error;
+    const unknown = isAppError(error, 'outcome-unknown');
+    if ((!unknown && !isAppError(error, 'storage-unavailable')) || taken.size === 0) throw error;
+    const how = unknown
+      ? `Minst ${taken.size} deltagare har redan fått kod och skrivs in automatiskt så snart lagringen svarar; det går inte att säga om fler kom med.`
+      : `${taken.size} deltagare har redan fått kod och skrivs in automatiskt så snart lagringen svarar.`;
     throw new AppError(
       error.reason,
-      `Lagringen slutade svara under inläsningen. ${taken.size} deltagare har redan fått kod och skrivs in automatiskt så snart lagringen svarar. Läs in samma lista igen om en stund: rader som redan är inlästa läggs inte till två gånger.`,
+      `Lagringen slutade svara under inläsningen. ${how} Läs in samma lista igen om en stund: rader som redan är inlästa läggs inte till två gånger.`,
       { cause: error },
     );
   }
@@ -105,18 +107,20 @@ export async function importRows(
   const written = await interrupted(taken, async () => {
     for (const year of new Set(fresh.map((row) => startYearOf(row)))) {
       const ofYear = fresh.filter((row) => startYearOf(row) === year);
-      const reserved = await repository.reserve(
+      await repository.reserve(
         year,
         ofYear.map((row) => ({
           requestId: row.requestId,
           lansdelId: row.enrolment.lansdelId,
           build: build(row),
         })),
+        (batch) => {
+          for (const r of batch) {
+            codes.set(r.requestId, r.code);
+            if (r.fresh) taken.add(r.requestId);
+          }
+        },
       );
-      for (const r of reserved) {
-        codes.set(r.requestId, r.code);
-        if (r.fresh) taken.add(r.requestId);
-      }
     }
     return inParallel(todo, PARALLEL, async (row) => {
       const code = imported.get(row.requestId) ?? codes.get(row.requestId)!;
@@ -126,14 +130,30 @@ export async function importRows(
     });
   });
   const created = written.filter((code): code is string => code !== undefined);
-  await deps.audit.append({
-    at: deps.now().toISOString(),
-    actorId: actor.userId,
-    ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
-    action: 'participants.importList',
-    subjectType: 'participantList',
-    subjectId: lansdelIds.join(',') || 'none',
-    details: { rows: rows.length, created: created.length, existing: rows.length - created.length },
-  });
+  try {
+    await deps.audit.append({
+      at: deps.now().toISOString(),
+      actorId: actor.userId,
+      ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
+      action: 'participants.importList',
+      subjectType: 'participantList',
+      subjectId: lansdelIds.join(',') || 'none',
+      details: {
+        rows: rows.length,
+        created: created.length,
+        existing: rows.length - created.length,
+      },
+    });
+  } catch (error) {
+    if (!isAppError(error, 'storage-unavailable') && !isAppError(error, 'outcome-unknown')) {
+      throw error;
+    }
+    // Every participant's own audit entry went with it; only the list's summary is missing.
+    throw new AppError(
+      error.reason,
+      `Listan är inläst: ${created.length} deltagare fick kod, och varje inskrivning är loggad. Sammanställningen av inläsningen kunde inte sparas eftersom lagringen slutade svara.`,
+      { cause: error },
+    );
+  }
   return { created, existing: rows.length - created.length };
 }
