@@ -162,7 +162,13 @@ export function participantTables(
       if (!isAppError(error, 'already-exists')) throw error;
       outcome = { kind: 'present' };
     }
-    await codes.release(pending);
+    try {
+      await codes.release(pending);
+    } catch (error) {
+      // The participant is stored; a reservation left behind is released by the next sweep
+      // (its write then finds the marker and changes nothing).
+      if (!isAppError(error, 'storage-unavailable')) throw error;
+    }
     return outcome;
   };
 
