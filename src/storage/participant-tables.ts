@@ -14,6 +14,7 @@ import type { ReportSource } from '../reports/report.repository.js';
 import { AggregateTable, rowKey } from './aggregate-table.js';
 import { encodeKey } from './keys.js';
 import { participantCodeSeries, type PendingEnrolment } from './participant-codes.js';
+import { fenceLostChange } from './participant-fence.js';
 import { participantHousekeeping } from './participant-housekeeping.js';
 import { legacyParticipantMigration } from './participant-legacy.js';
 import { markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
@@ -138,11 +139,20 @@ export function participantTables(
 
   const commit = async (change: ParticipantChange): Promise<ChangeOutcome> => {
     const { participant } = change;
-    const outcome = await aggregates.commit(participant.lansdelId, {
-      writes: writesOf(change),
-      audit: change.audit,
-      marker: { key: markerKeyOf(change), result: { code: participant.code } },
-    });
+    let outcome: Awaited<ReturnType<typeof aggregates.commit>>;
+    try {
+      outcome = await aggregates.commit(participant.lansdelId, {
+        writes: writesOf(change),
+        audit: change.audit,
+        marker: { key: markerKeyOf(change), result: { code: participant.code } },
+      });
+    } catch (error) {
+      // "Not stored" must stay true: a change still on its way is fenced off first.
+      const version = change.version;
+      if (!version || !isAppError(error, 'storage-unavailable')) throw error;
+      if ((await fenceLostChange(client, { ...change, version })) === 'not-landed') throw error;
+      return { kind: 'committed', version: '' };
+    }
     if (outcome.kind === 'repeated') return { kind: 'repeated' };
     const version = outcome.etags.get(rowKey('h', participant.code)) ?? '';
     return { kind: 'committed', version };
