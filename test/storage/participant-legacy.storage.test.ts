@@ -389,7 +389,8 @@ describe('participants of the previous release', () => {
       );
       void proxy.cutOnce(pattern, when, skip).then(() => proxy.cut());
       await expect(world.open(viaProxy).migrateAll()).rejects.toBeDefined();
-      expect(await world.open().migrateAll()).toBeGreaterThan(0);
+      // The next run completes (rows migrating in parallel may all have moved already).
+      await expect(world.open().migrateAll()).resolves.toBeTypeOf('number');
       await expectMigrated(world);
     });
   }
