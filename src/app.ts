@@ -274,7 +274,7 @@ export async function wire(
   // are finished; reads of a länsdel wait for its migration.
   background.coalesce('participants.startup', 'participants.startup', async () => {
     await participantStore.migrateAll();
-    await participants.finishPending();
+    await participants.finishPending(0);
   });
   const reports = new ReportService({
     source: participantStore,

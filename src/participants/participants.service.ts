@@ -157,9 +157,12 @@ export class ParticipantService {
     });
   }
 
-  /** Writes every reservation older than the grace period now (also the periodic job). */
-  async finishPending(): Promise<number> {
-    const before = new Date(this.deps.now().getTime() - RESERVATION_GRACE_MS);
+  /**
+   * Writes every reservation older than `graceMs` now: the periodic job, and at start-up with no
+   * grace (finishing one that another instance is still writing is harmless, only a wasted write).
+   */
+  async finishPending(graceMs = RESERVATION_GRACE_MS): Promise<number> {
+    const before = new Date(this.deps.now().getTime() - graceMs);
     const written = await this.deps.participants.finishPending(before);
     for (const participant of written) this.moveFollowUp(undefined, participant);
     return written.length;
