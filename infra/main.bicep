@@ -80,6 +80,10 @@ param reminderLeaseSeconds int = 120
 @maxValue(300)
 param shutdownGraceSeconds int = 20
 
+@minValue(1)
+@maxValue(60)
+param connectorTimeoutSeconds int = 10
+
 @description('Run the daily gallring (instances coordinate through a lease row per day).')
 param retentionEnabled bool = true
 
@@ -186,6 +190,7 @@ module appService 'modules/app-service.bicep' = {
       REMINDER_TICK_SECONDS: string(reminderTickSeconds)
       REMINDER_GRACE_MINUTES: string(reminderGraceMinutes)
       REMINDER_LEASE_SECONDS: string(reminderLeaseSeconds)
+      CONNECTOR_TIMEOUT_SECONDS: string(connectorTimeoutSeconds)
       SHUTDOWN_GRACE_SECONDS: string(shutdownGraceSeconds)
       RETENTION_ENABLED: retentionEnabled ? 'true' : 'false'
       RETENTION_DAILY_AT: retentionDailyAt

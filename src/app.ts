@@ -9,8 +9,9 @@ import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
-import { ConversationRateLimiter, ReliableSender } from './bot/delivery.js';
-import { ProactiveMessenger } from './bot/proactive.js';
+import { createDelivery, postOnceAsBefore } from './bot/delivery-stack.js';
+import type { CardPoster } from './bot/post-once.js';
+import type { ProactiveMessenger } from './bot/proactive.js';
 import { BotAdapter, createReceiver } from './bot/receiver.js';
 import type { AppConfig, BotAuth } from './config.js';
 import { ConversationService } from './conversations/conversations.service.js';
@@ -18,6 +19,7 @@ import { helpCapability } from './help/help.handlers.js';
 import { setupCapability } from './access/setup.handlers.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
+import { isAppError } from './errors.js';
 import { createLogger, errorFields, type Logger } from './log.js';
 import { memberTable, migrateMembers, organisationTable } from './storage/access-tables.js';
 import { auditTable } from './storage/audit-table.js';
@@ -38,8 +40,9 @@ import { meetingsCapability } from './meetings/meetings.handlers.js';
 import { MeetingService } from './meetings/meetings.service.js';
 import type { Reminder } from './reminders/reminders.schema.js';
 import { createTableStore, type TableStore } from './storage/table-store.js';
-import { casesCapability } from './cases/cases.handlers.js';
-import { CaseService } from './cases/cases.service.js';
+import { casesCapability } from './cases/cases.capability.js';
+import type { CaseMeetings, CasePeople } from './cases/case-ports.js';
+import { caseUseCases, type CaseUseCases } from './cases/case-use-cases.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
@@ -81,9 +84,11 @@ export interface RunningApp {
   readonly url: string;
   readonly port: number;
   readonly proactive: ProactiveMessenger;
+  /** "Post once" cards: one post per card key across instances, kept up to date. */
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
   readonly retention: RetentionService;
   /** Resolves when the follow-up work of earlier requests (card updates) is done. */
   idle(): Promise<void>;
@@ -127,13 +132,16 @@ export interface Wired {
   readonly bot: Bot;
   readonly adapter: BotAdapter;
   readonly proactive: ProactiveMessenger;
+  readonly poster: CardPoster;
   readonly scheduler: ReminderScheduler;
   readonly reminders: ReminderService;
   readonly access: AccessService;
   readonly conversations: ConversationService;
   readonly meetings: MeetingService;
   readonly background: BackgroundWork;
-  readonly cases: CaseService;
+  readonly cases: CaseUseCases;
+  /** Removes past years without open cases from the queue's reading list (periodic). */
+  readonly sweepCaseYears: () => Promise<void>;
   readonly retention: RetentionService;
   readonly participants: ParticipantService;
   readonly reports: ReportService;
@@ -160,6 +168,7 @@ export async function wire(
   const organisations = organisationTable(store);
   await organisations.addMissing(defaultOrganisations(config.kommuner));
   await migrateMembers(store, now);
+  const members = memberTable(store);
 
   const audit = auditTable(store);
   const access = new AccessService({
@@ -177,16 +186,21 @@ export async function wire(
 
   const adapter = new BotAdapter(authSettings(config.auth));
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
-  const proactive = new ProactiveMessenger(adapter, botAppId, conversations, logger);
-  const sender = new ReliableSender(proactive, new ConversationRateLimiter(), logger);
-
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const { proactive, sender, poster } = createDelivery({
+    adapter,
+    botAppId,
+    conversations,
+    logger,
+    timeoutMs: config.connectorTimeoutMs,
+    instanceId,
+  });
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (reminder) => reminderCards(reminder)),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
     now,
     instanceId,
     logger,
@@ -194,13 +208,13 @@ export async function wire(
       ...defaultSchedulerSettings,
       graceMs: config.scheduler.graceMs,
       leaseMs: config.scheduler.leaseMs,
+      sendTimeoutMs: config.connectorTimeoutMs,
     },
   });
   const reminders = new ReminderService({
     reminders: reminderRepository,
     scheduler,
-    updateCard: (conversationId, cardKey, card) =>
-      proactive.updateCard(conversationId, cardKey, card),
+    updateCard: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
     audit,
     now,
     graceMs: config.scheduler.graceMs,
@@ -236,11 +250,16 @@ export async function wire(
   };
   const sendPersonal = (userId: string, text: string) => sendToPerson(userId, textMessage(text));
 
-  const caseRepository = caseTables(store);
-  const cases = new CaseService({ cases: caseRepository, meetings, audit, now });
+  const caseStore = caseTables(store, now);
+  await caseStore.migrateLegacy();
+  const cases = caseUseCases({
+    store: caseStore,
+    meetings: caseMeetingsOf(meetings),
+    people: casePeopleOf(members),
+    now,
+  });
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
     sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
-  const members = memberTable(store);
   const participantStore = participantTables(
     store,
     config.program.lansdelar.map((l) => l.id),
@@ -265,7 +284,7 @@ export async function wire(
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),
       link: async (actor, caseCode, participantCode) => {
-        await cases.linkParticipant(actor, caseCode, participantCode);
+        await cases.linkParticipant(actor, parseCaseCode(caseCode, 'Ä-2026-0042'), participantCode);
       },
     },
     now,
@@ -295,16 +314,13 @@ export async function wire(
   });
   const retention = new RetentionService({
     sources: [
-      closedCaseRetention(caseRepository),
+      closedCaseRetention(caseStore),
       endedParticipantRetention(participantStore),
-      auditRetention(store),
+      auditRetention(store, [caseStore]),
       participantAuditRetention(participantStore),
       participantMarkerRetention(participantStore),
     ],
-    registers: [
-      caseRegister(caseRepository),
-      participantRegister(participantStore, participantStore),
-    ],
+    registers: [caseRegister(caseStore), participantRegister(participantStore, participantStore)],
     periods: {
       ...config.retention.periods,
       ...(config.retention.periods.audit !== undefined
@@ -318,6 +334,7 @@ export async function wire(
     instanceId,
     dailyAt: config.retention.dailyAt,
     logger,
+    adminNames: () => casePeopleOf(members).namesWithRole('admin'),
   });
   const planReports = async () =>
     planReportReminders({
@@ -364,17 +381,13 @@ export async function wire(
         sendPersonal,
         background,
         updateCard: (conversationId, cardKey, card) =>
-          proactive.updateCard(conversationId, cardKey, card),
-        // Posts made while a card action waits for its answer get one attempt (the connector
-        // client still retries on its own), so the answer stays inside Teams' 15 s.
-        post: (conversationId, activity, cardKey) =>
-          sender.send(conversationId, activity, cardKey, undefined, 1),
+          sender.updateCard(conversationId, cardKey, card),
+        post: postOnceAsBefore(poster),
         logger,
       }),
       casesCapability({
-        cases,
-        meetings,
-        access,
+        cases: cases.deps,
+        organisations: () => access.listOrganisations(),
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),
@@ -406,6 +419,7 @@ export async function wire(
     bot,
     adapter,
     proactive,
+    poster,
     scheduler,
     reminders,
     access,
@@ -413,10 +427,55 @@ export async function wire(
     meetings,
     background,
     cases,
+    sweepCaseYears: () => caseStore.sweepYears(),
     retention,
     participants,
     reports,
     downloads: { files: fileOffers, now, logger },
+  };
+}
+
+/** The meetings capability as the case use cases see it (the port they declare). */
+function caseMeetingsOf(meetings: MeetingService): CaseMeetings {
+  return {
+    async upcoming(conversationId, days) {
+      return (await meetings.upcoming(conversationId, days)).map(({ series, planned }) => ({
+        meetingId: series.id,
+        meetingName: series.name,
+        takesSlots: series.type === 'samrad',
+        key: planned.key,
+        date: planned.date,
+        startsAt: planned.start,
+        endsAt: planned.end,
+        cancelled: planned.status === 'cancelled',
+      }));
+    },
+    async occurrence(ref) {
+      try {
+        const { occurrence } = await meetings.occurrence(ref);
+        const startsAt = new Date(occurrence.startsAt).getTime();
+        return {
+          endsAt: new Date(startsAt + occurrence.durationMinutes * 60_000),
+          started: occurrence.state !== 'planned',
+          ...(occurrence.attendance ? { attendance: occurrence.attendance } : {}),
+        };
+      } catch (error) {
+        if (isAppError(error, 'not-found')) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Who has a role, by name, for refusals that say who can help. */
+function casePeopleOf(members: ReturnType<typeof memberTable>): CasePeople {
+  return {
+    async namesWithRole(role) {
+      return (await members.list())
+        .filter((member) => member.roles.includes(role) && member.displayName)
+        .map((member) => member.displayName!)
+        .sort((a, b) => a.localeCompare(b, 'sv'));
+    },
   };
 }
 
@@ -426,6 +485,13 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   const now = options.now ?? (() => new Date());
   const store = createTableStore(config.storage, config.tablePrefix);
   let url = '';
+  const wired = await wire(config, store, {
+    logger,
+    now,
+    baseUrl: () => url,
+    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const {
     bot,
     adapter,
@@ -437,13 +503,8 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     retention,
     participants,
     downloads,
-  } = await wire(config, store, {
-    logger,
-    now,
-    baseUrl: () => url,
-    ...(options.takesFileConsent ? { takesFileConsent: options.takesFileConsent } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+    sweepCaseYears,
+  } = wired;
 
   const lifecycle = new ServerLifecycle();
   const http = createHttpApp({
@@ -460,7 +521,10 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  if (config.scheduler.enabled) scheduler.start(config.scheduler.tickMs);
+  if (config.scheduler.enabled) {
+    scheduler.start(config.scheduler.tickMs);
+    lifecycle.watch('scheduler', () => !scheduler.stalled());
+  }
   const periodicTimer = config.scheduler.enabled
     ? setInterval(() => {
         if (config.retention.enabled) {
@@ -468,9 +532,12 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
             logger.error('retention.daily.failed', errorFields(error));
           });
         }
-        cases.carryOverAll().catch((error: unknown) => {
-          logger.error('cases.carryOver.failed', errorFields(error));
-        });
+        cases
+          .carryOverAll()
+          .then(() => sweepCaseYears())
+          .catch((error: unknown) => {
+            logger.error('cases.carryOver.failed', errorFields(error));
+          });
         participants.finishPending().catch((error: unknown) => {
           logger.error('participants.finishPending.failed', errorFields(error));
         });
@@ -489,6 +556,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     url,
     port,
     proactive,
+    poster: wired.poster,
     scheduler,
     reminders,
     idle: () => background.idle(),

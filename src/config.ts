@@ -92,6 +92,7 @@ const rawEnvironment = z.object({
     .max(7 * 24 * 60)
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  CONNECTOR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   RETENTION_ENABLED: z.enum(['true', 'false']).default('true'),
   RETENTION_DAILY_AT: z
     .string()
@@ -158,6 +159,8 @@ export interface AppConfig {
     /** How long an instance's claim on a reminder holds before another may take over. */
     readonly leaseMs: number;
   };
+  /** The longest one call to the Bot Connector may take (sends, updates, replies, token). */
+  readonly connectorTimeoutMs: number;
   readonly retention: {
     /** Run the daily gallring job in this instance (instances coordinate through a lease row). */
     readonly enabled: boolean;
@@ -277,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceMs: raw.REMINDER_GRACE_MINUTES * 60_000,
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
     },
+    connectorTimeoutMs: raw.CONNECTOR_TIMEOUT_SECONDS * 1000,
     retention: {
       enabled: raw.RETENTION_ENABLED === 'true',
       dailyAt: raw.RETENTION_DAILY_AT,

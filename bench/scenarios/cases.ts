@@ -1,5 +1,5 @@
-import type { Case } from '../../src/cases/cases.schema.js';
-import { caseIndexKeys, caseKeys } from '../../src/storage/case-tables.js';
+import type { Case, CaseSummary } from '../../src/cases/cases.schema.js';
+import { casePrefix, closedRowId, openRowId, yearPartition } from '../../src/storage/case-rows.js';
 import { message } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
@@ -32,44 +32,67 @@ function caseValue(n: number, year: number, status: Case['status'], at: string):
     urgency: 'normal',
     consent: true,
     status,
-    decisions: [],
-    history: [],
     ...(status === 'avslutad' ? { closedAt: at } : {}),
     updatedAt: at,
+    revision: 1,
+    historyCount: 0,
+    decisionCount: 0,
   };
 }
 
-/** Cases numbered [from, to), closed over the last ten years, each with its archive pointer. */
+/** A row as the case aggregate table stores it (kind and schema version beside the value). */
+const row = (year: number, rowKey: string, kind: string, value: object): BulkRow => ({
+  partitionKey: yearPartition(year),
+  rowKey,
+  value: { ...value, _v: 1, _k: kind },
+});
+
+const header = (n: number, year: number, value: Case) =>
+  row(year, `${casePrefix(n)}a|head`, 'header', value);
+
+/** Cases numbered [from, to), closed over the last ten years, each with its archive line. */
 async function loadClosed(ctx: BenchContext, prefix: string, from: number, to: number) {
-  const cases: BulkRow[] = [];
-  const archive: BulkRow[] = [];
+  const rows: BulkRow[] = [];
   for (let n = from; n < to; n++) {
     const year = THIS_YEAR - 1 - (n % CLOSED_YEARS);
     const month = `${year}-${String((n % 12) + 1).padStart(2, '0')}`;
-    const value = caseValue(n, year, 'avslutad', `${month}-15T10:00:00.000Z`);
-    cases.push({ ...caseKeys(value.code), value });
-    archive.push({ ...caseIndexKeys(value.code).archive(month), value: { code: value.code } });
+    const value = caseValue(n + 1, year, 'avslutad', `${month}-15T10:00:00.000Z`);
+    rows.push(header(n + 1, year, value));
+    rows.push(
+      row(year, `z|${closedRowId(value.closedAt!, n + 1)}`, 'closed', {
+        code: value.code,
+        organisationId: value.organisationId,
+        outcome: 'ingetBeslut',
+        closedAt: value.closedAt,
+      }),
+    );
   }
-  await loadRows(ctx.azurite.connectionString, `${prefix}Cases`, cases);
-  await loadRows(ctx.azurite.connectionString, `${prefix}CaseIndex`, archive);
+  await loadRows(ctx.azurite.connectionString, `${prefix}Cases`, rows);
 }
 
 async function loadOpen(ctx: BenchContext, prefix: string) {
-  const cases: BulkRow[] = [];
-  const queue: BulkRow[] = [];
-  for (let n = 0; n < OPEN; n++) {
-    const value = caseValue(n + 1, THIS_YEAR, 'inkommen', new Date().toISOString());
-    cases.push({ ...caseKeys(value.code), value });
-    queue.push({ ...caseIndexKeys(value.code).queue(CHANNEL), value: { code: value.code } });
+  const rows: BulkRow[] = [row(THIS_YEAR, 'n|last', 'counter', { year: THIS_YEAR, last: OPEN })];
+  for (let n = 1; n <= OPEN; n++) {
+    const value = caseValue(n, THIS_YEAR, 'inkommen', new Date().toISOString());
+    const summary: CaseSummary = {
+      code: value.code,
+      conversationId: CHANNEL,
+      organisationId: value.organisationId,
+      status: value.status,
+      urgency: value.urgency,
+      revision: 1,
+    };
+    rows.push(header(n, THIS_YEAR, value));
+    rows.push(row(THIS_YEAR, `o|${openRowId(CHANNEL, n, 1)}`, 'open', summary));
   }
-  await loadRows(ctx.azurite.connectionString, `${prefix}Cases`, cases);
-  await loadRows(ctx.azurite.connectionString, `${prefix}CaseQueue`, queue);
+  await loadRows(ctx.azurite.connectionString, `${prefix}Cases`, rows);
 }
 
 /**
  * `/ärenden` (the first page of the open queue, 25 open cases of this year) in a channel while
  * 1,000, 10,000 and 100,000 closed cases of the ten years before are stored, at every
- * concurrency level.
+ * concurrency level. Reports the table operations per `/ärenden` (principal and conversation
+ * bookkeeping included).
  */
 export async function measureQueue(
   ctx: BenchContext,

@@ -1,6 +1,6 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import type { Attachment, TurnContext } from 'botbuilder';
-import { ActivityTypes, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
+import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
 import { hasRole, type Principal, type TurnIdentity } from '../principal.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
@@ -359,4 +359,12 @@ export function textMessage(text: string) {
 
 export function cardMessage(attachment: Attachment, text?: string) {
   return MessageFactory.attachment(attachment, text?.normalize('NFC'));
+}
+
+/** A message to send later (proactively): plain protocol data, built without the SDK's types. */
+export type OutboundMessage = Partial<Activity>;
+
+/** A message carrying one Adaptive Card. */
+export function cardOutbound(card: CardJson, text?: string): OutboundMessage {
+  return cardMessage(CardFactory.adaptiveCard(card), text);
 }

@@ -9,6 +9,7 @@ export type CardName =
   | 'roles'
   | 'organisations'
   | 'notice'
+  | 'card-too-large'
   | 'reminder'
   | 'reminders'
   | 'meeting-form'

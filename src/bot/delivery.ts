@@ -1,83 +1,68 @@
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import type { ConversationRecord } from '../conversations/conversations.schema.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordThrottled } from '../telemetry/telemetry.js';
-import type { ProactiveMessenger, ProactiveOutcome } from './proactive.js';
+import { withinBudget } from './card-budget.js';
+import type { CardJson } from './card-renderer.js';
+import { withTimeout } from './connector-client.js';
+import { ConnectorFailure, guaranteeFor, judgeFailure, type Guarantee } from './delivery-rule.js';
+import {
+  cardActivity,
+  type ProactiveMessenger,
+  type ProactiveOutcome,
+  type UpdateOutcome,
+} from './proactive.js';
+import { ConversationRateLimiter, systemClock, type Clock } from './rate-limiter.js';
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/** Teams' limits per bot and conversation: 7 per second, 8 per 2 s, 60 per 30 s. */
-const WINDOWS: readonly { ms: number; max: number }[] = [
-  { ms: 1_000, max: 7 },
-  { ms: 2_000, max: 8 },
-  { ms: 30_000, max: 60 },
-];
-
-/** Spaces sends per conversation so this instance never exceeds Teams' thread limits. */
-export class ConversationRateLimiter {
-  private readonly sent = new Map<string, number[]>();
-  private readonly queues = new Map<string, Promise<void>>();
-
-  constructor(private readonly clock: Clock = systemClock) {}
-
-  /** Resolves when one more send to the conversation is allowed, and counts it. */
-  acquire(conversationId: string): Promise<void> {
-    const previous = this.queues.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(() => this.waitForSlot(conversationId));
-    this.queues.set(
-      conversationId,
-      next.catch(() => undefined),
-    );
-    return next;
-  }
-
-  private async waitForSlot(conversationId: string): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      const history = (this.sent.get(conversationId) ?? []).filter((at) => now - at < 30_000);
-      let waitMs = 0;
-      for (const window of WINDOWS) {
-        const inWindow = history.filter((at) => now - at < window.ms);
-        if (inWindow.length >= window.max) {
-          waitMs = Math.max(waitMs, inWindow[inWindow.length - window.max]! + window.ms - now);
-        }
-      }
-      if (waitMs <= 0) {
-        history.push(now);
-        this.sent.set(conversationId, history);
-        return;
-      }
-      await this.clock.sleep(waitMs);
-    }
-  }
-}
+export { ConversationRateLimiter, systemClock, type Clock };
 
 export type DeliveryOutcome =
   | ProactiveOutcome
-  /** `beforeFirstPost` said no: someone else owns the message now, nothing was sent. */
+  /** `beforePost` said no: someone else owns the message now, nothing was sent. */
   | { kind: 'aborted' }
+  /** Teams refused it for good (e.g. 400, 404, 413); nothing was sent. */
   | { kind: 'rejected'; status: number }
-  | { kind: 'retries-exhausted'; status?: number };
+  /**
+   * Every attempt failed. With `unknown`, an attempt went out without a clear answer and may
+   * have arrived (only under at-least-once, which tries again after that).
+   */
+  | { kind: 'retries-exhausted'; status?: number; unknown?: boolean }
+  /** At most once: an attempt went out without a clear answer and is not tried again. */
+  | { kind: 'uncertain'; status?: number }
+  /** The deadline came before the first attempt could start: nothing was sent. */
+  | { kind: 'deferred' };
 
 export interface DeliveryOptions {
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /** Replies only: the longest one attempt may take before it counts as unanswered. */
+  readonly timeoutMs?: number;
 }
 
-const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
+export interface SendOptions {
+  /** Remember the post under this key, so it can be updated later. */
+  readonly cardKey?: string;
+  /**
+   * Awaited once, after the first rate-limit wait and right before the first POST; answering
+   * false cancels the send.
+   */
+  readonly beforePost?: () => Promise<boolean>;
+  readonly maxAttempts?: number;
+  /** Defaults to the rule for the conversation: {@link guaranteeFor}. */
+  readonly guarantee?: Guarantee;
+  /** No attempt starts that could end after this instant (the clock's milliseconds). */
+  readonly deadline?: number;
+  /** Swedish instruction shown when the card is over budget (how to see the details). */
+  readonly hint?: string;
+}
 
 /**
- * Proactive delivery that respects Teams' limits: waits for a rate-limit slot, and retries
- * throttling (429, honouring Retry-After) and transient server errors with exponential backoff
- * and full jitter. A 403 (bot removed) is not retried.
+ * Proactive delivery by the delivery rule (`delivery-rule.ts`): waits for a rate-limit slot,
+ * retries refusals that may pass (429 honouring Retry-After, 408, 412, connection refused) with
+ * exponential backoff and full jitter, and after an attempt without a clear answer (timeout,
+ * reset, 5xx) either stops (`at-most-once` → `uncertain`) or tries again (`at-least-once`).
+ * A 403 (bot removed) is not retried.
  */
 export class ReliableSender {
   constructor(
@@ -93,46 +78,143 @@ export class ReliableSender {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /**
-   * @param beforeFirstPost awaited once, after the first rate-limit wait and right before the
-   * first POST; answering false cancels the send.
-   */
-  async send(
+  /** The earlier positional form of {@link deliver}, kept for its callers. */
+  send(
     conversationId: string,
     activity: Partial<Activity>,
     cardKey?: string,
     beforeFirstPost?: () => Promise<boolean>,
-    maxAttempts = this.options.maxAttempts,
+    maxAttempts?: number,
   ): Promise<DeliveryOutcome> {
+    return this.deliver(conversationId, activity, {
+      ...(cardKey ? { cardKey } : {}),
+      ...(beforeFirstPost ? { beforePost: beforeFirstPost } : {}),
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    });
+  }
+
+  async deliver(
+    conversationId: string,
+    activity: Partial<Activity>,
+    options: SendOptions = {},
+  ): Promise<DeliveryOutcome> {
+    const target = await this.messenger.target(conversationId);
+    if (target.kind !== 'ok') return target;
+    return this.deliverTo(target.record, activity, options);
+  }
+
+  /** {@link deliver} to a conversation already looked up. */
+  async deliverTo(
+    record: ConversationRecord,
+    activity: Partial<Activity>,
+    options: SendOptions = {},
+  ): Promise<DeliveryOutcome> {
+    const guarantee = options.guarantee ?? guaranteeFor(record.kind);
+    const maxAttempts = options.maxAttempts ?? this.options.maxAttempts;
+    const latestStart =
+      options.deadline === undefined
+        ? undefined
+        : options.deadline - this.messenger.options.timeoutMs;
     let lastStatus: number | undefined;
+    let unknown = false;
+    const exhausted = (): DeliveryOutcome => ({
+      kind: 'retries-exhausted',
+      ...(lastStatus !== undefined ? { status: lastStatus } : {}),
+      ...(unknown ? { unknown } : {}),
+    });
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      await this.limiter.acquire(conversationId);
-      if (attempt === 1 && beforeFirstPost && !(await beforeFirstPost()))
+      if (!(await this.limiter.acquire(record.conversationId, latestStart))) {
+        return attempt === 1 ? { kind: 'deferred' } : exhausted();
+      }
+      if (attempt === 1 && options.beforePost && !(await options.beforePost()))
         return { kind: 'aborted' };
       try {
-        return await this.messenger.send(conversationId, activity, cardKey);
+        return await this.messenger.post(record, activity, {
+          ...(options.cardKey ? { cardKey: options.cardKey } : {}),
+          ...(options.hint ? { hint: options.hint } : {}),
+        });
       } catch (error) {
-        const status = statusOf(error);
-        lastStatus = status;
-        if (status === 429) recordThrottled('teams', status);
-        const retryable = status === undefined || RETRYABLE.has(status);
-        if (!retryable) return { kind: 'rejected', status };
+        const verdict = judgeFailure(error);
+        lastStatus = verdict.status;
+        if (verdict.status === 429) recordThrottled('teams', 429);
+        if (verdict.action === 'reject') return { kind: 'rejected', status: verdict.status ?? 0 };
+        if (verdict.action === 'stale') return { kind: 'stale' };
+        if (verdict.knowledge === 'unknown') {
+          if (guarantee === 'at-most-once') {
+            this.logger.warn('delivery.uncertain', { status: verdict.status ?? 0, attempt });
+            return {
+              kind: 'uncertain',
+              ...(lastStatus !== undefined ? { status: lastStatus } : {}),
+            };
+          }
+          unknown = true;
+          // A connection that hung once will likely hang again: the next try waits for a later
+          // round (the scheduler's next tick) instead of holding this one for another timeout.
+          if (timedOut(error)) break;
+        }
         if (attempt === maxAttempts) break;
-        const delay = backoffDelay(attempt, retryAfterMs(error), this.options, this.random);
+        const delay = backoffDelay(attempt, verdict.retryAfterMs, this.options, this.random);
+        if (latestStart !== undefined && this.clock.now() + delay > latestStart) break;
         this.logger.warn('delivery.retry', {
-          attempt,
-          status: status ?? 0,
-          delayMs: delay,
           ...errorFields(error),
+          attempt,
+          status: verdict.status ?? 0,
+          knowledge: verdict.knowledge,
+          delayMs: delay,
         });
         await this.clock.sleep(delay);
       }
     }
-    return {
-      kind: 'retries-exhausted',
-      ...(lastStatus !== undefined ? { status: lastStatus } : {}),
-    };
+    return exhausted();
   }
+
+  /**
+   * Replaces the card posted under `cardKey` (false when none was posted or the bot was
+   * removed). An update shows the same card however often it arrives, so it is retried after
+   * refusals and unclear answers alike (not after a timeout: one hung call is waited out once);
+   * the last failure is thrown when retries run out.
+   */
+  async updateCard(
+    conversationId: string,
+    cardKey: string,
+    card: CardJson | (() => Promise<CardJson>),
+  ): Promise<boolean> {
+    const [target, posted] = await Promise.all([
+      this.messenger.target(conversationId),
+      this.messenger.postedCard(conversationId, cardKey),
+    ]);
+    if (target.kind !== 'ok' || !posted) return false;
+    const content = typeof card === 'function' ? await card() : card;
+    const outcome = await this.update(target.record, posted.activityId, cardActivity(content));
+    return outcome.kind !== 'stale';
+  }
+
+  /** Replaces a posted activity, retried by the rule for updates; throws when it cannot. */
+  async update(
+    record: ConversationRecord,
+    activityId: string,
+    activity: Partial<Activity>,
+    options: { maxAttempts?: number; hint?: string } = {},
+  ): Promise<UpdateOutcome> {
+    const maxAttempts = options.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(record.conversationId);
+      try {
+        return await this.messenger.update(record, activityId, activity, options.hint);
+      } catch (error) {
+        const verdict = judgeFailure(error);
+        if (verdict.status === 429) recordThrottled('teams', 429);
+        if (verdict.action !== 'retry' || attempt >= maxAttempts || timedOut(error)) throw error;
+        const delay = backoffDelay(attempt, verdict.retryAfterMs, this.options, this.random);
+        this.logger.warn('delivery.update.retry', { attempt, status: verdict.status ?? 0 });
+        await this.clock.sleep(delay);
+      }
+    }
+  }
+}
+
+function timedOut(error: unknown): boolean {
+  return error instanceof ConnectorFailure && error.code === 'timeout';
 }
 
 /** Exponential backoff with full jitter, never shorter than the server's Retry-After. */
@@ -150,7 +232,12 @@ function backoffDelay(
  * One more round on top of the connector client's own retries (it already retries 5xx and a
  * single 429), so a reply that gives up still leaves an invoke inside Teams' 15-second limit.
  */
-const replyRetryOptions: DeliveryOptions = { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 1_000 };
+const replyRetryOptions: DeliveryOptions = {
+  maxAttempts: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 1_000,
+  timeoutMs: 5_000,
+};
 
 /** A reply the Bot Connector did not take, after retries. Sending an apology would fail too. */
 export class ReplyNotDelivered extends Error {
@@ -165,11 +252,13 @@ export class ReplyNotDelivered extends Error {
 }
 
 /**
- * A send hook for a turn: retries a reply that Teams throttled (429, honouring Retry-After) or
- * that failed in its gateway (408, 412, 5xx) with backoff and jitter; a reply that still does not
- * go through ends as {@link ReplyNotDelivered}.
+ * A send hook for a turn. First, a message or card answer over the card budget is replaced by
+ * the short notice (`card-budget.ts`), so Teams never refuses it as too large. Then replies
+ * follow the at-least-once rule: one that Teams throttled (429, honouring Retry-After), failed
+ * in its gateway (408, 412, 5xx) or left unanswered past the timeout is tried again with backoff
+ * and jitter; a reply that still does not go through ends as {@link ReplyNotDelivered}.
  * @remarks Only single-activity sends are retried, so a batch that partly went through is never
- * posted twice.
+ * posted twice. An unanswered attempt is left to finish on its own.
  */
 export function retryReplies(
   logger: Logger,
@@ -182,34 +271,34 @@ export function retryReplies(
     activities: Partial<Activity>[],
     next: () => Promise<ResourceResponse[]>,
   ): Promise<ResourceResponse[]> => {
+    activities.forEach((activity, index) => {
+      const fitted = withinBudget(activity);
+      if (fitted !== activity) {
+        logger.warn('reply.tooLarge', { activityType: activity.type ?? 'message' });
+        activities[index] = fitted;
+      }
+    });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await next();
+        const sending = next();
+        return options.timeoutMs === undefined
+          ? await sending
+          : await withTimeout(sending, options.timeoutMs);
       } catch (error) {
-        const status = statusOf(error);
-        const retryable = status !== undefined && RETRYABLE.has(status);
+        const verdict = judgeFailure(error);
+        const retryable = verdict.action === 'retry';
         if (!retryable || activities.length !== 1 || attempt >= options.maxAttempts) {
-          throw new ReplyNotDelivered(status, { cause: error });
+          throw new ReplyNotDelivered(verdict.status, { cause: error });
         }
-        const delay = backoffDelay(attempt, retryAfterMs(error), options, random);
-        logger.warn('reply.retry', { attempt, status, delayMs: delay });
+        const delay = backoffDelay(attempt, verdict.retryAfterMs, options, random);
+        logger.warn('reply.retry', {
+          attempt,
+          status: verdict.status ?? 0,
+          knowledge: verdict.knowledge,
+          delayMs: delay,
+        });
         await clock.sleep(delay);
       }
     }
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  const headers = (
-    error as { response?: { headers?: { get?(name: string): string | undefined } } } | null
-  )?.response?.headers;
-  const value = headers?.get?.('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  return Number.isFinite(seconds) ? Math.min(seconds * 1000, 60_000) : undefined;
 }

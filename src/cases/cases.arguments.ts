@@ -4,7 +4,7 @@ import { invalidInput } from '../errors.js';
 import { localDateSchema, localTimeSchema } from '../schedule/schedule.schema.js';
 import { foldForLookup } from '../text.js';
 import { caseStatusLabels, CASE_STATUSES, type CaseStatus } from './cases.schema.js';
-import type { CaseFilter } from './cases.service.js';
+import type { CaseFilter } from './use-cases/open-queue.js';
 
 /** What `/ärenden …` asks for, parsed strictly. */
 export type CaseCommand =
@@ -23,10 +23,10 @@ export type CaseCommand =
 
 export const CASE_USAGE = [
   '/ärenden – öppna ärenden för mötena här, per status',
-  '/ärenden <organisation> <status> <datum> – filtrera, t.ex. /ärenden fk planerad 2026-12-08',
+  '/ärenden [organisation] [status] [datum] – filtrera, t.ex. /ärenden fk planerad 2026-12-08',
   '/ärenden ny – anmäl ett ärende (kräver samtycke)',
   '/ärenden kö [insats] – väntelistan med plats i kön',
-  '/ärenden kö Ä-2026-0042 <insats> – sätt ett inkommet ärende i kö till en insats som är full',
+  '/ärenden kö Ä-2026-0042 Sikta mot arbetslivet – sätt ett inkommet ärende i kö till en insats som är full',
   '/ärenden visa Ä-2026-0042 – ärendet med historik (i din chatt med boten)',
   '/ärenden planera Ä-2026-0042 [datum] [TT:MM] – planera till ett möte (tid för samråd)',
   '/ärenden flytta Ä-2026-0042 2026-12-08 – flytta till ett annat möte',
@@ -36,7 +36,7 @@ export const CASE_USAGE = [
   '/ärenden logg Ä-2026-0042 – granskningsloggen (samordnare)',
 ] as const;
 
-const CODE_FORM = 'Ä-2026-0042';
+const CODE_FORM = 'Ä-ÅÅÅÅ-NNNN';
 const needsCode: Record<
   string,
   Exclude<CaseCommand['kind'], 'list' | 'help' | 'new' | 'queue' | 'enqueue'>
@@ -59,7 +59,7 @@ export function parseCaseCode(word: string | undefined, usage: string): string {
   const match = /^[äa]-(\d{4})-(\d{1,6})$/iu.exec(word.normalize('NFC'));
   if (!match) {
     throw invalidInput(
-      `”${word.slice(0, 20)}” är ingen ärendekod. Koden skrivs som ${CODE_FORM}, till exempel: ${usage}`,
+      `Det där är ingen ärendekod. Ärendekoder skrivs ${CODE_FORM}, till exempel: ${usage}`,
     );
   }
   return `Ä-${match[1]}-${match[2]!.padStart(4, '0')}`;
@@ -68,7 +68,7 @@ export function parseCaseCode(word: string | undefined, usage: string): string {
 function parseDate(word: string, usage: string): string {
   if (!localDateSchema.safeParse(word).success) {
     throw invalidInput(
-      `”${word.slice(0, 20)}” är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel: ${usage}`,
+      `Datumet går inte att läsa. Skriv datumet som ÅÅÅÅ-MM-DD, till exempel: ${usage}`,
     );
   }
   return word;
@@ -77,9 +77,7 @@ function parseDate(word: string, usage: string): string {
 function parseTime(word: string | undefined, usage: string): string | undefined {
   if (word === undefined) return undefined;
   if (!localTimeSchema.safeParse(word).success) {
-    throw invalidInput(
-      `”${word.slice(0, 20)}” är ingen tid. Skriv tiden som TT:MM, till exempel: ${usage}`,
-    );
+    throw invalidInput(`Tiden går inte att läsa. Skriv tiden som TT:MM, till exempel: ${usage}`);
   }
   return word;
 }
@@ -130,7 +128,7 @@ export function parseCaseCommand(
   }
   const kind = needsCode[word];
   if (kind) {
-    const example = `/ärenden ${word} ${CODE_FORM}`;
+    const example = `/ärenden ${word} Ä-2026-0042`;
     const code = parseCaseCode(rest[0], example);
     switch (kind) {
       case 'plan': {
@@ -168,7 +166,7 @@ export function parseCaseCommand(
       filter.meetingDate = parseDate(part, '/ärenden 2026-12-08');
     } else {
       throw invalidInput(
-        `”${part.slice(0, 30)}” känns inte igen. Skriv /ärenden hjälp för kommandona, eller filtrera med organisation, status och mötesdatum, till exempel: /ärenden fk planerad 2026-12-08`,
+        'Ett av orden känns inte igen som kommando, organisation, status eller mötesdatum. Skriv /ärenden hjälp för kommandona, eller filtrera med organisation, status och mötesdatum (ÅÅÅÅ-MM-DD), till exempel: /ärenden fk planerad 2026-12-08',
       );
     }
   }

@@ -60,9 +60,12 @@ export const caseOutcomeLabels: Record<CaseOutcome, string> = {
 export const CASE_CODE_PATTERN = /^Ä-(\d{4})-(\d{4,6})$/;
 export const caseCodeSchema = z.string().regex(CASE_CODE_PATTERN);
 
+/** The longest texts the forms allow; the storage budget of a case is planned for them. */
+export const CASE_LIMITS = { reason: 1000, insats: 80, motivation: 500 } as const;
+
 const userId = z.string().min(1).max(200);
 const organisationId = z.string().min(1).max(60);
-const insatsName = z.string().min(1).max(80);
+const insatsName = z.string().min(1).max(CASE_LIMITS.insats);
 
 /** The meeting occurrence a case is planned for; `slot` is a samråd time. */
 export const casePlanSchema = z.object({
@@ -70,17 +73,20 @@ export const casePlanSchema = z.object({
   date: localDateSchema,
   meetingName: z.string().max(120),
   startsAt: z.iso.datetime(),
+  /** When the occurrence ends; absent on plans made before it was recorded. */
+  endsAt: z.iso.datetime().optional(),
   slot: localTimeSchema.optional(),
 });
 export type CasePlan = z.infer<typeof casePlanSchema>;
 
 /** Append-only: a later decision (after återremiss) is a new entry, never an edit. */
 export const caseDecisionSchema = z.object({
+  /** Derived from the card's request id, so a repeated click is recognised. */
   id: z.string().min(1).max(80),
   outcome: caseOutcomeSchema,
   /** For `annanInsats` which one, for `beviljas` and `ko` the insats. */
-  insats: z.string().max(80).optional(),
-  motivation: z.string().min(1).max(500),
+  insats: z.string().max(CASE_LIMITS.insats).optional(),
+  motivation: z.string().min(1).max(CASE_LIMITS.motivation),
   decidedBy: userId,
   decidedByName: z.string().max(120),
   at: z.iso.datetime(),
@@ -92,6 +98,17 @@ export const caseDecisionSchema = z.object({
 });
 export type CaseDecision = z.infer<typeof caseDecisionSchema>;
 
+export const CASE_EVENT_NOTES = [
+  'submitted',
+  'planned',
+  'moved',
+  'carriedOver',
+  'presented',
+  'decided',
+  'closed',
+  'queued',
+] as const;
+
 /** One step of the case's history: what changed, never free text. */
 export const caseEventSchema = z.object({
   at: z.iso.datetime(),
@@ -99,23 +116,19 @@ export const caseEventSchema = z.object({
   from: caseStatusSchema.optional(),
   to: caseStatusSchema,
   /** A fixed note the UI turns into Swedish, e.g. `carriedOver`, with a date. */
-  note: z.enum([
-    'submitted',
-    'planned',
-    'moved',
-    'carriedOver',
-    'presented',
-    'decided',
-    'closed',
-    'queued',
-  ]),
+  note: z.enum(CASE_EVENT_NOTES),
   date: localDateSchema.optional(),
 });
 export type CaseEvent = z.infer<typeof caseEventSchema>;
 
+/** Waiting list: the insats and when the case joined it (positions follow from this). */
+export const caseQueueSchema = z.object({ insats: insatsName, since: z.iso.datetime() });
+
 /**
- * One ärende. The whole case (status, plan, decisions, history) is one row, so each change is a
- * single conditional write: two samordnare deciding at once cannot both win.
+ * The head of one ärende: everything but its history, decisions and audit log, which are rows
+ * of their own beside it. `revision`, `historyCount` and `decisionCount` are kept by storage;
+ * `lastChange` names (hashed) the request of the latest change, so a change whose answer was
+ * lost is recognised when it is read again.
  */
 export const caseSchema = z.object({
   code: caseCodeSchema,
@@ -124,7 +137,7 @@ export const caseSchema = z.object({
   submittedBy: userId,
   submittedAt: z.iso.datetime(),
   requestId: z.string().min(8).max(100),
-  reason: z.string().min(1).max(1000),
+  reason: z.string().min(1).max(CASE_LIMITS.reason),
   request: caseRequestSchema,
   insats: insatsName.optional(),
   urgency: caseUrgencySchema,
@@ -134,22 +147,35 @@ export const caseSchema = z.object({
   plan: casePlanSchema.optional(),
   /** The occurrence date the case was last carried over from. */
   carriedOverFrom: localDateSchema.optional(),
-  /** Waiting list: the insats and when the case joined it (positions follow from this). */
-  queue: z.object({ insats: insatsName, since: z.iso.datetime() }).optional(),
-  decisions: z.array(caseDecisionSchema).max(20),
-  history: z.array(caseEventSchema).max(100),
+  queue: caseQueueSchema.optional(),
   participantCode: z.string().max(40).optional(),
   closedAt: z.iso.datetime().optional(),
   updatedAt: z.iso.datetime(),
+  revision: z.number().int().min(1),
+  historyCount: z.number().int().min(0),
+  decisionCount: z.number().int().min(0),
+  lastChange: z.string().max(80).optional(),
 });
 export type Case = z.infer<typeof caseSchema>;
 
-/** The per-year counter behind case codes. */
-export const caseCounterSchema = z.object({
-  year: z.number().int(),
-  last: z.number().int().min(0),
+/**
+ * What the open queue shows of a case, kept beside the case and rewritten in the same
+ * transaction as every change: code, status, organisation, meeting. Never the reason.
+ */
+export const caseSummarySchema = caseSchema.pick({
+  code: true,
+  conversationId: true,
+  organisationId: true,
+  status: true,
+  urgency: true,
+  plan: true,
+  carriedOverFrom: true,
+  queue: true,
+  revision: true,
 });
-export type CaseCounter = z.infer<typeof caseCounterSchema>;
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const summaryOf = (value: Case): CaseSummary => caseSummarySchema.parse(value);
 
 /** An anonymous statistic left behind when a closed case is gallrad or erased. */
 export const caseStatisticSchema = z.object({
@@ -164,8 +190,15 @@ export const CASE_VERBS = [
   'cases.new',
   'cases.submit',
   'cases.list',
+  'cases.waiting',
+  'cases.show',
+  'cases.history',
+  'cases.log',
   'cases.plan',
+  'cases.chooseMeeting',
+  'cases.move',
   'cases.present',
+  'cases.decision',
   'cases.decide',
   'cases.close',
 ] as const;

@@ -37,15 +37,45 @@ export const conversationRecordSchema = z.object({
 });
 export type ConversationRecord = z.infer<typeof conversationRecordSchema>;
 
-/** A card the bot posted, so it can be updated in place later. */
+/**
+ * A card posted once per key in a conversation, so it can be updated in place later.
+ * - sending: an instance holds the claim (until `leaseUntil`) and is posting; nothing is known yet
+ * - posted: the card is out as `activityId`
+ * - uncertain: a post went out without a clear answer; by the at-most-once rule it is not posted
+ *   again unless someone asks for it explicitly
+ * Rows written before claims existed have no state and an activity id: they are posted cards.
+ */
+export const CARD_CLAIM_STATES = ['sending', 'posted', 'uncertain'] as const;
+
 export const cardMessageSchema = z.object({
   conversationId: z.string().min(1).max(1000),
   cardKey: z
     .string()
     .regex(/^[a-z]+(\.[a-zA-Z0-9-]+)+$/)
     .max(200),
-  activityId: z.string().min(1).max(200),
-  postedAt: z.iso.datetime(),
+  state: z.enum(CARD_CLAIM_STATES).optional(),
+  activityId: z.string().min(1).max(200).optional(),
+  /** The instance posting it, while `sending`. */
+  claimedBy: z.string().max(100).optional(),
+  leaseUntil: z.iso.datetime().optional(),
+  postedAt: z.iso.datetime().optional(),
   updatedAt: z.iso.datetime().optional(),
 });
 export type CardMessage = z.infer<typeof cardMessageSchema>;
+
+/** A card that is out, with the activity id that addresses it. */
+export interface PostedCard {
+  readonly conversationId: string;
+  readonly cardKey: string;
+  readonly activityId: string;
+}
+
+/** Whether a stored card row is a posted card (an old row without a state counts as posted). */
+export function postedCard(message: CardMessage | undefined): PostedCard | undefined {
+  if (!message?.activityId || (message.state && message.state !== 'posted')) return undefined;
+  return {
+    conversationId: message.conversationId,
+    cardKey: message.cardKey,
+    activityId: message.activityId,
+  };
+}

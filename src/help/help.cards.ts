@@ -9,7 +9,7 @@ export interface HelpView {
   intro: string;
   who: string;
   commands: { command: string; summary: string; usage: readonly string[] }[];
-  /** How many commands exist in all; the card offers "Visa alla" when it shows fewer. */
+  /** Commands and variants left out of this view; the card offers "Visa alla" when any are. */
   hiddenCount: number;
   privacy: string;
 }
@@ -66,9 +66,14 @@ export function helpView(
     commands: shown.map((spec) => ({
       command: `/${spec.menuTitle ?? spec.name}`,
       summary: spec.summary,
-      usage: spec.usage,
+      // The short view shows how a command is written once; "Visa alla" every variant.
+      usage: options.all ? spec.usage : spec.usage.slice(0, 1),
     })),
-    hiddenCount: commandTable.length - shown.length,
+    hiddenCount: options.all
+      ? 0
+      : commandTable.length -
+        shown.length +
+        shown.reduce((sum, spec) => sum + spec.usage.length - 1, 0),
     privacy:
       'Skriv aldrig personnummer, samordningsnummer eller namn på deltagare. Personer följs bara med de koder boten ger.',
   };

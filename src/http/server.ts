@@ -121,8 +121,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
 
   app.get('/readyz', (_req, res) => {
-    const state = deps.lifecycle.state;
-    res.status(state === 'ready' ? 200 : 503).json({ status: state });
+    const { ready, status } = deps.lifecycle.readiness();
+    res.status(ready ? 200 : 503).json({ status });
   });
 
   app.get('/integritet', (_req, res) => {

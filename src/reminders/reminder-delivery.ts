@@ -1,44 +1,65 @@
-import { cardMessage, textMessage } from '../bot/bot.js';
-import { CardFactory } from 'botbuilder';
-import { cardAttachment, type CardJson } from '../bot/card-renderer.js';
-import type { ReliableSender } from '../bot/delivery.js';
+import { cardOutbound, textMessage, type OutboundMessage } from '../bot/bot.js';
+import { renderCard, type CardJson } from '../bot/card-renderer.js';
+import type { DeliveryOutcome, ReliableSender } from '../bot/delivery.js';
+import { guaranteeFor, type Guarantee } from '../bot/delivery-rule.js';
+import type { CardPoster, PostOnceOutcome } from '../bot/post-once.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { Logger } from '../log.js';
 import { formatWhen } from '../schedule/format.js';
-import { reminderKindLabels, reminderProblemTexts } from './reminder-kinds.js';
+import { reminderKindLabels, reminderProblemTexts, UNCLEAR_PROBLEMS } from './reminder-kinds.js';
 import { reminderView } from './reminders.cards.js';
 import type { Reminder } from './reminders.schema.js';
-import type { SchedulerDeps } from './scheduler.js';
+import type { DeliverOptions, SchedulerDeps } from './scheduler.js';
 
-/** How the scheduler sends a reminder and whom it tells when it cannot. */
+/**
+ * How the scheduler sends a reminder and whom it tells when it cannot. A reminder with a card
+ * key is a "post once" card (kallelse, dagordning): if the card is out already (a samordnare
+ * sent it by hand), the reminder updates that post instead of posting a second one.
+ */
 export function reminderDelivery(
   sender: ReliableSender,
   conversations: ConversationService,
   logger: Logger,
   /** A capability's own card for a reminder (e.g. the live agenda); undefined for the default. */
   cardFor: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined,
-): Pick<SchedulerDeps, 'deliver' | 'report'> {
+  poster?: CardPoster,
+): Pick<SchedulerDeps, 'deliver' | 'report' | 'guarantees'> {
+  const activityFor = async (reminder: Reminder): Promise<OutboundMessage> =>
+    cardOutbound((await cardFor(reminder)) ?? renderCard('reminder', reminderView(reminder)));
+
   return {
-    deliver: async (reminder, beforePost) => {
-      const card = await cardFor(reminder);
-      return sender.send(
-        reminder.conversationId,
-        card
-          ? cardMessage(CardFactory.adaptiveCard(card))
-          : cardMessage(cardAttachment('reminder', reminderView(reminder))),
-        reminder.cardKey,
-        beforePost,
-      );
+    async deliver(reminder, options: DeliverOptions) {
+      if (reminder.cardKey && poster) {
+        const outcome = await poster.postActivityOnce(
+          reminder.conversationId,
+          reminder.cardKey,
+          () => activityFor(reminder),
+          { waitMs: 2_000, ...options },
+        );
+        return fromPostOnce(outcome);
+      }
+      return sender.deliver(reminder.conversationId, await activityFor(reminder), {
+        ...options,
+        ...(reminder.cardKey ? { cardKey: reminder.cardKey } : {}),
+      });
     },
 
-    async report(reminder: Reminder, problem) {
+    async guarantees(reminders) {
+      const records = await conversations.findMany(reminders.map((r) => r.conversationId));
+      const rules = new Map<string, Guarantee>();
+      for (const [id, record] of records) {
+        rules.set(id, record ? guaranteeFor(record.kind) : 'at-most-once');
+      }
+      return rules;
+    },
+
+    async report(reminder, problem) {
       const what =
         `påminnelsen ”${reminder.title}” (${reminderKindLabels[reminder.kind].toLowerCase()}, ` +
-        `planerad ${formatWhen(new Date(reminder.dueAt))})`;
-      const text =
-        problem === 'crashed-while-sending'
-          ? `Det är oklart om ${what} kom fram: ${reminderProblemTexts[problem]}`
-          : `${what[0]!.toUpperCase()}${what.slice(1)} skickades inte: ${reminderProblemTexts[problem]}`;
+        `planerad ${formatWhen(new Date(reminder.plannedFor ?? reminder.dueAt))})`;
+      const text = UNCLEAR_PROBLEMS.has(problem)
+        ? `Det är oklart om ${what} kom fram: ${reminderProblemTexts[problem]}`
+        : `${what[0]!.toUpperCase()}${what.slice(1)} skickades inte: ${reminderProblemTexts[problem]}`;
       const personal = await conversations.findPersonal(reminder.ownerId);
       const target =
         personal?.conversationId ?? (problem === 'stale' ? undefined : reminder.conversationId);
@@ -46,8 +67,31 @@ export function reminderDelivery(
         logger.warn('reminder.report.no-target', { kind: reminder.kind, problem });
         return;
       }
-      const outcome = await sender.send(target, textMessage(text));
+      const outcome = await sender.deliver(target, textMessage(text));
       logger.info('reminder.reported', { kind: reminder.kind, problem, outcome: outcome.kind });
     },
   };
+}
+
+function fromPostOnce(outcome: PostOnceOutcome): DeliveryOutcome {
+  switch (outcome.kind) {
+    case 'posted':
+    case 'updated':
+      return { kind: 'sent', activityId: outcome.activityId };
+    case 'too-large':
+    case 'uncertain':
+    case 'stale':
+    case 'unknown-conversation':
+    case 'aborted':
+      return outcome;
+    case 'pending':
+      return { kind: 'retries-exhausted' };
+    case 'not-sent':
+      if (outcome.reason === 'rejected') return { kind: 'rejected', status: outcome.status ?? 0 };
+      if (outcome.reason === 'deferred') return { kind: 'deferred' };
+      return {
+        kind: 'retries-exhausted',
+        ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+      };
+  }
 }

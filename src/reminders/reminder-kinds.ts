@@ -1,4 +1,6 @@
-import type { ReminderKind } from './reminders.schema.js';
+import type { REMINDER_PROBLEMS, ReminderKind } from './reminders.schema.js';
+
+type ReminderProblemKey = (typeof REMINDER_PROBLEMS)[number];
 
 /** How each kind of reminder is named in Swedish, in cards and lists. */
 export const reminderKindLabels: Record<ReminderKind, string> = {
@@ -23,6 +25,7 @@ export const reminderStateLabels = {
   missed: 'Missad (boten var nere)',
   failed: 'Kunde inte skickas',
   uncertain: 'Oklart om den kom fram',
+  caughtUp: 'Skickas i efterhand',
 } as const;
 
 export const reminderProblemTexts = {
@@ -30,6 +33,17 @@ export const reminderProblemTexts = {
   rejected: 'Teams tog inte emot meddelandet.',
   'retries-exhausted': 'Teams svarade inte trots flera försök.',
   'crashed-while-sending':
-    'boten startade om medan den skickades. Den skickas inte igen, för att undvika dubbletter – kontrollera kanalen och skicka den själv om den saknas.',
+    'boten avbröts medan den skickades (till exempel av en omstart). Den skickas inte igen, för att undvika dubbletter – kontrollera kanalen och skicka den själv om den saknas.',
   missed: 'boten var inte igång vid den tiden och det har gått för lång tid för att skicka den nu.',
-} as const;
+  'no-clear-answer':
+    'Teams gav inget tydligt svar när den skickades. Den skickas inte igen, för att undvika dubbletter – kontrollera kanalen och skicka den själv om den saknas.',
+  unconfirmed:
+    'Teams gav inget tydligt svar trots flera försök. Den kan ha kommit fram – kontrollera chatten.',
+} as const satisfies Record<ReminderProblemKey, string>;
+
+/** Problems after which the reminder may have arrived: the owner is told it is unclear. */
+export const UNCLEAR_PROBLEMS: ReadonlySet<ReminderProblemKey> = new Set([
+  'crashed-while-sending',
+  'no-clear-answer',
+  'unconfirmed',
+]);

@@ -8,7 +8,7 @@ export function reminderView(reminder: Reminder, note = '') {
     kindLabel: reminderKindLabels[reminder.kind],
     title: reminder.title,
     text: reminder.text,
-    when: `Planerad ${formatWhen(new Date(reminder.dueAt))}`,
+    when: `Planerad ${formatWhen(new Date(reminder.plannedFor ?? reminder.dueAt))}`,
     note,
   };
 }

@@ -10,7 +10,7 @@ import { localDateSchema, localTimeSchema } from '../schedule/schedule.schema.js
 import { foldForLookup } from '../text.js';
 import { reminderListView } from './reminders.cards.js';
 import { reminderRefSchema } from './reminders.schema.js';
-import type { ReminderService } from './reminders.service.js';
+import type { ReminderService, SendNowOutcome } from './reminders.service.js';
 
 const USAGE =
   '/påminnelser ny <ÅÅÅÅ-MM-DD|idag|imorgon> <TT:MM> <text> eller /påminnelser ny om <minuter> min <text>';
@@ -55,6 +55,32 @@ export function parseNewReminder(
   if (dueAt <= now) throw invalidInput('Tiden har redan passerat. Välj en tid framåt.');
   return { dueAt, text: text.data };
 }
+
+/** What "Skicka nu" answers, by what really happened (see the delivery rule). */
+const sendNowNotices: Record<SendNowOutcome, { text: string; isError: boolean }> = {
+  sent: { text: 'Påminnelsen är skickad.', isError: false },
+  'already-sent': {
+    text: 'Påminnelsen var redan skickad. Den skickades inte igen.',
+    isError: false,
+  },
+  'in-progress': {
+    text: 'Påminnelsen skickas just nu. Den skickas inte en gång till.',
+    isError: false,
+  },
+  retrying: {
+    text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar och försöks igen.',
+    isError: true,
+  },
+  uncertain: {
+    text: 'Det är oklart om påminnelsen kom fram: Teams gav inget tydligt svar. Den skickas inte igen, för att undvika dubbletter – titta i kanalen och skicka den själv om den saknas.',
+    isError: true,
+  },
+  failed: {
+    text: 'Påminnelsen kunde inte skickas och försöks inte igen. Den som planerade den har fått veta varför.',
+    isError: true,
+  },
+  withdrawn: { text: 'Påminnelsen är borttagen och skickas inte.', isError: true },
+};
 
 export function remindersCapability(reminders: ReminderService, now: () => Date): Capability {
   return (routes) => {
@@ -134,17 +160,7 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
       reminderRefSchema.loose(),
       async ({ principal, conversationId, data }) => {
         const outcome = await reminders.sendNow(principal, data);
-        const notice = {
-          sent: { text: 'Påminnelsen är skickad.', isError: false },
-          'already-sent': {
-            text: 'Påminnelsen var redan skickad. Den skickades inte igen.',
-            isError: false,
-          },
-          'not-sent': {
-            text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar och försöks igen.',
-            isError: true,
-          },
-        }[outcome];
+        const notice = sendNowNotices[outcome];
         return listAfter(conversationId, true, notice);
       },
     );

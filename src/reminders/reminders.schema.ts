@@ -18,10 +18,14 @@ export type ReminderKind = z.infer<typeof reminderKindSchema>;
  * - scheduled: waiting for its time (or for `notBefore` after a failed attempt)
  * - claimed: an instance holds a lease and is about to send; nothing has gone out yet
  * - sending: the POST to Teams is under way; after a crash here it cannot be known whether it
- *   arrived, so it becomes `uncertain` instead of being sent twice
+ *   arrived, so it becomes `uncertain` instead of being sent twice (to a shared conversation;
+ *   a reminder to a person's own chat is sent again: see the delivery rule)
  * - sent, paused, cancelled: as they say
  * - missed: due while the bot was down, past the grace window; reported, not sent
  * - failed: Teams refused (bot removed) or retries ran out; reported
+ * - uncertain: it may or may not have arrived; reported, never sent again
+ * - caughtUp: its time had passed when it was planned; it stands at its planned time only as a
+ *   pointer (`catchUpDueAt`) to the row that sends it at once, so planning it again is a no-op
  */
 export const REMINDER_STATES = [
   'scheduled',
@@ -33,9 +37,26 @@ export const REMINDER_STATES = [
   'missed',
   'failed',
   'uncertain',
+  'caughtUp',
 ] as const;
 export const reminderStateSchema = z.enum(REMINDER_STATES);
 export type ReminderState = z.infer<typeof reminderStateSchema>;
+
+/**
+ * Why a reminder was not (or perhaps not) delivered; each is told to the owner.
+ * - crashed-while-sending: its instance stopped in the middle of the POST
+ * - no-clear-answer: Teams gave no clear answer (timeout, reset, 5xx); not sent again
+ * - unconfirmed: to a person's own chat, retried after unclear answers until attempts ran out
+ */
+export const REMINDER_PROBLEMS = [
+  'stale',
+  'rejected',
+  'retries-exhausted',
+  'crashed-while-sending',
+  'missed',
+  'no-clear-answer',
+  'unconfirmed',
+] as const;
 
 export const reminderSchema = z.object({
   /** Stable id chosen by the scheduling capability, e.g. `meeting.abc.2026-03-10.kallelse`. */
@@ -56,9 +77,11 @@ export const reminderSchema = z.object({
   leaseUntil: z.iso.datetime().optional(),
   activityId: z.string().max(200).optional(),
   sentAt: z.iso.datetime().optional(),
-  problem: z
-    .enum(['stale', 'rejected', 'retries-exhausted', 'crashed-while-sending', 'missed'])
-    .optional(),
+  problem: z.enum(REMINDER_PROBLEMS).optional(),
+  /** On a row sent as a catch-up: the time it was planned for, which had already passed. */
+  plannedFor: z.iso.datetime().optional(),
+  /** On a `caughtUp` pointer: the due time of the row that sends it. */
+  catchUpDueAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   createdBy: z.string().max(200),
 });

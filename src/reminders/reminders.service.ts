@@ -20,7 +20,23 @@ export interface ScheduleInput {
   readonly cardKey?: string;
   readonly ownerId: string;
   readonly createdBy: string;
+  /**
+   * Until when a reminder whose time has already passed is still worth sending (e.g. the
+   * meeting's start for a kallelse). Without it, only the grace window catches up.
+   */
+  readonly catchUpUntil?: Date;
 }
+
+export interface ScheduleResult {
+  readonly reminder: Reminder;
+  /** False when the same reminder was planned before (nothing changed). */
+  readonly created: boolean;
+  /** Its time had passed: it is sent at once, and whoever planned it should say so. */
+  readonly caughtUp: boolean;
+}
+
+export type SendNowOutcome =
+  'sent' | 'already-sent' | 'in-progress' | 'retrying' | 'uncertain' | 'failed' | 'withdrawn';
 
 export interface ReminderServiceDeps {
   readonly reminders: ReminderRepository;
@@ -44,20 +60,45 @@ export class ReminderService {
 
   /**
    * Schedules a reminder once: the same id and due time again changes nothing (so capabilities
-   * may re-plan freely). A time just passed (within the grace window) means "now".
+   * may re-plan freely). A time that has passed is caught up, not skipped: within the grace
+   * window (or before `catchUpUntil`) the reminder is sent at once and the result says
+   * `caughtUp`, so the caller can tell the samordnare; later than that, planning it is refused.
+   * @remarks A caught-up reminder leaves a `caughtUp` pointer at its planned time, so planning
+   * it again (at any later moment) finds it and sends nothing twice.
    */
-  async schedule(input: ScheduleInput): Promise<{ reminder: Reminder; created: boolean }> {
+  async schedule(input: ScheduleInput): Promise<ScheduleResult> {
     refusePersonalIdentityNumbers(input.title, input.text);
     const now = this.deps.now();
-    if (input.dueAt.getTime() < now.getTime() - this.deps.graceMs) {
-      throw invalidInput('Tiden har redan passerat. Välj en tid framåt.');
+    const base = this.reminderOf(input, now);
+    if (input.dueAt.getTime() >= now.getTime()) {
+      const { reminder, created } = await this.createOnce(base);
+      return { reminder, created, caughtUp: false };
     }
-    const dueAt = new Date(Math.max(input.dueAt.getTime(), now.getTime())).toISOString();
-    const reminder: Reminder = {
+    const late = now.getTime() - input.dueAt.getTime();
+    const worthSending =
+      late <= this.deps.graceMs || (input.catchUpUntil !== undefined && now < input.catchUpUntil);
+    if (!worthSending) throw invalidInput('Tiden har redan passerat. Välj en tid framåt.');
+    return this.catchUp(base, now);
+  }
+
+  /** {@link schedule} for several reminders; `caughtUp` lists those sent at once. */
+  async scheduleMany(
+    inputs: readonly ScheduleInput[],
+  ): Promise<{ reminders: Reminder[]; caughtUp: Reminder[] }> {
+    const results: ScheduleResult[] = [];
+    for (const input of inputs) results.push(await this.schedule(input));
+    return {
+      reminders: results.map((result) => result.reminder),
+      caughtUp: results.filter((result) => result.caughtUp).map((result) => result.reminder),
+    };
+  }
+
+  private reminderOf(input: ScheduleInput, now: Date): Reminder {
+    return {
       id: input.id,
       kind: input.kind,
       conversationId: input.conversationId,
-      dueAt,
+      dueAt: input.dueAt.toISOString(),
       title: input.title.normalize('NFC'),
       text: input.text.normalize('NFC'),
       ...(input.cardKey ? { cardKey: input.cardKey } : {}),
@@ -67,6 +108,9 @@ export class ReminderService {
       createdAt: now.toISOString(),
       createdBy: input.createdBy,
     };
+  }
+
+  private async createOnce(reminder: Reminder): Promise<{ reminder: Reminder; created: boolean }> {
     try {
       await this.deps.reminders.create(reminder);
       return { reminder, created: true };
@@ -77,6 +121,26 @@ export class ReminderService {
       }
       throw error;
     }
+  }
+
+  /**
+   * The pointer at the planned time first (its conditional create makes the catch-up happen
+   * once), then the row that is due now. A crash between the two is repaired by the next call.
+   */
+  private async catchUp(planned: Reminder, now: Date): Promise<ScheduleResult> {
+    const pointer: Reminder = { ...planned, state: 'caughtUp', catchUpDueAt: now.toISOString() };
+    const placed = await this.createOnce(pointer);
+    const existing = placed.reminder;
+    if (!placed.created && existing.state !== 'caughtUp') {
+      return { reminder: existing, created: false, caughtUp: false };
+    }
+    const dueNow: Reminder = {
+      ...planned,
+      dueAt: existing.catchUpDueAt ?? now.toISOString(),
+      plannedFor: planned.dueAt,
+    };
+    const sent = await this.createOnce(dueNow);
+    return { reminder: sent.reminder, created: sent.created, caughtUp: sent.created };
   }
 
   /**
@@ -96,8 +160,13 @@ export class ReminderService {
    * Only one still waiting is cancelled; one already sent or under way is left as it is.
    */
   async cancelPlanned(ref: ReminderRef): Promise<boolean> {
+    const pointer = await this.deps.reminders.get(ref);
+    const target =
+      pointer?.value.state === 'caughtUp' && pointer.value.catchUpDueAt
+        ? { id: ref.id, dueAt: pointer.value.catchUpDueAt }
+        : ref;
     return retryOnConflict(async () => {
-      const stored = await this.deps.reminders.get(ref);
+      const stored = await this.deps.reminders.get(target);
       if (!stored || !['scheduled', 'paused'].includes(stored.value.state)) return false;
       await this.deps.reminders.replace({ ...stored.value, state: 'cancelled' }, stored.version);
       return true;
@@ -108,7 +177,7 @@ export class ReminderService {
   async scheduleCustom(
     actor: Principal,
     input: { id: string; conversationId: string; dueAt: Date; text: string },
-  ): Promise<{ reminder: Reminder; created: boolean }> {
+  ): Promise<ScheduleResult> {
     requireCoordinator(actor);
     const title = input.text.length > 80 ? `${input.text.slice(0, 77)}…` : input.text;
     const result = await this.schedule({
@@ -130,7 +199,8 @@ export class ReminderService {
     const from = new Date(now.getTime() - 86_400_000);
     const list = await this.deps.reminders.forConversation(conversationId, from, until);
     return list
-      .filter((r) => r.state !== 'cancelled' && (new Date(r.dueAt) >= now || r.state !== 'sent'))
+      .filter((r) => r.state !== 'cancelled' && r.state !== 'caughtUp')
+      .filter((r) => new Date(r.dueAt) >= now || r.state !== 'sent')
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
@@ -155,16 +225,33 @@ export class ReminderService {
     });
   }
 
-  async sendNow(actor: Principal, ref: ReminderRef): Promise<'sent' | 'already-sent' | 'not-sent'> {
+  /**
+   * A samordnare's "skicka nu". The answer says what really happened, by the delivery rule:
+   * `uncertain` may have arrived and is not sent again, `retrying` waits for a later tick,
+   * `failed` is not tried again (its owner is told why).
+   */
+  async sendNow(actor: Principal, ref: ReminderRef): Promise<SendNowOutcome> {
     requireCoordinator(actor);
     const outcome = await this.deps.scheduler.sendNow(ref);
-    if (outcome === 'not-pending') {
-      const current = await this.deps.reminders.get(ref);
-      if (!current) throw notFound('Påminnelsen finns inte längre.');
-      return current.value.state === 'sent' ? 'already-sent' : 'not-sent';
-    }
     if (outcome === 'sent') await this.audit(actor, 'reminders.sendNow', ref);
-    return outcome === 'sent' ? 'sent' : outcome === 'elsewhere' ? 'already-sent' : 'not-sent';
+    if (outcome === 'elsewhere') return 'in-progress';
+    if (outcome !== 'not-pending') return outcome;
+    const current = await this.deps.reminders.get(ref);
+    if (!current) throw notFound('Påminnelsen finns inte längre.');
+    switch (current.value.state) {
+      case 'sent':
+        return 'already-sent';
+      case 'claimed':
+      case 'sending':
+        return 'in-progress';
+      case 'uncertain':
+        return 'uncertain';
+      case 'failed':
+      case 'missed':
+        return 'failed';
+      default:
+        return 'withdrawn';
+    }
   }
 
   private async change(

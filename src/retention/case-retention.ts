@@ -1,14 +1,20 @@
-import type { CaseRepository } from '../cases/cases.repository.js';
-import { CASE_CODE_PATTERN, type Case } from '../cases/cases.schema.js';
+import type { AuditEntry } from '../audit/audit.schema.js';
+import type { CaseStore, ClosedCase } from '../cases/case-store.js';
+import { CASE_CODE_PATTERN, type CaseStatistic } from '../cases/cases.schema.js';
 import { retryOnConflict } from '../concurrency.js';
 import type { RegisterSource, RetentionSource } from './retention.schema.js';
 
+const LOG_PAGE = 500;
+const HISTORY_PAGE = 500;
+
 /** The anonymous statistic a case leaves behind: organisation, outcome, month. */
-export function statisticOf(value: Case) {
+export function statisticOf(
+  value: Pick<ClosedCase, 'organisationId' | 'outcome' | 'closedAt'>,
+): CaseStatistic {
   return {
-    month: (value.closedAt ?? value.updatedAt).slice(0, 7),
+    month: value.closedAt.slice(0, 7),
     organisationId: value.organisationId,
-    outcome: value.decisions.at(-1)?.outcome ?? ('ingetBeslut' as const),
+    outcome: value.outcome,
   };
 }
 
@@ -18,11 +24,9 @@ const monthAfter = (date: Date) => {
 };
 
 /** Closed cases older than the period are reduced to anonymous statistics. */
-export function closedCaseRetention(cases: CaseRepository): RetentionSource {
+export function closedCaseRetention(cases: CaseStore): RetentionSource {
   const due = async (cutoff: Date) =>
-    (await cases.listClosedBefore(monthAfter(cutoff))).filter(
-      (c) => c.value.closedAt !== undefined && new Date(c.value.closedAt) < cutoff,
-    );
+    (await cases.closedBefore(monthAfter(cutoff))).filter((c) => new Date(c.closedAt) < cutoff);
   return {
     kind: 'closedCases',
     label: 'Avslutade ärenden',
@@ -31,8 +35,8 @@ export function closedCaseRetention(cases: CaseRepository): RetentionSource {
     },
     async purge(cutoff) {
       let anonymised = 0;
-      for (const stored of await due(cutoff)) {
-        await cases.reduce(stored.value, stored.version, statisticOf(stored.value));
+      for (const closed of await due(cutoff)) {
+        await cases.reduce(closed.code, statisticOf(closed));
         anonymised++;
       }
       return { removed: 0, anonymised };
@@ -40,26 +44,64 @@ export function closedCaseRetention(cases: CaseRepository): RetentionSource {
   };
 }
 
-/** Registerutdrag and erasure for case codes. */
-export function caseRegister(cases: CaseRepository): RegisterSource {
+/** Every entry of a case's audit log, oldest first. */
+async function wholeLog(cases: CaseStore, code: string): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await cases.log(code, { limit: LOG_PAGE, ...(after ? { after } : {}) });
+    entries.push(...page.entries.map(({ cursor: _cursor, ...entry }) => entry));
+    if (!page.more) return entries.reverse();
+    after = page.entries.at(-1)?.cursor;
+  }
+}
+
+/** Registerutdrag and erasure for case codes; the audit trail is the case's own log. */
+export function caseRegister(cases: CaseStore): RegisterSource {
   return {
     subjectType: 'case',
     owns: (code) => CASE_CODE_PATTERN.test(code),
     async extract(code) {
-      return (await cases.get(code))?.value;
+      const snapshot = await cases.get(code);
+      if (!snapshot) return undefined;
+      const history = [];
+      let before: number | undefined = snapshot.value.historyCount + 1;
+      while (before !== undefined) {
+        const page = await cases.history(code, { before, limit: HISTORY_PAGE });
+        history.push(...page.entries);
+        before = page.before;
+      }
+      return {
+        ...snapshot.value,
+        decisions: snapshot.decisions,
+        history: history.reverse().map(({ seq: _seq, ...event }) => event),
+      };
+    },
+    auditTrail: (code) => wholeLog(cases, code),
+    async recordAudit(code, entry, key) {
+      await cases.record(code, [entry], key);
     },
     async erase(code) {
       return retryOnConflict(async () => {
-        const stored = await cases.get(code);
-        if (!stored) return { erased: false, refused: `Det finns inget ärende med koden ${code}.` };
-        const { status } = stored.value;
-        if (status === 'planerad' || status === 'dragen') {
+        const snapshot = await cases.get(code);
+        if (!snapshot) {
+          return { erased: false, refused: `Det finns inget ärende med koden ${code}.` };
+        }
+        const { value, decisions } = snapshot;
+        if (value.status === 'planerad' || value.status === 'dragen') {
           return {
             erased: false,
-            refused: `Ärendet ${code} står på ett mötes dagordning (${status}). Flytta eller avsluta det innan det raderas.`,
+            refused: `Ärendet ${code} står på ett mötes dagordning (${value.status}). Flytta eller avsluta det innan det raderas.`,
           };
         }
-        await cases.reduce(stored.value, stored.version, statisticOf(stored.value));
+        await cases.reduce(
+          code,
+          statisticOf({
+            organisationId: value.organisationId,
+            outcome: decisions.at(-1)?.outcome ?? 'ingetBeslut',
+            closedAt: value.closedAt ?? value.updatedAt,
+          }),
+        );
         return { erased: true };
       });
     },

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { CardFactory } from 'botbuilder';
 import { z } from 'zod';
-import { hasRole } from '../access/access.schema.js';
-import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
+import type { Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
 import { parseCaseCode } from '../cases/cases.arguments.js';
-import { forbidden, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import {
   PARTICIPANT_CODE_PATTERN,
   participantCodeSchema,
 } from '../participants/participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
+import { extractMessages } from './register-extract.js';
 import type { RetentionLine, RetentionService } from './retention.service.js';
 
 const USAGE = [
@@ -20,6 +19,8 @@ const USAGE = [
   '/gallring utdrag Ä-2026-0042 – registerutdrag: allt som finns sparat om ärendet (eller deltagaren, D-2026-0001)',
   '/gallring radera Ä-2026-0042 – radera ärendet på begäran (statistiken finns kvar); för en deltagare tas allt bort',
 ];
+/** A pause between the parts of a long registerutdrag, inside Teams' 8 messages per 2 s. */
+const PART_PAUSE_MS = 250;
 
 const isParticipantCode = (code: string) => PARTICIPANT_CODE_PATTERN.test(code);
 
@@ -59,46 +60,36 @@ function gallringView(lines: readonly RetentionLine[], done: boolean, notice = '
   };
 }
 
+const runSchema = z.object({ requestId: z.uuid() });
+
 /** `/gallring` for administratörer, in the personal chat. */
 export function retentionCapability(retention: RetentionService): Capability {
   return (routes) => {
-    routes.command('gallring', async ({ turn, principal, command }) => {
-      if (!hasRole(principal, 'admin')) {
-        throw forbidden(
-          'Bara förbundets administratör kan hantera gallring, registerutdrag och radering.',
-        );
-      }
+    routes.command('gallring', async (ctx) => {
+      const { principal, command } = ctx;
+      await retention.requireAdmin(principal);
       const [first, second, third, ...rest] = command.args;
       const sub = first === undefined ? undefined : foldForLookup(first);
       const card = (lines: RetentionLine[], done: boolean) =>
-        cardMessage(CardFactory.adaptiveCard(renderCard('gallring', gallringView(lines, done))));
+        renderCard('gallring', gallringView(lines, done));
       switch (sub) {
         case undefined:
-          await turn.sendActivity(card(await retention.preview(principal), false));
-          return;
+          return ctx.reply(card(await retention.preview(principal), false));
         case 'kor':
-          await turn.sendActivity(card(await retention.run(principal), true));
-          return;
+          return ctx.reply(card(await retention.run(principal), true));
         case 'hjalp':
-          await turn.sendActivity(textMessage(['**/gallring**', ...USAGE].join('\n\n')));
-          return;
+          return ctx.reply(['**/gallring**', ...USAGE].join('\n\n'));
         case 'utdrag': {
           const code = registerCode(second, '/gallring utdrag Ä-2026-0042');
           if (third !== undefined)
             throw invalidInput('Skriv bara koden, till exempel: /gallring utdrag Ä-2026-0042');
-          const { record, audit } = await retention.extract(principal, code);
-          const text = [
-            `**Registerutdrag för ${code}**`,
-            'Allt som finns sparat under koden, och loggen över vem som har sett eller ändrat det.',
-            '```',
-            JSON.stringify(
-              { [isParticipantCode(code) ? 'deltagare' : 'ärende']: record, logg: audit },
-              null,
-              2,
-            ),
-            '```',
-          ].join('\n\n');
-          await turn.sendActivity(textMessage(text));
+          const { record, audit } = await retention.extract(principal, code, ctx.activityId);
+          const label = isParticipantCode(code) ? 'deltagare' : 'ärende';
+          const parts = extractMessages(code, label, record, audit);
+          for (const [i, part] of parts.entries()) {
+            if (i > 0) await new Promise((resolve) => setTimeout(resolve, PART_PAUSE_MS));
+            await ctx.reply(part);
+          }
           return;
         }
         case 'radera': {
@@ -108,36 +99,30 @@ export function retentionCapability(retention: RetentionService): Capability {
             throw invalidInput(`Skriv /gallring radera ${code} bekräfta för att radera.`);
           }
           if (!confirmed) {
-            await turn.sendActivity(
-              textMessage(
-                isParticipantCode(code)
-                  ? `Radering av ${code} kan inte ångras. Deltagaren och hela historiken tas bort och räknas inte längre i lägesrapporter. Skriv /gallring radera ${code} bekräfta för att radera.`
-                  : `Radering av ${code} kan inte ångras. Ärendets innehåll tas bort och bara anonym statistik (organisation, utfall, månad) finns kvar. Skriv /gallring radera ${code} bekräfta för att radera.`,
-              ),
+            return ctx.reply(
+              isParticipantCode(code)
+                ? `Radering av ${code} kan inte ångras. Deltagaren och hela historiken tas bort och räknas inte längre i lägesrapporter. Skriv /gallring radera ${code} bekräfta för att radera.`
+                : `Radering av ${code} kan inte ångras. Ärendets innehåll tas bort och bara anonym statistik (organisation, utfall, månad) finns kvar. Skriv /gallring radera ${code} bekräfta för att radera.`,
             );
-            return;
           }
           await retention.erase(principal, code);
-          await turn.sendActivity(
-            textMessage(
-              isParticipantCode(code)
-                ? `${code} är raderad. Raderingen är loggad.`
-                : `${code} är raderat. Den anonyma statistiken finns kvar och raderingen är loggad.`,
-            ),
+          return ctx.reply(
+            isParticipantCode(code)
+              ? `${code} är raderad. Raderingen är loggad.`
+              : `${code} är raderat. Den anonyma statistiken finns kvar och raderingen är loggad.`,
           );
-          return;
         }
         default:
           throw invalidInput(
-            `”${first!.slice(0, 20)}” känns inte igen. Skriv så här:\n\n${USAGE.join('\n\n')}`,
+            `Det ordet känns inte igen efter /gallring. Skriv så här:\n\n${USAGE.join('\n\n')}`,
           );
       }
     });
 
-    routes.cardAction(
-      'retention.run',
-      z.object({ requestId: z.string().min(8).max(100) }).loose(),
-      async ({ principal, data }) => {
+    routes.cardAction({
+      verb: 'retention.run',
+      schema: runSchema,
+      async handle({ principal, data }) {
         const lines = await retention.runOnce(principal, data.requestId);
         if (lines) return renderCard('gallring', gallringView(lines, true));
         return renderCard(
@@ -149,6 +134,6 @@ export function retentionCapability(retention: RetentionService): Capability {
           ),
         );
       },
-    );
+    });
   };
 }

@@ -1,3 +1,5 @@
+import type { AuditEntry } from '../audit/audit.schema.js';
+
 /** What one kind of data would lose, or lost, in a gallring run. Counts only, never contents. */
 export interface RetentionCounts {
   /** Rows removed outright. */
@@ -30,6 +32,13 @@ export interface RegisterSource {
   /** Whether the code is one of this source's, e.g. `Ä-2026-0042`. */
   owns(code: string): boolean;
   extract(code: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * The audit trail of the code, oldest first, when the source keeps it itself (a case keeps its
+   * log beside it); otherwise the shared audit log is read.
+   */
+  auditTrail?(code: string): Promise<AuditEntry[]>;
+  /** Writes an audit entry about the code where its trail is kept; `key` makes it idempotent. */
+  recordAudit?(code: string, entry: AuditEntry, key: string): Promise<void>;
   /** Erases the code, keeping anonymous statistics; `refused` explains in Swedish why not. */
   erase(code: string): Promise<{ erased: true } | { erased: false; refused: string }>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditEntry, AuditLog } from '../audit/audit.schema.js';
 import { caseAuditEntry } from '../cases/case-audit.js';
@@ -23,6 +24,8 @@ export interface RetentionDeps {
   /** Local Stockholm time (`HH:mm`) from which the daily run may start. */
   readonly dailyAt: string;
   readonly logger: Logger;
+  /** Names of the förbund's administratörer, for refusals that say who can help. */
+  readonly adminNames?: () => Promise<string[]>;
 }
 
 export interface RetentionLine {
@@ -41,7 +44,7 @@ export class RetentionService {
   constructor(private readonly deps: RetentionDeps) {}
 
   async preview(actor: Principal): Promise<RetentionLine[]> {
-    requireAdmin(actor);
+    await this.requireAdmin(actor);
     return Promise.all(
       this.configured().map(async ({ source, days, cutoff }) => ({
         kind: source.kind,
@@ -55,7 +58,7 @@ export class RetentionService {
 
   /** Runs every source now; the run is audited with its counts. */
   async run(actor: Principal | typeof SYSTEM): Promise<RetentionLine[]> {
-    if (actor !== SYSTEM) requireAdmin(actor);
+    if (actor !== SYSTEM) await this.requireAdmin(actor);
     const lines: RetentionLine[] = [];
     for (const { source, days, cutoff } of this.configured()) {
       lines.push({
@@ -103,7 +106,7 @@ export class RetentionService {
 
   /** Runs for a card click once: a re-delivered invoke with the same request id returns undefined. */
   async runOnce(actor: Principal, requestId: string): Promise<RetentionLine[] | undefined> {
-    requireAdmin(actor);
+    await this.requireAdmin(actor);
     if (!(await this.deps.leases.claim(`click|${requestId}`, this.deps.instanceId))) {
       return undefined;
     }
@@ -112,30 +115,40 @@ export class RetentionService {
 
   /** The runs so far, newest last (counts only). */
   async runs(actor: Principal): Promise<AuditEntry[]> {
-    requireAdmin(actor);
+    await this.requireAdmin(actor);
     return this.deps.audit.forSubject('retention', 'run');
   }
 
-  /** Registerutdrag: everything stored under one code, with its audit trail. */
+  /**
+   * Registerutdrag: everything stored under one code, with its audit trail (which records this
+   * extract too). `key` identifies the request, so a re-delivered one is audited once.
+   */
   async extract(
     actor: Principal,
     code: string,
+    key: string = randomUUID(),
   ): Promise<{ record: Record<string, unknown>; audit: AuditEntry[] }> {
-    requireAdmin(actor);
+    await this.requireAdmin(actor);
     const register = this.registerFor(code);
     const record = await register.extract(code);
     if (!record) throw notFound(`Det finns inget sparat under koden ${code}.`);
-    await this.auditCode(actor, register, 'extract', code);
-    return { record, audit: await this.deps.audit.forSubject(register.subjectType, code) };
+    const entry = this.entryFor(actor, register, 'extract', code);
+    if (register.recordAudit) await register.recordAudit(code, entry, key);
+    else await this.deps.audit.append(entry);
+    const audit = register.auditTrail
+      ? await register.auditTrail(code)
+      : await this.deps.audit.forSubject(register.subjectType, code);
+    return { record, audit };
   }
 
   /** Erases a code on request where the rules allow it; the statistics stay. */
   async erase(actor: Principal, code: string): Promise<void> {
-    requireAdmin(actor);
+    await this.requireAdmin(actor);
     const register = this.registerFor(code);
     const result = await register.erase(code);
     if (!result.erased) throw invalidInput(result.refused);
-    await this.auditCode(actor, register, 'erase', code);
+    // The code's own trail went with it: the erasure is kept in the shared audit log.
+    await this.deps.audit.append(this.entryFor(actor, register, 'erase', code));
   }
 
   private registerFor(code: string): RegisterSource {
@@ -158,23 +171,26 @@ export class RetentionService {
   }
 
   /** Audited under the code itself: `cases.extract`, `participants.erase`, … */
-  private async auditCode(
+  private entryFor(
     actor: Principal,
     register: RegisterSource,
     action: 'extract' | 'erase',
     code: string,
-  ) {
-    await this.deps.audit.append({
+  ): AuditEntry {
+    return {
       ...caseAuditEntry(actor, this.deps.now(), `${register.subjectType}s.${action}`, code),
       subjectType: register.subjectType,
-    });
+    };
   }
-}
 
-function requireAdmin(actor: Principal): void {
-  if (!hasRole(actor, 'admin')) {
+  /** Refuses anyone but an administratör, naming who can help. */
+  async requireAdmin(actor: Principal): Promise<void> {
+    if (hasRole(actor, 'admin')) return;
+    const names = (await this.deps.adminNames?.().catch(() => [])) ?? [];
     throw forbidden(
-      'Bara förbundets administratör kan hantera gallring, registerutdrag och radering.',
+      `Bara förbundets administratör kan hantera gallring, registerutdrag och radering.${
+        names.length > 0 ? ` Administratör: ${names.slice(0, 5).join(', ')}.` : ''
+      }`,
     );
   }
 }

@@ -1,210 +1,327 @@
-import { createHash } from 'node:crypto';
-import { odata } from '@azure/data-tables';
-import { z } from 'zod';
-import type { CaseRepository } from '../cases/cases.repository.js';
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry } from '../audit/audit.schema.js';
+import type {
+  CaseChange,
+  CaseSnapshot,
+  CaseStore,
+  ClosedCase,
+  NewCaseRecord,
+  Written,
+} from '../cases/case-store.js';
+import { summaryOf, type Case } from '../cases/cases.schema.js';
+import { AppError, isAppError } from '../errors.js';
+import { AggregateTable, rowKey, type MarkerResult, type RowWrite } from './aggregate-table.js';
+import { legacyCounter, migrateLegacyCases } from './case-legacy.js';
+import { caseRemoval } from './case-removal.js';
 import {
-  CASE_CODE_PATTERN,
-  caseCounterSchema,
-  caseSchema,
-  caseStatisticSchema,
-  type Case,
-  type CaseStatistic,
-} from '../cases/cases.schema.js';
-import { retryOnConflict } from '../concurrency.js';
-import { isAppError } from '../errors.js';
-import type { Versioned } from '../versioned.js';
-import { EntityTable } from './entity-table.js';
-import { decodeKey, encodeKey } from './keys.js';
+  caseKinds,
+  changeKey,
+  closedRowId,
+  codeOf,
+  codeParts,
+  COUNTER,
+  HEAD,
+  logRowId,
+  openRowId,
+  pad6,
+  yearPartition,
+  conversationKey,
+  type CaseKinds,
+} from './case-rows.js';
+import { CaseYears } from './case-years.js';
 import type { TableStore } from './table-store.js';
 
-const COUNTER = 'counter';
-/** Point reads in flight at once when many cases are loaded (gallring of a large archive). */
-const READ_BATCH = 32;
-const REQUEST = 'request';
-const indexSchema = z.object({ code: z.string().regex(CASE_CODE_PATTERN) });
-const requestSchema = z.object({ code: z.string().regex(CASE_CODE_PATTERN) });
+/** How often a submission is tried again when another one took the same code first. */
+const CREATE_ATTEMPTS = 60;
 
-/** `Ä-2026-0042` → partition `A-2026`, row `0042`: ASCII keys, one partition per year. */
-export function caseKeys(code: string): { partitionKey: string; rowKey: string } {
-  const match = CASE_CODE_PATTERN.exec(code);
-  if (!match) throw new Error('Not a case code');
-  return { partitionKey: `A-${match[1]}`, rowKey: match[2]! };
+export interface CaseTables extends CaseStore {
+  readonly years: CaseYears;
+  /** Removes past years without open cases from the open queue's reading list. */
+  sweepYears(): Promise<void>;
+  /** Moves cases stored in the earlier one-row shape into today's rows (once per store). */
+  migrateLegacy(): Promise<number>;
+  /** Audit log rows of cases older than `cutoff`: counted, and removed unless `dryRun`. */
+  purgeLog(cutoff: Date, dryRun: boolean): Promise<number>;
 }
 
-const openPartition = (conversationId: string) => `open|${encodeKey(conversationId)}`;
-const closedPartition = (month: string) => `closed|${month}`;
-const indexKey = (code: string) => {
-  const { partitionKey, rowKey } = caseKeys(code);
-  return `${partitionKey}-${rowKey}`;
-};
+export interface CaseTableOptions {
+  /** A pause before asking whether a change whose answer was lost landed (tests shorten it). */
+  readonly verifyDelayMs?: number;
+}
 
-/** Where a case's queue and archive pointers live, for tools that load many cases at once. */
-export const caseIndexKeys = (code: string) => ({
-  queue: (conversationId: string) => ({
-    partitionKey: openPartition(conversationId),
-    rowKey: indexKey(code),
-  }),
-  archive: (month: string) => ({ partitionKey: closedPartition(month), rowKey: indexKey(code) }),
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const logWrite = (entry: AuditEntry): RowWrite<CaseKinds> => ({
+  op: 'create',
+  kind: 'log',
+  id: logRowId(entry.at, randomUUID().slice(0, 8)),
+  value: entry,
 });
-const monthOf = (iso: string) => iso.slice(0, 7);
-const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const ignoreMissing = async (step: Promise<unknown>) => {
-  try {
-    await step;
-  } catch (error) {
-    if (!isAppError(error, 'not-found')) throw error;
-  }
-};
-const ignoreExisting = async (step: Promise<unknown>) => {
-  try {
-    await step;
-  } catch (error) {
-    if (!isAppError(error, 'already-exists')) throw error;
-  }
-};
 
 /**
- * Cases and their indexes.
- * @remarks The case row (table `cases`, one partition per year, keyed by its code) is the truth.
- * `caseQueue` holds a small row per *open* case, one partition per conversation, in a table of
- * its own: the queue is one narrow query whatever the number of closed cases, even on a store
- * that scans whole tables (the emulator). `caseIndex` holds the rest: one partition per month
- * of closing for the closed cases (so gallring reads only old months), the per-year
- * code counters and the request-id → code bindings that make submission idempotent. An index
- * row is written before the case changes state and removed after, so a crash in between leaves
- * a pointer that readers check and repair, never a case that no index finds.
+ * Cases as aggregates in the `cases` table (see `case-rows.ts` for the keys).
+ * @remarks Every change is one transaction holding the new head (conditional on the etag that
+ * was read), the new history and decision rows, the audit entries, the queue line and the
+ * idempotency marker. A code is taken by replacing the year's counter in the transaction that
+ * creates the case, so codes have no gaps: a submission that fails takes no code. When the
+ * answer to a change is lost, the head's `lastChange` or the marker tells whether it landed.
  */
-export function caseTables(store: TableStore): CaseRepository {
-  const cases = new EntityTable(store.client('cases'), caseSchema, [
-    'plan',
-    'queue',
-    'decisions',
-    'history',
-  ]);
-  const openIndex = new EntityTable(store.client('caseQueue'), indexSchema);
-  const index = new EntityTable(store.client('caseIndex'), indexSchema);
-  const counters = new EntityTable(store.client('caseIndex'), caseCounterSchema);
-  const requests = new EntityTable(store.client('caseIndex'), requestSchema);
-  const statistics = new EntityTable(store.client('caseStatistics'), caseStatisticSchema);
+export function caseTables(
+  store: TableStore,
+  now: () => Date,
+  options: CaseTableOptions = {},
+): CaseTables {
+  const client = store.client('cases');
+  const years = new CaseYears(store, now);
+  const tableOptions = options.verifyDelayMs === undefined ? {} : options;
+  const tables = (number: number) => new AggregateTable(client, caseKinds(number), tableOptions);
+  const headKey = (number: number) => rowKey(caseKinds(number).header.prefix, HEAD);
+  const removal = caseRemoval(store, years);
 
-  const getCase = (code: string) => {
-    const { partitionKey, rowKey } = caseKeys(code);
-    return cases.get(partitionKey, rowKey);
+  const get = async (code: string): Promise<CaseSnapshot | undefined> => {
+    const { year, number } = codeParts(code);
+    const rows = await tables(number).load(yearPartition(year), ['header', 'decision']);
+    const head = rows.get('header', HEAD);
+    if (!head) return undefined;
+    return {
+      value: head.value,
+      version: head.etag,
+      decisions: rows.list('decision').map((row) => row.value),
+    };
   };
 
-  /** Moves the index of a case that just closed from its conversation to its month. */
-  const archiveIndex = async (value: Case) => {
-    const key = indexKey(value.code);
-    await ignoreExisting(
-      index.create(closedPartition(monthOf(value.closedAt ?? value.updatedAt)), key, {
-        code: value.code,
-      }),
-    );
-    const open = await openIndex.get(openPartition(value.conversationId), key);
-    if (open)
-      await ignoreMissing(openIndex.remove(openPartition(value.conversationId), key, open.version));
+  /** The snapshot after a marker said the request was already stored. */
+  const stored = async (code: string): Promise<CaseSnapshot> => {
+    const snapshot = await get(code);
+    if (!snapshot) throw new AppError('not-found');
+    return snapshot;
+  };
+
+  const create = async (year: number, record: NewCaseRecord, key: string): Promise<Written> => {
+    await years.add([year]);
+    const partition = yearPartition(year);
+    const nonce = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const counter = (await tables(0).load(partition, ['counter'])).get('counter', COUNTER);
+        const last = counter ? counter.value.last : await legacyCounter(store, year);
+        const number = last + 1;
+        const code = codeOf(year, number);
+        const value: Case = {
+          ...record.value,
+          code,
+          revision: 1,
+          historyCount: 1,
+          decisionCount: 0,
+          lastChange: changeKey(key),
+        };
+        const counterValue = { year, last: number };
+        const writes: RowWrite<CaseKinds>[] = [
+          counter
+            ? {
+                op: 'replace',
+                kind: 'counter',
+                id: COUNTER,
+                value: counterValue,
+                etag: counter.etag,
+              }
+            : { op: 'create', kind: 'counter', id: COUNTER, value: counterValue },
+          { op: 'create', kind: 'header', id: HEAD, value },
+          { op: 'create', kind: 'event', id: pad6(1), value: record.event },
+          logWrite(record.audit(code)),
+          {
+            op: 'create',
+            kind: 'open',
+            id: openRowId(value.conversationId, number, 1),
+            value: summaryOf(value),
+          },
+        ];
+        const result: MarkerResult = { code, nonce };
+        const outcome = await tables(number).commit(partition, {
+          writes,
+          audit: [],
+          marker: { key: `submit|${key}`, result },
+        });
+        if (outcome.kind === 'committed') {
+          const version = outcome.etags.get(headKey(number)) ?? '';
+          return { kind: 'committed', snapshot: { value, version, decisions: [] } };
+        }
+        const snapshot = await stored(String(outcome.result.code));
+        return { kind: outcome.result.nonce === nonce ? 'committed' : 'repeated', snapshot };
+      } catch (error) {
+        const raced = isAppError(error, 'conflict') || isAppError(error, 'already-exists');
+        if (!raced || attempt >= CREATE_ATTEMPTS) throw error;
+        await sleep(5 + Math.random() * 20 * Math.min(attempt, 5));
+      }
+    }
+  };
+
+  const changeWrites = (current: CaseSnapshot, change: CaseChange, next: Case, repair: boolean) => {
+    const cur = current.value;
+    const { number } = codeParts(cur.code);
+    const writes: RowWrite<CaseKinds>[] = [
+      { op: 'replace', kind: 'header', id: HEAD, value: next, etag: current.version },
+      ...change.events.map((event, i): RowWrite<CaseKinds> => ({
+        op: 'create',
+        kind: 'event',
+        id: pad6(cur.historyCount + i + 1),
+        value: event,
+      })),
+      ...change.audit.map(logWrite),
+    ];
+    if (change.decision) {
+      writes.push({
+        op: 'create',
+        kind: 'decision',
+        id: pad6(cur.decisionCount + 1),
+        value: change.decision,
+      });
+    }
+    if (cur.status !== 'avslutad' && !repair) {
+      writes.push({
+        op: 'delete',
+        kind: 'open',
+        id: openRowId(cur.conversationId, number, cur.revision),
+      });
+    }
+    if (next.status !== 'avslutad') {
+      writes.push({
+        op: 'create',
+        kind: 'open',
+        id: openRowId(next.conversationId, number, next.revision),
+        value: summaryOf(next),
+      });
+    } else if (cur.status !== 'avslutad') {
+      const closedAt = next.closedAt ?? next.updatedAt;
+      const last = change.decision ?? current.decisions.at(-1);
+      writes.push({
+        op: 'create',
+        kind: 'closed',
+        id: closedRowId(closedAt, number),
+        value: {
+          code: next.code,
+          organisationId: next.organisationId,
+          outcome: last?.outcome ?? 'ingetBeslut',
+          closedAt,
+        },
+      });
+    }
+    return writes;
+  };
+
+  const change = async (current: CaseSnapshot, change: CaseChange): Promise<Written> => {
+    const cur = current.value;
+    const { year, number } = codeParts(cur.code);
+    const lastChange = changeKey(change.key);
+    const next: Case = {
+      ...change.next,
+      revision: cur.revision + 1,
+      historyCount: cur.historyCount + change.events.length,
+      decisionCount: cur.decisionCount + (change.decision ? 1 : 0),
+      lastChange,
+    };
+    const nonce = randomUUID();
+    const commit = (repair: boolean) =>
+      tables(number).commit(yearPartition(year), {
+        writes: changeWrites(current, change, next, repair),
+        audit: [],
+        marker: { key: `change|${change.key}`, result: { code: cur.code, nonce } },
+      });
+    try {
+      let outcome;
+      try {
+        outcome = await commit(false);
+      } catch (error) {
+        // The queue line this head points at is missing: write the change and a fresh line.
+        if (!isAppError(error, 'not-found')) throw error;
+        outcome = await commit(true);
+      }
+      if (outcome.kind === 'committed') {
+        const decisions = change.decision
+          ? [...current.decisions, change.decision]
+          : current.decisions;
+        const version = outcome.etags.get(headKey(number)) ?? '';
+        return { kind: 'committed', snapshot: { value: next, version, decisions } };
+      }
+      const snapshot = await stored(cur.code);
+      return { kind: outcome.result.nonce === nonce ? 'committed' : 'repeated', snapshot };
+    } catch (error) {
+      if (!isAppError(error, 'conflict')) throw error;
+      const now = await get(cur.code);
+      if (now?.value.lastChange === lastChange) return { kind: 'committed', snapshot: now };
+      throw error;
+    }
   };
 
   return {
-    async issueCode(year) {
-      const next = await retryOnConflict(async () => {
-        const stored = await counters.get(COUNTER, String(year));
-        if (!stored) {
-          await counters.create(COUNTER, String(year), { year, last: 1 });
-          return 1;
-        }
-        const last = stored.value.last + 1;
-        await counters.replace(COUNTER, String(year), { year, last }, stored.version);
-        return last;
-      }, 20);
-      return `Ä-${year}-${String(next).padStart(4, '0')}`;
+    years,
+    get,
+    create,
+    change,
+    async history(code, { before, limit }) {
+      const { year, number } = codeParts(code);
+      const from = Math.max(1, before - limit);
+      const rows = await tables(number).range(yearPartition(year), 'event', {
+        from: pad6(from),
+        to: pad6(before),
+      });
+      const entries = rows.map((row) => ({ ...row.value, seq: Number(row.id) })).reverse();
+      return { entries, ...(from > 1 ? { before: from } : {}) };
     },
-    async codeForRequest(requestId) {
-      return (await requests.get(REQUEST, hash(requestId)))?.value.code;
+    async log(code, { after, limit }) {
+      const { year, number } = codeParts(code);
+      const rows = await tables(number).range(yearPartition(year), 'log', {
+        ...(after ? { from: `${after}!` } : {}),
+        limit: limit + 1,
+      });
+      return {
+        entries: rows.slice(0, limit).map((row) => ({ ...row.value, cursor: row.id })),
+        more: rows.length > limit,
+      };
     },
-    async bindRequest(requestId, code) {
-      await requests.create(REQUEST, hash(requestId), { code });
+    async record(code, entries, key) {
+      const { year, number } = codeParts(code);
+      await tables(number).commit(yearPartition(year), {
+        writes: entries.map(logWrite),
+        audit: [],
+        marker: { key: `record|${key}` },
+      });
     },
-    get: getCase,
-    async create(value) {
-      await ignoreExisting(
-        openIndex.create(openPartition(value.conversationId), indexKey(value.code), {
-          code: value.code,
-        }),
-      );
-      const { partitionKey, rowKey } = caseKeys(value.code);
-      return cases.create(partitionKey, rowKey, value);
-    },
-    async replace(value, version) {
-      const { partitionKey, rowKey } = caseKeys(value.code);
-      const saved = await cases.replace(partitionKey, rowKey, value, version);
-      if (value.status === 'avslutad') await archiveIndex(value);
-      return saved;
-    },
-    async listOpen(conversationId) {
-      const codes: string[] = [];
-      for await (const row of openIndex.all(
-        odata`PartitionKey eq ${openPartition(conversationId)}`,
-      )) {
-        codes.push(row.value.code);
-      }
-      let rowsRead = codes.length;
-      const found: Versioned<Case>[] = [];
-      for (const stored of await Promise.all(codes.map((code) => getCase(code)))) {
-        if (!stored) continue;
-        rowsRead++;
-        if (stored.value.status === 'avslutad') {
-          await archiveIndex(stored.value);
-          continue;
-        }
-        found.push(stored);
-      }
-      return { cases: found, rowsRead };
-    },
-    async conversationsWithOpenCases() {
-      const conversations = new Set<string>();
-      const filter = odata`PartitionKey ge ${'open|'} and PartitionKey lt ${'open}'}`;
-      for await (const row of openIndex.allWithKeys(filter)) {
-        conversations.add(decodeKey(row.partitionKey.slice('open|'.length)));
-      }
-      return [...conversations];
-    },
-    async listClosedBefore(beforeMonth) {
-      const codes: string[] = [];
-      const filter = odata`PartitionKey ge ${'closed|'} and PartitionKey lt ${closedPartition(beforeMonth)}`;
-      for await (const row of index.all(filter)) codes.push(row.value.code);
-      const found: Versioned<Case>[] = [];
-      for (let i = 0; i < codes.length; i += READ_BATCH) {
-        const batch = await Promise.all(
-          codes.slice(i, i + READ_BATCH).map((code) => getCase(code)),
-        );
-        for (const stored of batch) if (stored?.value.status === 'avslutad') found.push(stored);
-      }
-      return found;
-    },
-    async reduce(value, version, statistic) {
-      await ignoreExisting(
-        statistics.create(
-          statistic.month,
-          hash(`${value.code}|${value.requestId}|${value.submittedAt}`),
-          statistic,
+    async open(conversationId) {
+      const bounds = conversationId
+        ? { from: `${conversationKey(conversationId)}|`, to: `${conversationKey(conversationId)}}` }
+        : {};
+      const lists = await Promise.all(
+        (await years.openYears()).map((year) =>
+          tables(0).range(yearPartition(year), 'open', bounds),
         ),
       );
-      const { partitionKey, rowKey } = caseKeys(value.code);
-      await cases.remove(partitionKey, rowKey, version);
-      const key = indexKey(value.code);
-      for (const [table, partition] of [
-        [openIndex, openPartition(value.conversationId)] as const,
-        ...(value.closedAt ? [[index, closedPartition(monthOf(value.closedAt))] as const] : []),
-      ]) {
-        const row = await table.get(partition, key);
-        if (row) await ignoreMissing(table.remove(partition, key, row.version));
+      const latest = new Map<string, (typeof lists)[number][number]['value']>();
+      for (const row of lists.flat()) {
+        const seen = latest.get(row.value.code);
+        if (!seen || seen.revision < row.value.revision) latest.set(row.value.code, row.value);
       }
+      return [...latest.values()];
     },
-    async statistics() {
-      const rows: CaseStatistic[] = [];
-      for await (const row of statistics.all()) rows.push(row.value);
-      return rows;
+    async closedBefore(beforeMonth): Promise<ClosedCase[]> {
+      const last = Number(beforeMonth.slice(0, 4));
+      const lists = await Promise.all(
+        (await years.allYears())
+          .filter((year) => year <= last)
+          .map((year) => tables(0).range(yearPartition(year), 'closed', { to: beforeMonth })),
+      );
+      return lists.flat().map((row) => row.value);
     },
+    async reduce(code, statistic) {
+      await removal.reduce(code, statistic);
+    },
+    statistics: () => removal.statistics(),
+    async sweepYears() {
+      await years.sweep(
+        async (year) =>
+          (await tables(0).range(yearPartition(year), 'open', { limit: 1 })).length > 0,
+      );
+    },
+    purgeLog: (cutoff, dryRun) => removal.purgeLog(cutoff, dryRun),
+    migrateLegacy: () => migrateLegacyCases(store, years, tables),
   };
 }

@@ -27,6 +27,9 @@ export function conversationTable(store: TableStore): ConversationRepository {
       const page = await table.page(filter, 1);
       return page.items[0]?.value;
     },
+    async *all() {
+      for await (const row of table.all(odata`PartitionKey eq ${CONVERSATION}`)) yield row.value;
+    },
   };
 }
 
@@ -44,5 +47,7 @@ export function cardMessageTable(store: TableStore): CardMessageRepository {
         message,
         version,
       ),
+    remove: (conversationId, cardKey, version) =>
+      table.remove(encodeKey(conversationId), encodeKey(cardKey), version),
   };
 }

@@ -30,20 +30,35 @@ export function retentionLeaseTable(store: TableStore, now: () => Date): Retenti
   };
 }
 
+/** Audit rows kept beside their subject (a case's log) instead of in the shared audit table. */
+export interface KeptAudit {
+  /** Rows written before `cutoff`: counted, and removed unless `dryRun`. */
+  purgeLog(cutoff: Date, dryRun: boolean): Promise<number>;
+}
+
 /**
- * Audit entries older than the period are removed. Row keys start with the entry's time, so
- * the filter is a key range in every partition.
+ * Audit entries older than the period are removed: from the shared audit table (row keys start
+ * with the entry's time, so the filter is a key range in every partition) and from the logs kept
+ * beside their subjects.
  */
-export function auditRetention(store: TableStore): RetentionSource {
+export function auditRetention(
+  store: TableStore,
+  kept: readonly KeptAudit[] = [],
+): RetentionSource {
   const table = new EntityTable(store.client('audit'), auditEntrySchema, ['details']);
   const due = (cutoff: Date) => table.all(odata`RowKey lt ${cutoff.toISOString()}`);
+  const keptCount = async (cutoff: Date, dryRun: boolean) => {
+    let count = 0;
+    for (const source of kept) count += await source.purgeLog(cutoff, dryRun);
+    return count;
+  };
   return {
     kind: 'audit',
     label: 'Granskningslogg',
     async preview(cutoff) {
       let removed = 0;
       for await (const row of due(cutoff)) if (row.version) removed++;
-      return { removed, anonymised: 0 };
+      return { removed: removed + (await keptCount(cutoff, true)), anonymised: 0 };
     },
     async purge(cutoff) {
       const rows: { partitionKey: string; rowKey: string; version: string }[] = [];
@@ -51,7 +66,7 @@ export function auditRetention(store: TableStore): RetentionSource {
         rows.push(row);
       }
       for (const row of rows) await table.remove(row.partitionKey, row.rowKey, row.version);
-      return { removed: rows.length, anonymised: 0 };
+      return { removed: rows.length + (await keptCount(cutoff, false)), anonymised: 0 };
     },
   };
 }

@@ -8,8 +8,8 @@ import { openTeamsSession, postToBot, type TeamsSession } from './support/sessio
 
 /**
  * The ärendekö in the local Teams client, a screenshot per card: a case submitted through the
- * form (with samtycke), listed with /ärenden, planned for the channel's meeting and decided on
- * the decision card.
+ * form (with samtycke), listed with /ärenden, planned for the channel's meeting with the queue
+ * card's Planera button and decided on the decision card its Beslut button opens.
  */
 let session: TeamsSession;
 let browser: HeadlessBrowser;
@@ -77,18 +77,17 @@ describe('the ärendekö in the local Teams client', () => {
     await browser.screenshot('32-case-queue', queue);
   });
 
-  it('when the case is planned and decided, then the decision card saves the decision', async () => {
-    await teams.sayMentioningBot('Finsam', `/ärenden planera ${code}`);
-    await expect
-      .poll(() => browser.page.getByText(`${code} är planerat till Psykiatri-avstämning`).count(), {
-        timeout: 15_000,
-      })
-      .toBeGreaterThan(0);
-    await teams.sayMentioningBot('Finsam', `/ärenden beslut ${code}`);
+  it('when the case is planned and decided with the buttons on its cards, then the decision card saves the decision', async () => {
+    await teams.sayMentioningBot('Finsam', '/ärenden');
+    const queue = await teams.expectCard(/^Ärendekö/);
+    await queue.getByRole('button', { name: 'Planera', exact: true }).first().click();
+    const planned = await teams.expectCard(`${code} är planerat till Psykiatri-avstämning`);
+    await browser.screenshot('33-case-planned-by-button', planned);
+    await planned.getByRole('button', { name: 'Beslut', exact: true }).click();
     const card = await teams.expectCard(`Beslut i ärende ${code}`);
     await expect(card.innerText()).resolves.toContain('Närvaron är inte registrerad');
     await expect(card.innerText()).resolves.not.toContain('Varning');
-    await browser.screenshot('33-case-decision-card', card);
+    await browser.screenshot('33b-case-decision-card', card);
     await card.getByRole('combobox').first().click();
     await browser.page.getByRole('option', { name: 'Beviljas insats' }).click();
     await card.getByLabel('Kort motivering').fill('Passar insatsens målgrupp.');

@@ -28,7 +28,11 @@ const tablePrefix = uniquePrefix();
 
 beforeAll(async () => {
   connector = await new FakeConnector().start();
-  bot = await startFaultBot(tablePrefix, { SCHEDULER_ENABLED: 'true', REMINDER_TICK_SECONDS: '1' });
+  bot = await startFaultBot(tablePrefix, {
+    SCHEDULER_ENABLED: 'true',
+    REMINDER_TICK_SECONDS: '1',
+    CONNECTOR_TIMEOUT_SECONDS: '5',
+  });
   client = teamsClient(bot.url, connector);
   await grantRoles(client, [users.erik]);
   refs = await createSeries(client, where, futureDates(1));
@@ -150,18 +154,21 @@ describe('the Bot Connector answers 429, 502, 504 and slowly', () => {
   );
 
   /**
-   * Guarantee: proactive sends (reminders) back off on 429/502/504 and on a slow connector,
-   * each reminder arrives exactly once, and the process stays healthy and keeps serving.
+   * Guarantee (the delivery rule in the README): channel reminders are posted at most once.
+   * Refusals (429, Retry-After honoured) are retried and arrive once; a 502 or 504 leaves the
+   * outcome unknown, so that reminder is not posted again but marked uncertain and its owner
+   * told; nothing arrives twice, nothing is lost without a word, and the bot keeps serving.
    */
   it(
-    'when reminders are due while the connector throttles, fails and lags, then each arrives once after backoff and the bot keeps serving',
+    'when reminders are due while the connector throttles, fails and lags, then refused ones arrive once after backoff, those without a clear answer are reported uncertain, and the bot keeps serving',
     { timeout: 90_000 },
     async () => {
       connector.clear();
       const titles = Array.from({ length: REMINDERS }, (_, n) => `Backoff-påminnelse ${n + 10}`);
       await seedDueReminders(tablePrefix, channel, titles, 1_500);
       const retriesBefore = retriesLogged();
-      connector.failNext(
+      connector.failNextIn(
+        channel,
         { status: 429, retryAfterSeconds: 1 },
         502,
         504,
@@ -175,27 +182,81 @@ describe('the Bot Connector answers 429, 502, 504 and slowly', () => {
           .messages(channel)
           .map((m) => /Backoff-påminnelse \d+/.exec(cardText(cardOf(m)))?.[0])
           .filter((title): title is string => title !== undefined);
+      const reports = () =>
+        connector
+          .messages()
+          .map((m) => m.body.text ?? '')
+          .filter((text) => /Det är oklart om påminnelsen ”Backoff-påminnelse \d+”/.test(text));
       try {
-        await until(() => new Set(arrived()).size >= REMINDERS, 60_000);
+        await until(() => new Set(arrived()).size + reports().length >= REMINDERS, 60_000);
       } finally {
         connector.delayMs = 0;
       }
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const counts = new Map<string, number>();
       for (const title of arrived()) counts.set(title, (counts.get(title) ?? 0) + 1);
+      const reported = new Set(
+        reports().map((text) => /Backoff-påminnelse \d+/.exec(text)?.[0] ?? ''),
+      );
       const refused = connector.refused.map((r) => r.status);
       const served = await client.say('/hjälp', users.erik, personal);
       const healthy = await health(bot.url);
       process.stdout.write(
         `connector faults on reminders: ${REMINDERS} due, ${refused.length} refused (${refused.join(',')}), ` +
           `${retriesLogged() - retriesBefore} retries logged, ${arrived().length} posts for ${counts.size} reminders, ` +
-          `${[...counts.values()].filter((c) => c > 1).length} duplicated; healthz ${healthy}, later command ${served.replies.length} reply\n`,
+          `${[...counts.values()].filter((c) => c > 1).length} duplicated, ${reported.size} reported uncertain (5xx); ` +
+          `healthz ${healthy}, later command ${served.replies.length} reply\n`,
       );
       expect(refused).toEqual([429, 502, 504, 429, 502, 504]);
-      expect(counts.size).toBe(REMINDERS);
-      expect(arrived()).toHaveLength(REMINDERS);
+      expect([...counts.values()].every((c) => c === 1)).toBe(true);
+      expect(counts.size).toBe(REMINDERS - 4);
+      expect(reported.size).toBe(4);
+      expect([...reported].some((title) => counts.has(title))).toBe(false);
+      expect(counts.size + reported.size).toBe(REMINDERS);
       expect(healthy).toBe(200);
       expect(served.replies).toHaveLength(1);
+    },
+  );
+
+  /**
+   * Guarantee (the delivery rule in the README): when Teams has the post but the bot gets no
+   * clear answer (502 after storing, a reset connection, a connection that hangs for minutes),
+   * a channel reminder is posted exactly once, marked uncertain and its owner told, and never
+   * posted again; a hung connection costs the instance only its timeout, so the scheduler keeps
+   * going and `/readyz` stays 200.
+   */
+  it(
+    'when the connector stores reminders and then answers 502, resets or hangs for minutes, then each is posted once and reported uncertain, and the instance never stalls',
+    { timeout: 120_000 },
+    async () => {
+      const stored = '19:lagrad-men-oklar@thread.tacv2';
+      await client.say('/hjälp', admin, { kind: 'channel', conversationId: stored });
+      connector.clear();
+      const titles = ['Lagrad sedan 502', 'Lagrad sedan avbruten', 'Lagrad sedan hängande'];
+      connector.storeThenIn(stored, 502, 'reset', { hangMs: 180_000 });
+      await seedDueReminders(`${tablePrefix}`, stored, titles, 1_000, 'stored');
+      const posts = (title: string) =>
+        connector
+          .messages(stored)
+          .filter((m) => m.method === 'POST' && cardText(cardOf(m)).includes(title)).length;
+      const reported = (title: string) =>
+        connector
+          .messages()
+          .filter((m) => (m.body.text ?? '').includes(`Det är oklart om påminnelsen ”${title}”`))
+          .length;
+      const readiness: number[] = [];
+      await until(async () => {
+        readiness.push((await fetch(`${bot.url}/readyz`)).status);
+        return titles.every((title) => reported(title) === 1);
+      }, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      process.stdout.write(
+        `stored, then no clear answer: posts ${titles.map(posts).join('/')}, owner reports ${titles.map(reported).join('/')}, ` +
+          `/readyz ${[...new Set(readiness)].join(',')} over ${readiness.length} probes\n`,
+      );
+      expect(titles.map(posts)).toEqual([1, 1, 1]);
+      expect(titles.map(reported)).toEqual([1, 1, 1]);
+      expect(readiness.every((status) => status === 200)).toBe(true);
     },
   );
 });

@@ -105,6 +105,7 @@ async function start(tablePrefix: string) {
     SCHEDULER_ENABLED: 'true',
     REMINDER_TICK_SECONDS: '1',
     REMINDER_LEASE_SECONDS: '4',
+    CONNECTOR_TIMEOUT_SECONDS: '1',
     LOG_LEVEL: 'info',
   });
   running.push(bot);
@@ -171,17 +172,16 @@ describe('several bot instances on one outbox', () => {
       connector.clear();
       connector.delayMs = 150;
       const tablePrefix = uniquePrefix();
-      const [victim] = [
-        await start(tablePrefix),
-        await start(tablePrefix),
-        await start(tablePrefix),
-      ];
+      const bots = [await start(tablePrefix), await start(tablePrefix), await start(tablePrefix)];
       const states = await seed(tablePrefix, 2_000);
 
       await until(() => connector.messages().length >= TOTAL / 5, 60_000);
-      await victim!.kill('SIGKILL');
+      // The instance that holds the claims right now (instance ids carry the process id).
+      const holder = (await states()).find((r) => r.state === 'sending' || r.state === 'claimed');
+      const victim = bots.find((bot) => holder?.leaseOwner?.includes(`-${bot.pid}-`)) ?? bots[0]!;
+      await victim.kill('SIGKILL');
       const atKill = connector.messages().length;
-      running.splice(running.indexOf(victim!), 1);
+      running.splice(running.indexOf(victim), 1);
       await start(tablePrefix);
 
       const settled = new Set(['sent', 'uncertain', 'failed', 'missed']);
@@ -194,12 +194,12 @@ describe('several bot instances on one outbox', () => {
       const reports = connector
         .messages(personal)
         .map((activity) => activity.body.text ?? '')
-        .filter((text) => text.includes('startade om medan den skickades'));
+        .filter((text) => text.includes('avbröts medan den skickades'));
       const lostWithoutWord = stored.filter(
         (r) => !counts.has(r.title) && !(r.state === 'uncertain'),
       );
       process.stdout.write(
-        `kill mid-tick: killed after ${atKill} deliveries; ${counts.size} distinct delivered, ` +
+        `kill mid-tick: killed the instance holding the claims after ${atKill} deliveries; ${counts.size} distinct delivered, ` +
           `${[...counts.values()].filter((n) => n > 1).length} duplicated, ${uncertain.length} uncertain ` +
           `(${uncertain.filter((r) => counts.has(r.title)).length} of them arrived), ${reports.length} owner reports, ` +
           `${lostWithoutWord.length} lost without a word\n`,

@@ -168,12 +168,21 @@ describe('delivery faults', () => {
     expect(connector.receivedAt[0]! - connector.refused[0]!.at).toBeGreaterThanOrEqual(950);
   });
 
-  it('when Teams answers 502 twice, then the third attempt delivers it once', async () => {
-    await dueNow('Efter två 502');
-    connector.failNext(502, 502);
-    expect((await target.scheduler.tick()).sent).toBe(1);
-    expect(connector.refused.map((r) => r.status)).toEqual([502, 502]);
-    expect(postedTitles(channel)).toEqual([expect.stringContaining('Efter två 502')]);
+  it('when Teams answers 502 for a channel reminder, then it is not posted again (at most once), it is marked uncertain, and the samordnare is told to check', async () => {
+    await dueNow('Efter 502 i kanalen');
+    connector.failNext(502);
+    const report = await target.scheduler.tick();
+    expect(report).toMatchObject({ sent: 0, uncertain: 1 });
+    expect(connector.refused.map((r) => r.status)).toEqual([502]);
+    expect(postedTitles(channel)).toEqual([]);
+    const told = postedTitles(personal);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('Det är oklart om påminnelsen ”Efter 502 i kanalen”');
+    expect(told[0]).toContain('Den skickas inte igen');
+    clock = new Date(clock.getTime() + 61_000);
+    connector.clear();
+    expect((await target.scheduler.tick()).sent).toBe(0);
+    expect(connector.received).toHaveLength(0);
   });
 
   it('when Teams keeps failing, then the reminder waits for a later tick instead of being lost, and is sent then', async () => {

@@ -1,397 +1,269 @@
-import { beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Principal } from '../../src/access/access.schema.js';
-import {
-  CASE_TRANSITIONS,
-  canTransition,
-  requireTransition,
-} from '../../src/cases/case-lifecycle.js';
-import type { CaseRepository } from '../../src/cases/cases.repository.js';
-import { CASE_STATUSES, type Case } from '../../src/cases/cases.schema.js';
-import { CaseService, type CaseMeetings } from '../../src/cases/cases.service.js';
+import { randomUUID } from 'node:crypto';
+import { odata } from '@azure/data-tables';
+import { describe, expect, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
+import { requireCase } from '../../src/cases/case-change.js';
+import { closeCase } from '../../src/cases/use-cases/close-case.js';
+import { decideCase } from '../../src/cases/use-cases/decide-case.js';
+import { moveCase } from '../../src/cases/use-cases/move-case.js';
+import { planCase } from '../../src/cases/use-cases/plan-case.js';
+import { presentCase } from '../../src/cases/use-cases/present-case.js';
+import { submitCase, type NewCase } from '../../src/cases/use-cases/submit-case.js';
 import { isAppError } from '../../src/errors.js';
-import { createLogger } from '../../src/log.js';
-import { closedCaseRetention } from '../../src/retention/case-retention.js';
-import { RetentionService } from '../../src/retention/retention.service.js';
-import { auditTable } from '../../src/storage/audit-table.js';
-import { caseKeys, caseTables } from '../../src/storage/case-tables.js';
-import { auditRetention, retentionLeaseTable } from '../../src/storage/retention-tables.js';
-import { createTableStore, type TableStore } from '../../src/storage/table-store.js';
-import { uniquePrefix } from '../support/test-bot.js';
+import { caseTables } from '../../src/storage/case-tables.js';
+import { createTableStore } from '../../src/storage/table-store.js';
+import { caseWorld, fk, samordnare } from '../support/case-fixtures.js';
 
-let store: TableStore;
-let repo: CaseRepository;
-let clock = new Date('2026-11-23T08:00:00Z');
-const now = () => clock;
-
-const samordnare: Principal = {
-  userId: '29:anna',
-  tenantId: 't',
-  roles: ['samordnare'],
-  configuredAdmin: false,
-  organisationId: 'forbundskansliet',
-  displayName: 'Anna Samordnare',
-};
-const fk: Principal = {
-  userId: '29:erik',
-  tenantId: 't',
-  roles: ['representant'],
-  configuredAdmin: false,
-  organisationId: 'fk',
-};
-const admin: Principal = { ...samordnare, roles: ['admin'] };
-
-beforeAll(async () => {
-  store = createTableStore(
-    { kind: 'connectionString', connectionString: inject('tableConnectionString') },
-    uniquePrefix(),
-  );
-  await store.ensureTables();
-  repo = caseTables(store);
+const form = (extra: Partial<NewCase> = {}): NewCase => ({
+  requestId: randomUUID(),
+  reason: 'Behöver stöd',
+  request: 'insats',
+  insats: 'Sikta mot arbetslivet',
+  urgency: 'normal',
+  consent: true,
+  ...extra,
 });
 
-function aCase(code: string, conversationId: string, extra: Partial<Case> = {}): Case {
-  const at = clock.toISOString();
-  return {
-    code,
-    conversationId,
-    organisationId: 'fk',
-    submittedBy: fk.userId,
-    submittedAt: at,
-    requestId: `req-${code}`,
-    reason: 'Behöver stöd',
-    request: 'insats',
-    insats: 'Sikta mot arbetslivet',
-    urgency: 'normal',
-    consent: true,
-    status: 'inkommen',
-    decisions: [],
-    history: [{ at, by: fk.userId, to: 'inkommen', note: 'submitted' }],
-    updatedAt: at,
-    ...extra,
-  };
-}
+type World = Awaited<ReturnType<typeof caseWorld>>;
+const submit = async (world: World, conversationId = '19:kanal@thread.tacv2', extra = {}) =>
+  (await submitCase(world.cases.deps, fk, conversationId, form(extra))).snapshot.value.code;
 
-async function closedCase(code: string, conversationId: string, closedAt: string) {
-  const created = await repo.create(aCase(code, conversationId));
-  await repo.replace({ ...created.value, status: 'avslutad', closedAt }, created.version);
+/** Every row key of the year partition, as stored. */
+async function rowKeys(world: World, year: number): Promise<string[]> {
+  const keys: string[] = [];
+  const rows = world.tables
+    .client('cases')
+    .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${`A-${year}`}` } });
+  for await (const row of rows) keys.push(String(row.rowKey));
+  return keys;
 }
 
 describe('case codes', () => {
-  it('when twenty cases ask for a code at the same moment, then each gets its own, numbered from 0001', async () => {
-    const codes = await Promise.all(Array.from({ length: 20 }, () => repo.issueCode(2030)));
-    expect(new Set(codes).size).toBe(20);
-    expect([...codes].sort()[0]).toBe('Ä-2030-0001');
-    expect([...codes].sort().at(-1)).toBe('Ä-2030-0020');
-    expect(await repo.issueCode(2031)).toBe('Ä-2031-0001');
+  it('when twenty cases are submitted at the same moment, then they get consecutive codes from 0001, and a new year starts again at 0001', async () => {
+    const world = await caseWorld({ start: '2030-03-01T08:00:00Z' });
+    const codes = await Promise.all(Array.from({ length: 20 }, () => submit(world)));
+    expect([...codes].sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `Ä-2030-${String(i + 1).padStart(4, '0')}`),
+    );
+    world.clock.set('2031-01-02T08:00:00Z');
+    expect(await submit(world)).toBe('Ä-2031-0001');
   });
 
-  it('when a code becomes table keys, then they are ASCII: one partition per year, the number as row', () => {
-    expect(caseKeys('Ä-2026-0042')).toEqual({ partitionKey: 'A-2026', rowKey: '0042' });
-    expect(() => caseKeys('A-2026-0042')).toThrow();
+  it('when the same form is submitted twice, then the second answer is the first case and no code is used', async () => {
+    const world = await caseWorld();
+    const input = form();
+    const first = await submitCase(world.cases.deps, fk, '19:k@thread.tacv2', input);
+    const again = await submitCase(world.cases.deps, fk, '19:k@thread.tacv2', input);
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({
+      created: false,
+      snapshot: { value: { code: first.snapshot.value.code } },
+    });
+    expect(await submit(world)).toBe('Ä-2026-0002');
   });
 });
 
-describe('the open queue is a narrow read', () => {
-  it('when a channel has 200 closed cases and 3 open ones, then listing reads only the 3 open cases and their index rows', async () => {
-    const channel = '19:narrow@thread.tacv2';
-    const writes: Promise<void>[] = [];
-    for (let i = 1; i <= 200; i++) {
-      writes.push(
-        closedCase(`Ä-2025-${String(i).padStart(4, '0')}`, channel, '2025-06-15T10:00:00.000Z'),
-      );
-      if (writes.length === 20) await Promise.all(writes.splice(0));
-    }
-    await Promise.all(writes);
-    for (const n of ['0001', '0002', '0003']) await repo.create(aCase(`Ä-2026-${n}`, channel));
-    const open = await repo.listOpen(channel);
-    expect(open.cases.map((c) => c.value.code).sort()).toEqual([
-      'Ä-2026-0001',
-      'Ä-2026-0002',
-      'Ä-2026-0003',
+describe('one case, one aggregate', () => {
+  it('when a case is planned, then its head, history row, audit entry, marker and queue line change in one transaction', async () => {
+    const world = await caseWorld();
+    const code = await submit(world);
+    const before = world.requests();
+    const planned = await planCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    expect(world.requests() - before).toBeLessThanOrEqual(2);
+    expect(planned.snapshot.value).toMatchObject({
+      status: 'planerad',
+      revision: 2,
+      historyCount: 2,
+    });
+    const keys = await rowKeys(world, 2026);
+    expect(keys.filter((k) => k.startsWith('o|'))).toEqual([
+      expect.stringMatching(/\|000001\|000002$/),
     ]);
-    expect(open.rowsRead).toBe(6);
-    const closed = await repo.listClosedBefore('2025-07');
-    expect(closed).toHaveLength(200);
-    expect(await repo.listClosedBefore('2025-06')).toHaveLength(0);
+    expect(keys.filter((k) => k.startsWith('c000001e|'))).toHaveLength(2);
+    expect(keys.filter((k) => k.startsWith('c000001l|'))).toHaveLength(2);
+    expect(keys.filter((k) => k.startsWith('req|'))).toHaveLength(2);
   });
 
-  it('when a case closed but its open index row was left behind, then listing skips it and repairs the index', async () => {
-    const channel = '19:repair@thread.tacv2';
-    const created = await repo.create(aCase('Ä-2027-0001', channel));
-    const raw = store.client('cases');
-    await raw.updateEntity(
-      {
-        partitionKey: 'A-2027',
-        rowKey: '0001',
-        status: 'avslutad',
-        closedAt: '2027-01-01T00:00:00.000Z',
-      },
-      'Merge',
-      { etag: created.version },
-    );
-    expect((await repo.listOpen(channel)).cases).toHaveLength(0);
-    expect((await repo.listOpen(channel)).rowsRead).toBe(0);
-    expect((await repo.listClosedBefore('2027-02')).map((c) => c.value.code)).toContain(
-      'Ä-2027-0001',
-    );
+  it('when a case is closed, then it leaves the open queue and waits for gallring in the same transaction', async () => {
+    const world = await caseWorld();
+    const conversation = '19:stangt@thread.tacv2';
+    const code = await submit(world, conversation);
+    await closeCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    expect(await world.store.open(conversation)).toEqual([]);
+    expect(await world.store.closedBefore('2026-12')).toEqual([
+      expect.objectContaining({ code, organisationId: 'fk', outcome: 'ingetBeslut' }),
+    ]);
+  });
+
+  it('when a case’s queue line is missing, then its next change writes a fresh one', async () => {
+    const world = await caseWorld();
+    const conversation = '19:laga@thread.tacv2';
+    const code = await submit(world, conversation);
+    const line = (await rowKeys(world, 2026)).find((k) => k.startsWith('o|'))!;
+    await world.tables.client('cases').deleteEntity('A-2026', line);
+    expect(await world.store.open(conversation)).toEqual([]);
+    await planCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    expect((await world.store.open(conversation)).map((c) => [c.code, c.status])).toEqual([
+      [code, 'planerad'],
+    ]);
+  });
+
+  it('when the open queue is read beside 200 closed cases, then it is one narrow read that finds only the open ones', async () => {
+    const world = await caseWorld();
+    const conversation = '19:smal@thread.tacv2';
+    for (let batch = 0; batch < 50; batch++) {
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const code = await submit(world, conversation);
+          await closeCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+        }),
+      );
+    }
+    const open = [await submit(world, conversation), await submit(world, conversation)];
+    await submit(world, '19:annan@thread.tacv2');
+    await world.store.open(conversation);
+    const before = world.requests();
+    const listed = await world.cases.openQueue(conversation);
+    expect(world.requests() - before).toBe(1);
+    expect(listed.cases.map((c) => c.code).sort()).toEqual(open.sort());
+    expect(await world.store.closedBefore('2026-12')).toHaveLength(200);
+    expect(await world.store.closedBefore('2026-11')).toHaveLength(0);
+  });
+
+  it('when a history is longer than a page, then it is read newest first, a page at a time', async () => {
+    const world = await caseWorld();
+    const code = await submit(world);
+    await planCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    for (let i = 0; i < 11; i++) {
+      const date = i % 2 ? '2026-12-08' : '2027-01-12';
+      await moveCase(world.cases.deps, samordnare, { code, date, key: randomUUID() });
+    }
+    const { value } = await requireCase(world.store, code);
+    expect(value.historyCount).toBe(13);
+    const first = await world.store.history(code, { before: value.historyCount + 1, limit: 5 });
+    expect(first.entries.map((e) => e.seq)).toEqual([13, 12, 11, 10, 9]);
+    const last = await world.store.history(code, { before: 4, limit: 5 });
+    expect(last.entries.map((e) => [e.seq, e.note])).toEqual([
+      [3, 'moved'],
+      [2, 'planned'],
+      [1, 'submitted'],
+    ]);
+    expect(last.before).toBeUndefined();
   });
 });
 
 describe('statistics when a case is reduced', () => {
-  it('when the reduction is repeated after a crash, then the statistic is counted once and the case is gone', async () => {
-    const value = aCase('Ä-2028-0001', '19:stats@thread.tacv2', {
-      status: 'avslutad',
-      closedAt: '2028-03-10T10:00:00.000Z',
-    });
-    const first = await repo.create(value);
-    await repo.reduce(value, first.version, {
-      month: '2028-03',
-      organisationId: 'fk',
-      outcome: 'avslag',
-    });
-    const again = await repo.create(value);
-    await repo.reduce(value, again.version, {
-      month: '2028-03',
-      organisationId: 'fk',
-      outcome: 'avslag',
-    });
-    const stats = (await repo.statistics()).filter((s) => s.month === '2028-03');
-    expect(stats).toEqual([{ month: '2028-03', organisationId: 'fk', outcome: 'avslag' }]);
-    expect(await repo.get('Ä-2028-0001')).toBeUndefined();
+  it('when the reduction is repeated after a crash, then the statistic is counted once and no row of the case is left', async () => {
+    const world = await caseWorld({ start: '2028-03-10T10:00:00Z' });
+    const code = await submit(world, '19:stat@thread.tacv2');
+    await closeCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    const statistic = { month: '2028-03', organisationId: 'fk', outcome: 'ingetBeslut' as const };
+    await world.store.reduce(code, statistic);
+    await world.store.reduce(code, statistic);
+    expect((await world.store.statistics()).filter((s) => s.month === '2028-03')).toEqual([
+      statistic,
+    ]);
+    expect(await world.store.get(code)).toBeUndefined();
+    expect(
+      (await rowKeys(world, 2028)).filter((k) => !k.startsWith('req|') && !k.startsWith('n|')),
+    ).toEqual([]);
   });
 });
 
-const refusal = (step: () => void) => {
-  try {
-    step();
-    return '';
-  } catch (error) {
-    return isAppError(error, 'invalid-input') ? (error.userMessage ?? '') : String(error);
-  }
-};
-
-describe('the life cycle', () => {
-  it('when a step is not in the transition table, then it is refused in Swedish', () => {
-    expect(canTransition('inkommen', 'dragen')).toBe(false);
-    expect(canTransition('beslut', 'planerad')).toBe(false);
-    expect(canTransition('planerad', 'dragen')).toBe(true);
-    expect(refusal(() => requireTransition('Ä-2026-0001', 'inkommen', 'beslut'))).toMatch(
-      /är inkommen och kan inte bli beslut\. Nästa steg kan vara: planerad, i kö, avslutad/,
-    );
-    expect(refusal(() => requireTransition('Ä-2026-0001', 'avslutad', 'planerad'))).toMatch(
-      /avslutat ärende kan inte ändras/,
-    );
-    expect(refusal(() => requireTransition('Ä-2026-0001', 'planerad', 'dragen'))).toBe('');
-  });
-
-  it('when the table is walked, then every open status can reach avslutad and avslutad leads nowhere', () => {
-    const reaches = (from: string, seen = new Set<string>()): boolean => {
-      if (from === 'avslutad') return true;
-      seen.add(from);
-      return CASE_TRANSITIONS[from as keyof typeof CASE_TRANSITIONS].some(
-        (to) => !seen.has(to) && reaches(to, seen),
-      );
-    };
-    for (const status of CASE_STATUSES) expect(reaches(status)).toBe(true);
-    expect(CASE_TRANSITIONS.avslutad).toEqual([]);
-  });
-});
-
-describe('admission on "beviljas insats"', () => {
-  const start = new Date('2026-12-08T12:00:00Z');
-  const series = { id: 'samrad-eskilstuna', name: 'Samråd Eskilstuna', type: 'samrad' as const };
-  const meetings: CaseMeetings = {
-    async upcoming() {
-      return [
-        {
-          series,
-          planned: {
-            key: '2026-12-08',
-            date: '2026-12-08',
-            time: '13:00',
-            start,
-            end: new Date(start.getTime() + 3_600_000),
-            status: 'planned',
-          },
-        },
-      ] as never;
-    },
-    async occurrence() {
-      return {
-        series,
-        occurrence: {
-          startsAt: start.toISOString(),
-          durationMinutes: 60,
-          state: 'planned',
-          attendance: ['fk', 'kommun-eskilstuna'],
-        },
-      } as never;
-    },
-  };
-
+describe('decisions', () => {
   it('when a samråd decides "beviljas insats", then the case admits enrolment once, and the participant code is linked once', async () => {
-    const service = new CaseService({ cases: repo, meetings, audit: auditTable(store), now });
-    const { value } = await service.submit(fk, '19:samrad@thread.tacv2', {
-      requestId: 'req-admit-000001',
-      reason: 'Behöver arbetsträning',
-      request: 'insats',
-      insats: 'Sikta mot arbetslivet',
-      urgency: 'normal',
-      consent: true,
-    });
-    await expect(service.plan(samordnare, value.code, '2026-12-08', '25:00')).rejects.toThrow();
-    const planned = await service.plan(samordnare, value.code, '2026-12-08', '13:20');
-    expect(planned.plan).toMatchObject({ meetingId: 'samrad-eskilstuna', slot: '13:20' });
-    const refused = await service.admissionOf(samordnare, value.code).catch((e: unknown) => e);
-    expect(isAppError(refused, 'invalid-input')).toBe(true);
+    const world = await caseWorld({ attendance: ['fk', 'kommun-eskilstuna'] });
+    const { cases } = world;
+    const code = await submit(world, '19:samrad@thread.tacv2');
+    await expect(
+      planCase(cases.deps, samordnare, { code, key: randomUUID(), slot: '13:20' }),
+    ).rejects.toThrow();
+    await planCase(cases.deps, samordnare, { code, key: randomUUID() });
+    const refused = await cases.admissionOf(samordnare, code).catch((e: unknown) => e);
     expect(errorText(refused)).toContain('inget beslut om att bevilja');
 
     const input = {
-      requestId: 'req-decide-admit',
+      code,
+      requestId: randomUUID(),
       outcome: 'beviljas' as const,
       motivation: 'Passar insatsen.',
     };
-    const decided = await service.decide(samordnare, value.code, input);
-    expect(decided.decision.referrerPresent).toBe(true);
-    expect(await service.admissionOf(samordnare, value.code)).toEqual({
-      code: value.code,
+    const decided = await decideCase(cases.deps, samordnare, input);
+    expect(decided).toMatchObject({ repeated: false, decision: { referrerPresent: true } });
+    expect(await cases.admissionOf(samordnare, code)).toEqual({
+      code,
       organisationId: 'fk',
       insats: 'Sikta mot arbetslivet',
     });
-    await expect(service.admissionOf(fk, value.code)).rejects.toThrow();
+    await expect(cases.admissionOf(fk, code)).rejects.toThrow();
 
-    const linked = await service.linkParticipant(samordnare, value.code, 'D-2026-0001');
-    expect(linked.participantCode).toBe('D-2026-0001');
-    await service.linkParticipant(samordnare, value.code, 'D-2026-0001');
-    const other = await service
-      .linkParticipant(samordnare, value.code, 'D-2026-0002')
+    expect(
+      (await cases.linkParticipant(samordnare, code, 'D-2026-0001')).value.participantCode,
+    ).toBe('D-2026-0001');
+    await cases.linkParticipant(samordnare, code, 'D-2026-0001');
+    const other = await cases
+      .linkParticipant(samordnare, code, 'D-2026-0002')
       .catch((e: unknown) => e);
     expect(isAppError(other, 'conflict')).toBe(true);
-    const log = await service.log(samordnare, value.code);
+    const log = await cases.log(samordnare, code);
     expect(log.filter((e) => e.action === 'cases.admit')).toHaveLength(1);
 
-    const repeat = await service.decide(samordnare, value.code, input);
-    expect(repeat.duplicate).toBe(true);
-    expect((await repo.get(value.code))!.value.history.map((e) => e.to)).toEqual([
+    const repeat = await decideCase(cases.deps, samordnare, input);
+    expect(repeat.repeated).toBe(true);
+    const { value, decisions } = await requireCase(world.store, code);
+    expect(decisions).toHaveLength(1);
+    const history = await world.store.history(code, { before: value.historyCount + 1, limit: 10 });
+    expect(history.entries.map((e) => e.to).reverse()).toEqual([
       'inkommen',
       'planerad',
       'dragen',
       'beslut',
     ]);
   });
+
+  it('when a planned case is presented and decided twice at once, then one decision stands and the other is told so', async () => {
+    const world = await caseWorld();
+    const code = await submit(world);
+    await planCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    await presentCase(world.cases.deps, samordnare, { code, key: randomUUID() });
+    const decide = (outcome: 'avslag' | 'aterremiss') =>
+      decideCase(world.cases.deps, samordnare, {
+        code,
+        requestId: randomUUID(),
+        outcome,
+        motivation: 'Motivering.',
+      })
+        .then(() => 'saved')
+        .catch((error: unknown) =>
+          isAppError(error, 'conflict') ? errorText(error) : String(error),
+        );
+    const answers = await Promise.all([decide('avslag'), decide('aterremiss')]);
+    expect(answers.filter((a) => a === 'saved')).toHaveLength(1);
+    expect(answers.find((a) => a !== 'saved')).toContain('Ditt beslut sparades inte');
+    expect((await requireCase(world.store, code)).decisions).toHaveLength(1);
+  });
 });
 
 describe('carry-over as a periodic step', () => {
-  it('when a meeting has ended with a case still planned, then the periodic step moves it to the series’ next meeting without anyone listing the queue', async () => {
-    clock = new Date('2026-11-23T08:00:00Z');
-    const series = {
-      id: 'psykiatri-periodic',
-      name: 'Psykiatri-avstämning',
-      type: 'psykiatri' as const,
-    };
-    const planned = (date: string) => {
-      const start = new Date(`${date}T08:00:00Z`);
-      return {
-        series,
-        planned: {
-          key: date,
-          date,
-          time: '09:00',
-          start,
-          end: new Date(start.getTime() + 3_600_000),
-          status: 'planned',
-        },
-      };
-    };
-    const meetings: CaseMeetings = {
-      upcoming: async () =>
-        [planned('2026-12-08'), planned('2027-01-12')].filter(
-          (o) => o.planned.end > clock,
-        ) as never,
-      occurrence: async ({ date }) =>
-        ({
-          series,
-          occurrence: { startsAt: `${date}T08:00:00.000Z`, durationMinutes: 60, state: 'planned' },
-        }) as never,
-    };
-    const service = new CaseService({ cases: repo, meetings, audit: auditTable(store), now });
-    const { value } = await service.submit(fk, '19:periodic@thread.tacv2', {
-      requestId: 'req-periodic-0001',
-      reason: 'Behöver stöd',
-      request: 'insats',
-      insats: 'Sikta mot arbetslivet',
-      urgency: 'normal',
-      consent: true,
+  it('when a meeting has ended with a case still planned, then the periodic step moves it to the series’ next meeting', async () => {
+    const world = await caseWorld();
+    const conversation = '19:periodic@thread.tacv2';
+    const code = await submit(world, conversation);
+    await planCase(world.cases.deps, samordnare, { code, key: randomUUID(), date: '2026-12-08' });
+    expect(await world.cases.carryOverAll()).toEqual([]);
+    world.clock.set('2026-12-08T10:00:00Z');
+    const [moved] = await world.cases.carryOverAll();
+    expect(moved).toMatchObject({ code, from: '2026-12-08', to: '2027-01-12' });
+    expect((await requireCase(world.store, code)).value).toMatchObject({
+      carriedOverFrom: '2026-12-08',
+      plan: { date: '2027-01-12' },
     });
-    await service.plan(samordnare, value.code, '2026-12-08');
-    expect(await service.carryOverAll()).not.toContainEqual(
-      expect.objectContaining({ code: value.code }),
-    );
-    clock = new Date('2026-12-08T10:00:00Z');
-    expect(await service.carryOverAll()).toContainEqual({
-      code: value.code,
-      from: '2026-12-08',
-      to: '2027-01-12',
-    });
-    const moved = (await repo.get(value.code))!.value;
-    expect(moved).toMatchObject({ carriedOverFrom: '2026-12-08', plan: { date: '2027-01-12' } });
-    expect(await repo.conversationsWithOpenCases()).toContain('19:periodic@thread.tacv2');
-  });
-});
-
-describe('gallring', () => {
-  it('when two instances reach the daily time, then only the one that claims the lease runs, and not before the time', async () => {
-    const audit = auditTable(store);
-    const make = (instanceId: string) =>
-      new RetentionService({
-        sources: [closedCaseRetention(repo), auditRetention(store)],
-        registers: [],
-        periods: { closedCases: 365, audit: 3650 },
-        leases: retentionLeaseTable(store, now),
-        audit,
-        now,
-        instanceId,
-        dailyAt: '03:00',
-        logger: createLogger('silent'),
-      });
-    clock = new Date('2029-05-02T00:30:00Z');
-    expect(await make('a').runDaily()).toBeUndefined();
-    clock = new Date('2029-05-02T01:30:00Z');
-    const [a, b] = await Promise.all([make('a').runDaily(), make('b').runDaily()]);
-    expect([a, b].filter((run) => run !== undefined)).toHaveLength(1);
-    const ran = (a ?? b)!;
-    expect(
-      ran.find((line) => line.kind === 'closedCases')?.counts.anonymised,
-    ).toBeGreaterThanOrEqual(200);
-    expect(await make('c').runDaily()).toBeUndefined();
-    expect(await make('c').preview(admin)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'closedCases', counts: { removed: 0, anonymised: 0 } }),
-      ]),
-    );
-  });
-
-  it('when audit entries are older than their period, then preview counts and purge removes only those', async () => {
-    const audit = auditTable(store);
-    const entry = (at: string) => ({
-      at,
+    expect(await world.cases.carryOverAll()).toEqual([]);
+    const log = await world.cases.log(samordnare, code);
+    expect(log.find((e) => e.action === 'cases.carryOver')).toMatchObject({
       actorId: 'system',
-      action: 'test.entry',
-      subjectType: 'test',
-      subjectId: 'gallring',
+      details: { from: '2026-12-08', to: '2027-01-12' },
     });
-    await audit.append(entry('2020-01-01T00:00:00.000Z'));
-    await audit.append(entry('2020-02-01T00:00:00.000Z'));
-    await audit.append(entry('2029-01-01T00:00:00.000Z'));
-    const source = auditRetention(store);
-    const cutoff = new Date('2021-01-01T00:00:00Z');
-    expect(await source.preview(cutoff)).toEqual({ removed: 2, anonymised: 0 });
-    expect(await source.purge(cutoff)).toEqual({ removed: 2, anonymised: 0 });
-    expect((await audit.forSubject('test', 'gallring')).map((e) => e.at)).toEqual([
-      '2029-01-01T00:00:00.000Z',
-    ]);
-    expect(await source.preview(cutoff)).toEqual({ removed: 0, anonymised: 0 });
   });
 });
 
@@ -405,21 +277,13 @@ describe('outages', () => {
       },
       'closed',
     );
-    const service = new CaseService({
-      cases: caseTables(closed),
-      meetings: { upcoming: async () => [], occurrence: async () => ({}) as never },
-      audit: auditTable(closed),
-      now,
-    });
-    const failure = await service
-      .submit(fk, '19:x@thread.tacv2', {
-        requestId: 'req-outage-000001',
-        reason: 'Behöver stöd',
-        request: 'arbetstraning',
-        urgency: 'normal',
-        consent: true,
-      })
-      .catch((error: unknown) => error);
+    const world = await caseWorld();
+    const failure = await submitCase(
+      { ...world.cases.deps, store: caseTables(closed, world.clock.now) },
+      fk,
+      '19:x@thread.tacv2',
+      form(),
+    ).catch((error: unknown) => error);
     expect(isAppError(failure, 'storage-unavailable')).toBe(true);
     expect(errorText(failure)).toContain('Lagringen svarar inte just nu, så inget har sparats');
   });

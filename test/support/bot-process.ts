@@ -23,7 +23,7 @@ export const SOURCE_ENTRY = ['--import', 'tsx', 'src/index.ts'];
  */
 export async function startBotProcess(
   env: Record<string, string>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
   args: readonly string[] = SOURCE_ENTRY,
 ): Promise<BotProcess> {
   const child: ChildProcess = spawn(process.execPath, [...args], {

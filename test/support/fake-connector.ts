@@ -19,6 +19,12 @@ export interface ReceivedActivity {
 /** A scripted answer: an error status, optionally with a `Retry-After` header (seconds). */
 export type ScriptedFailure = number | { status: number; retryAfterSeconds?: number };
 
+/**
+ * A scripted misbehaviour after the activity was stored (it counts as received): answer with a
+ * 5xx anyway, reset the connection, or hold the answer back for `hangMs`.
+ */
+export type StoreThen = number | 'reset' | { hangMs: number };
+
 /** A request the connector answered with a scripted error. */
 export interface RefusedRequest {
   readonly method: 'POST' | 'PUT';
@@ -29,8 +35,9 @@ export interface RefusedRequest {
 
 /**
  * Plays the Bot Connector that receives the bot's replies: records every activity the bot sends
- * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests; `delayMs`
- * holds each answer back (the activity counts as received when the request arrives).
+ * (POST) or updates (PUT). `failNext` scripts error statuses for the next requests (nothing is
+ * stored); `storeThen` stores the next posts and then misbehaves; `delayMs` holds each answer
+ * back (the activity counts as received when the request arrives).
  */
 export class FakeConnector {
   readonly received: ReceivedActivity[] = [];
@@ -40,7 +47,8 @@ export class FakeConnector {
   delayMs = 0;
   /** The people Teams lists as members of every team and chat (`pagedmembers`). */
   roster: { id: string; name: string; aadObjectId?: string }[] = [];
-  private readonly failures: ScriptedFailure[] = [];
+  private readonly failures: { failure: ScriptedFailure; conversationId?: string }[] = [];
+  private readonly afterStoring: { then: StoreThen; conversationId?: string }[] = [];
   private server?: Server;
   private counter = 0;
   url = '';
@@ -50,7 +58,10 @@ export class FakeConnector {
     app.use(express.json({ limit: '1mb' }));
     const record = (method: 'POST' | 'PUT') => (req: express.Request, res: express.Response) => {
       const conversationId = String(req.params.conversationId);
-      const failure = this.failures.shift();
+      const matching = this.failures.findIndex(
+        (entry) => entry.conversationId === undefined || entry.conversationId === conversationId,
+      );
+      const failure = matching >= 0 ? this.failures.splice(matching, 1)[0]!.failure : undefined;
       if (failure !== undefined) {
         const { status, retryAfterSeconds } =
           typeof failure === 'number' ? { status: failure, retryAfterSeconds: undefined } : failure;
@@ -71,9 +82,22 @@ export class FakeConnector {
       });
       this.receivedAt.push(Date.now());
       const answer = () => {
-        if (!res.writableEnded) res.status(200).json({ id: responseId });
+        if (!res.writableEnded && !res.destroyed) res.status(200).json({ id: responseId });
       };
-      if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+      const scripted =
+        method === 'POST'
+          ? this.afterStoring.findIndex(
+              (entry) =>
+                entry.conversationId === undefined || entry.conversationId === conversationId,
+            )
+          : -1;
+      const misbehaviour =
+        scripted >= 0 ? this.afterStoring.splice(scripted, 1)[0]!.then : undefined;
+      if (misbehaviour === 'reset') req.socket.destroy();
+      else if (typeof misbehaviour === 'number') {
+        res.status(misbehaviour).json({ error: { code: 'Scripted', message: 'after storing' } });
+      } else if (misbehaviour !== undefined) setTimeout(answer, misbehaviour.hangMs).unref();
+      else if (this.delayMs > 0) setTimeout(answer, this.delayMs);
       else answer();
     };
     app.get('/v3/conversations/:conversationId/pagedmembers', (_req, res) => {
@@ -90,7 +114,22 @@ export class FakeConnector {
   }
 
   failNext(...failures: ScriptedFailure[]): void {
-    this.failures.push(...failures);
+    this.failures.push(...failures.map((failure) => ({ failure })));
+  }
+
+  /** {@link failNext} for requests into one conversation only. */
+  failNextIn(conversationId: string, ...failures: ScriptedFailure[]): void {
+    this.failures.push(...failures.map((failure) => ({ failure, conversationId })));
+  }
+
+  /** Scripts the next POSTs: each is stored (delivered), then answered as `StoreThen` says. */
+  storeThen(...misbehaviours: StoreThen[]): void {
+    this.afterStoring.push(...misbehaviours.map((then) => ({ then })));
+  }
+
+  /** {@link storeThen} for posts into one conversation only. */
+  storeThenIn(conversationId: string, ...misbehaviours: StoreThen[]): void {
+    this.afterStoring.push(...misbehaviours.map((then) => ({ then, conversationId })));
   }
 
   /** Messages (not typing indicators) sent to one conversation, oldest first. */
@@ -106,6 +145,7 @@ export class FakeConnector {
     this.received.length = 0;
     this.receivedAt.length = 0;
     this.refused.length = 0;
+    this.afterStoring.length = 0;
   }
 
   async stop(): Promise<void> {

@@ -34,6 +34,7 @@ export async function seedDueReminders(
   conversationId: string,
   titles: readonly string[],
   inMs: number,
+  idTag = 'faults',
 ): Promise<void> {
   const reminders = reminderTable(storeFor(tablePrefix));
   const dueAt = new Date(Date.now() + inMs).toISOString();
@@ -41,7 +42,7 @@ export async function seedDueReminders(
   await Promise.all(
     titles.map((title, n) =>
       reminders.create({
-        id: `faults.${tablePrefix}.${n}`,
+        id: `${idTag}.${tablePrefix}.${n}`,
         kind: 'custom',
         conversationId,
         dueAt,

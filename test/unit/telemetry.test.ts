@@ -96,7 +96,11 @@ describe('telemetry metrics', () => {
     const answers = [withStatus(429), withStatus(429)];
     let attempts = 0;
     const messenger = {
-      async send() {
+      options: { timeoutMs: 1_000 },
+      async target() {
+        return { kind: 'ok', record: { conversationId: '19:kanal@thread.tacv2', kind: 'channel' } };
+      },
+      async post() {
         attempts++;
         const failure = answers.shift();
         if (failure) throw failure;
