@@ -43,6 +43,9 @@ import { caseUseCases, type CaseUseCases } from './cases/case-use-cases.js';
 import { caseRegister, closedCaseRetention } from './retention/case-retention.js';
 import {
   endedParticipantRetention,
+  PARTICIPANT_MARKER_DAYS,
+  participantAuditRetention,
+  participantMarkerRetention,
   participantRegister,
 } from './retention/participant-retention.js';
 import { retentionCapability } from './retention/retention.handlers.js';
@@ -290,6 +293,7 @@ export async function wire(
   const participantStore = participantTables(
     store,
     config.program.lansdelar.map((l) => l.id),
+    { now },
   );
   const participants = new ParticipantService({
     participants: participantStore,
@@ -315,6 +319,12 @@ export async function wire(
     },
     now,
   });
+  // The previous release's participants move into today's rows, and enrolments cut off half-way
+  // are finished; reads of a länsdel wait for its migration.
+  background.coalesce('participants.startup', 'participants.startup', async () => {
+    await participantStore.migrateAll();
+    await participants.finishPending(0);
+  });
   const reports = new ReportService({
     source: participantStore,
     program: config.program,
@@ -322,13 +332,12 @@ export async function wire(
     now,
   });
   const fileOffers = fileOfferTable(store);
-  const downloadSecret = randomBytes(32);
   const files = teamsFileDelivery({
     findPersonal: (userId) => conversations.findPersonal(userId),
     send: async (conversationId, activity) =>
       (await sender.send(conversationId, activity, undefined, undefined, 1)).kind === 'sent',
     store: fileOffers,
-    links: downloadLinks(downloadSecret, options.baseUrl ?? (() => '')),
+    links: downloadLinks(options.baseUrl ?? (() => '')),
     now,
     takesFileConsent: options.takesFileConsent ?? isTeamsCloud,
     logger,
@@ -338,9 +347,17 @@ export async function wire(
       closedCaseRetention(caseStore),
       endedParticipantRetention(participantStore),
       auditRetention(store, [caseStore]),
+      participantAuditRetention(participantStore),
+      participantMarkerRetention(participantStore),
     ],
     registers: [caseRegister(caseStore), participantRegister(participantStore, participantStore)],
-    periods: config.retention.periods,
+    periods: {
+      ...config.retention.periods,
+      ...(config.retention.periods.audit !== undefined
+        ? { participantAudit: config.retention.periods.audit }
+        : {}),
+      participantMarkers: PARTICIPANT_MARKER_DAYS,
+    },
     leases: retentionLeaseTable(store, now),
     audit,
     now,
@@ -426,6 +443,7 @@ export async function wire(
     onFile: participantListReceiver(importDeps),
     logger,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    allowLoopbackFiles: config.env === 'local',
   });
   return {
     bot,
@@ -444,7 +462,7 @@ export async function wire(
     retention,
     participants,
     reports,
-    downloads: { files: fileOffers, secret: downloadSecret, now, logger },
+    downloads: { files: fileOffers, now, logger },
   };
 }
 
@@ -514,6 +532,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     background,
     cases,
     retention,
+    participants,
     downloads,
     sweepCaseYears,
     reconcileMeetings,
@@ -553,6 +572,9 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
           });
         reconcileMeetings().catch((error: unknown) => {
           logger.error('meetings.reconcile.failed', errorFields(error));
+        });
+        participants.finishPending().catch((error: unknown) => {
+          logger.error('participants.finishPending.failed', errorFields(error));
         });
       }, PERIODIC_TICK_MS).unref()
     : undefined;

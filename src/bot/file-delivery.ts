@@ -3,7 +3,12 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { ActivityTypes, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationRecord } from '../conversations/conversations.schema.js';
-import type { FileDelivery, FileOfferStore, OutgoingFile } from '../documents/file-offers.js';
+import {
+  linkHashOf,
+  type FileDelivery,
+  type FileOfferStore,
+  type OutgoingFile,
+} from '../documents/file-offers.js';
 import type { DownloadLinks } from '../http/downloads.js';
 import { errorFields, type Logger } from '../log.js';
 
@@ -11,7 +16,8 @@ import { errorFields, type Logger } from '../log.js';
  * Files the Teams way. In the personal chat the bot sends Teams' file consent card; when the
  * person accepts, Teams sends a `fileConsent/invoke` with an upload URL in their OneDrive, the bot
  * uploads and answers with a file card. Clients without file consent (the local Agents
- * Playground) get a short-lived, single-use signed link to the bot's own host instead.
+ * Playground) get a short-lived, single-use link with a random token to the bot's own host
+ * instead, sent only to the person's personal chat.
  */
 export const FILE_CONSENT_CARD = 'application/vnd.microsoft.teams.card.file.consent';
 export const FILE_INFO_CARD = 'application/vnd.microsoft.teams.card.file.info';
@@ -45,17 +51,28 @@ export function isTeamsCloud(serviceUrl: string): boolean {
   }
 }
 
-/** Uploads and downloads go to https, or to loopback for the local client and tests. */
-export function isAllowedFileUrl(url: string): boolean {
+const SHAREPOINT = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.sharepoint\.com$/;
+
+/**
+ * Where the bot fetches a file a person sent it, and uploads a file they accepted. Teams keeps a
+ * file sent in personal chat in the sender's OneDrive for Business, and the upload URL of an
+ * accepted consent card points there too: https on a SharePoint host (`<tenant>-my.sharepoint.com`).
+ * Bots cannot send or receive files in GCC High, DoD or 21Vianet, so `*.sharepoint.com` is the
+ * whole list; a forged activity cannot make the bot fetch any other address. `allowLoopback`
+ * (local runs only) also lets loopback addresses through, for the tests' stand-ins.
+ */
+export function isAllowedFileUrl(url: string, allowLoopback = false): boolean {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    return (
-      parsed.protocol === 'https:' ||
-      (parsed.protocol === 'http:' && LOOPBACK.test(parsed.hostname))
-    );
+    parsed = new URL(url);
   } catch {
     return false;
   }
+  if (parsed.username || parsed.password) return false;
+  if (allowLoopback && LOOPBACK.test(parsed.hostname)) {
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  }
+  return parsed.protocol === 'https:' && parsed.port === '' && SHAREPOINT.test(parsed.hostname);
 }
 
 function consentActivity(file: OutgoingFile, fileId: string): Partial<Activity> {
@@ -89,16 +106,23 @@ export function teamsFileDelivery(deps: FileDeliveryDeps): FileDelivery {
       const consent = deps.takesFileConsent(chat.reference.serviceUrl);
       const now = deps.now();
       const id = randomBytes(16).toString('base64url');
+      const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(
         now.getTime() + (consent ? CONSENT_HOURS * 3_600_000 : LINK_MINUTES * 60_000),
       );
       await deps.store.purgeExpired(now).catch((error: unknown) => {
         deps.logger.warn('files.purge.failed', errorFields(error));
       });
-      await deps.store.put({ ...file, id, userId, expiresAt });
+      await deps.store.put({
+        ...file,
+        id,
+        userId,
+        expiresAt,
+        ...(consent ? {} : { linkHash: linkHashOf(token) }),
+      });
       const activity = consent
         ? consentActivity(file, id)
-        : linkActivity(file, deps.links.linkFor(id, userId, expiresAt));
+        : linkActivity(file, deps.links.linkFor(id, token));
       const sent = await deps.send(chat.conversationId, activity);
       deps.logger.info('files.offered', {
         how: consent ? 'consent' : 'link',
@@ -140,6 +164,8 @@ export async function answerFileConsent(
   turn: TurnContext,
   deps: Pick<FileDeliveryDeps, 'store' | 'now' | 'logger'> & {
     readonly upload?: typeof fetch;
+    /** Local runs: upload URLs on loopback are allowed (see {@link isAllowedFileUrl}). */
+    readonly allowLoopback?: boolean;
   },
 ): Promise<void> {
   const parsed = consentValue.safeParse(turn.activity.value);
@@ -168,7 +194,9 @@ export async function answerFileConsent(
   }
   const target = uploadInfo?.uploadUrl ?? '';
   let uploaded = false;
-  if (uploadInfo && isAllowedFileUrl(target)) {
+  const allowed = uploadInfo !== undefined && isAllowedFileUrl(target, deps.allowLoopback);
+  if (uploadInfo && !allowed) deps.logger.warn('files.upload.refusedHost', {});
+  if (allowed) {
     try {
       const response = await (deps.upload ?? fetch)(target, {
         method: 'PUT',
@@ -177,6 +205,7 @@ export async function answerFileConsent(
           'Content-Range': `bytes 0-${file.bytes.length - 1}/${file.bytes.length}`,
         },
         body: new Uint8Array(file.bytes),
+        redirect: 'error',
         signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
       });
       uploaded = response.ok;
@@ -225,17 +254,37 @@ export function receivedFileOf(activity: Partial<Activity>): ReceivedFile | unde
   return undefined;
 }
 
-/** Fetches a received file, at most `maxBytes`; undefined when it is larger or unreachable. */
+/** Redirects a download may follow, each to an allowed address again. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Fetches a received file, at most `maxBytes`; undefined when it is larger, unreachable, or at
+ * (or redirected to) an address that is not allowed (see {@link isAllowedFileUrl}).
+ */
 export async function downloadReceived(
   file: ReceivedFile,
   maxBytes: number,
-  get: typeof fetch = fetch,
+  options: { readonly get?: typeof fetch; readonly allowLoopback?: boolean } = {},
 ): Promise<Buffer | undefined> {
-  if (!isAllowedFileUrl(file.downloadUrl)) return undefined;
-  const response = await get(file.downloadUrl, { signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) });
-  if (!response.ok) return undefined;
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return undefined;
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return bytes.length > maxBytes ? undefined : bytes;
+  const get = options.get ?? fetch;
+  let url = file.downloadUrl;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    if (!isAllowedFileUrl(url, options.allowLoopback)) return undefined;
+    const response = await get(url, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      url = new URL(location, url).toString();
+      continue;
+    }
+    if (!response.ok) return undefined;
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) return undefined;
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return bytes.length > maxBytes ? undefined : bytes;
+  }
+  return undefined;
 }

@@ -32,6 +32,11 @@ export interface FileRoutesDeps {
   readonly logger: Logger;
   /** For tests of the upload and download; the real `fetch` otherwise. */
   readonly fetch?: typeof fetch;
+  /**
+   * Local runs only: files may come from and go to loopback addresses. In production only
+   * Teams' own file hosts (SharePoint, https) are reached.
+   */
+  readonly allowLoopbackFiles?: boolean;
 }
 
 /**
@@ -55,7 +60,10 @@ export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
     try {
       if (!identity) throw new Error('An activity without a sender');
       const principal = await deps.resolvePrincipal(identity);
-      const bytes = await downloadReceived(received, MAX_FILE_BYTES, deps.fetch);
+      const bytes = await downloadReceived(received, MAX_FILE_BYTES, {
+        ...(deps.fetch ? { get: deps.fetch } : {}),
+        allowLoopback: deps.allowLoopbackFiles ?? false,
+      });
       if (!bytes) {
         await turn.sendActivity(
           MessageFactory.text(
@@ -110,6 +118,7 @@ export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
         await answerFileConsent(turn, {
           ...deps.files,
           ...(deps.fetch ? { upload: deps.fetch } : {}),
+          allowLoopback: deps.allowLoopbackFiles ?? false,
         });
         return;
       }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A file the bot made for one person: a report, the numbers, the minutes. */
 export interface OutgoingFile {
   readonly name: string;
@@ -13,6 +15,11 @@ export interface PendingFile extends OutgoingFile {
   readonly id: string;
   readonly userId: string;
   readonly expiresAt: Date;
+  /**
+   * For a file offered by download link: the SHA-256 (base64url) of the link's random token. The
+   * token itself is only in the link sent to the person's personal chat, never stored.
+   */
+  readonly linkHash?: string;
 }
 
 /** Where files wait between the offer and the upload or download (any instance may serve it). */
@@ -23,8 +30,11 @@ export interface FileOfferStore {
    * is then gone, so every later call (another instance, a repeated click) gets undefined.
    */
   take(id: string, userId: string, now: Date): Promise<PendingFile | undefined>;
-  /** Peeks without taking (to check a link before spending it). */
-  owner(id: string): Promise<string | undefined>;
+  /**
+   * Takes a file offered by download link once: only with the link's token, before it expires.
+   * Taking is a conditional delete, so of two instances serving the same link one gets the file.
+   */
+  takeByLink(id: string, token: string, now: Date): Promise<PendingFile | undefined>;
   /** Reads the file without taking it (the right user, before it expires). */
   read(id: string, userId: string, now: Date): Promise<PendingFile | undefined>;
   /** Removes files whose time ran out unfetched; answers how many. */
@@ -44,6 +54,9 @@ export type FileOffered =
 export interface FileDelivery {
   offer(userId: string, file: OutgoingFile): Promise<FileOffered>;
 }
+
+/** The stored form of a download link's token: its SHA-256, base64url (43 characters). */
+export const linkHashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /** Files larger than this are not offered (Teams' consent upload and one table partition). */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;

@@ -1,22 +1,22 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Express, Response } from 'express';
 import type { FileOfferStore } from '../documents/file-offers.js';
 import { errorFields, type Logger } from '../log.js';
 
 /**
  * Single-use download links for files the bot made, for clients that cannot take Teams' file
- * consent (the local Agents Playground). A link names the file, its expiry and a signature over
- * both and the user it was made for; the file is stored for that user only and is gone after
- * the first download or when the link expires.
+ * consent (the local Agents Playground). A link names the file and carries a random 256-bit
+ * token; storage keeps only the token's hash with the file (in `fileOffers`, so any instance
+ * behind the load balancer can serve it), its expiry (10 minutes) and the person it was made
+ * for. The link is sent only to that person's personal chat with the bot; the first download
+ * takes the file with a conditional delete, so it works once, on one instance.
  */
 export interface DownloadLinks {
-  /** The link for a stored file, valid until `expiresAt`. */
-  linkFor(fileId: string, userId: string, expiresAt: Date): string;
+  /** The link for a stored file and its token. */
+  linkFor(fileId: string, token: string): string;
 }
 
 export interface DownloadRoute {
   readonly files: FileOfferStore;
-  readonly secret: Buffer;
   readonly now: () => Date;
   readonly logger: Logger;
 }
@@ -29,17 +29,11 @@ declare module './server.js' {
 }
 
 export const DOWNLOAD_PATH = '/filer';
-const TOKEN = /^([A-Za-z0-9_-]{16,64})\.(\d{9,12})\.([A-Za-z0-9_-]{43})$/;
+const TOKEN = /^([A-Za-z0-9_-]{16,64})\.([A-Za-z0-9_-]{43})$/;
 
-const sign = (secret: Buffer, fileId: string, userId: string, expires: number) =>
-  createHmac('sha256', secret).update(`${fileId}\n${userId}\n${expires}`).digest('base64url');
-
-export function downloadLinks(secret: Buffer, baseUrl: () => string): DownloadLinks {
+export function downloadLinks(baseUrl: () => string): DownloadLinks {
   return {
-    linkFor(fileId, userId, expiresAt) {
-      const expires = Math.floor(expiresAt.getTime() / 1000);
-      return `${baseUrl()}${DOWNLOAD_PATH}/${fileId}.${expires}.${sign(secret, fileId, userId, expires)}`;
-    },
+    linkFor: (fileId, token) => `${baseUrl()}${DOWNLOAD_PATH}/${fileId}.${token}`,
   };
 }
 
@@ -66,17 +60,9 @@ export function mountDownloads(app: Express, route: DownloadRoute): void {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     const match = TOKEN.exec(String(req.params.token ?? ''));
     if (!match) return gone(res);
-    const [, fileId, expiresText, signature] = match as unknown as [string, string, string, string];
-    const expires = Number(expiresText);
-    const now = route.now();
-    if (expires * 1000 <= now.getTime()) return gone(res);
+    const [, fileId, token] = match as unknown as [string, string, string];
     try {
-      const owner = await route.files.owner(fileId);
-      if (!owner) return gone(res);
-      const expected = Buffer.from(sign(route.secret, fileId, owner, expires));
-      const given = Buffer.from(signature);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return gone(res);
-      const file = await route.files.take(fileId, owner, now);
+      const file = await route.files.takeByLink(fileId, token, route.now());
       if (!file) return gone(res);
       route.logger.info('download.served', { bytes: file.bytes.length });
       res

@@ -9,7 +9,7 @@ import type { Turn } from '../bot/turn-port.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { droppedWithoutConsent } from './enrol-participant.js';
 import { canManageAll } from './participant-access.js';
-import { detailCard } from './participant-card.js';
+import { savedCard } from './participant-card.js';
 import {
   ENROL_FORM_FIELDS,
   enrolFormSchema,
@@ -17,6 +17,7 @@ import {
   requestIdSchema,
 } from './participant-forms.js';
 import { participantFormView, type FormValues } from './participants.cards.js';
+import type { Participant } from './participants.schema.js';
 import type { ParticipantService } from './participants.service.js';
 import { findInsats } from './program.js';
 
@@ -102,6 +103,7 @@ async function enrol(
   const { participants, access } = deps;
   const { principal } = turn;
   const values = keptValues(data, ENROL_FORM_FIELDS);
+  let saved: { text: string; participant: Participant };
   try {
     const form = parseCardInput(enrolFormSchema, data);
     const organisations = await access.listOrganisations();
@@ -143,15 +145,27 @@ async function enrol(
     const text = created
       ? `Deltagaren är inskriven med koden ${participant.code}. Första uppföljningen senast ${participant.nextFollowUpOn}.${notKept}`
       : `Deltagaren var redan inskriven med koden ${participant.code}.`;
-    return detailCard(participants, principal, participant.code, {
-      notice: { text, isError: false },
-      recorded: participant,
-    });
+    saved = { text, participant };
   } catch (error) {
-    if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
-    if (error.reason === 'forbidden') throw error;
-    return enrolmentFormCard(deps, principal, values, errorText(error), data.requestId);
+    if (!isAppError(error) || error.reason === 'forbidden') throw error;
+    // The form comes back with every value and the same request id, so sending it again
+    // finishes what was started; when storage cannot even show the form, the error alone goes.
+    try {
+      return await enrolmentFormCard(deps, principal, values, errorText(error), data.requestId);
+    } catch {
+      throw error;
+    }
   }
+  return savedCard(
+    participants,
+    principal,
+    saved.participant.code,
+    {
+      text: saved.text,
+      isError: false,
+    },
+    saved.participant,
+  );
 }
 
 /** `participants.enrol`: the form's submit; any refusal gives the form back, every value kept. */

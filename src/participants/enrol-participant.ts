@@ -1,11 +1,11 @@
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditEntry } from '../audit/audit.schema.js';
-import { forbidden, invalidInput, isAppError } from '../errors.js';
+import { AppError, forbidden, invalidInput, isAppError } from '../errors.js';
 import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
 import { outcomeSteps } from './outcome-steps.js';
 import { enrolledSummary, summaryAfter } from './follow-up.js';
 import { canManageAll, coachIds } from './participant-access.js';
-import type { ParticipantRepository } from './participants.repository.js';
+import type { ParticipantChange, ParticipantRepository } from './participants.repository.js';
 import type {
   AgeGroup,
   Enrolment,
@@ -23,8 +23,7 @@ export function ageGroupOf(birthYear: number, startYear: number): AgeGroup {
   return age < 30 ? 'under30' : age < 50 ? '30-49' : '50+';
 }
 
-export const participantCode = (year: number, number: number) =>
-  `D-${year}-${String(number).padStart(4, '0')}`;
+export { participantCode } from './participants.schema.js';
 
 /** The fields kept only with consent, by their form labels (for "not kept" notices). */
 export const CONSENT_FIELDS = {
@@ -122,16 +121,16 @@ export function checkEnrolment(deps: EnrolDeps, actor: Principal, input: Enrolme
 }
 
 /**
- * Writes a new participant with their enrolment (and any earlier steps an imported row brings)
- * as one transaction: header, history rows, outcome rows, audit entry and request marker.
- * Answers false when the request was already written (a repeat), true when this call wrote it.
+ * The change that writes a new participant with their enrolment (and any earlier steps an
+ * imported row brings) as one transaction: header, history rows, outcome rows, audit entry and
+ * request marker. Pure: the code series keeps it with the reserved number until it is written.
  */
-export async function writeEnrolment(
+export function buildEnrolment(
   deps: EnrolDeps,
   actor: Principal,
   input: Enrolment & { readonly code: string; readonly caseCode?: string },
   steps: readonly EarlierStep[] = [],
-): Promise<{ participant: Participant; events: ParticipantEvent[]; created: boolean }> {
+): ParticipantChange {
   const today = toLocal(deps.now()).date;
   const { lansdel, insats, startYear, descriptors } = checkEnrolment(deps, actor, input, today);
   refusePersonalIdentityNumbers(...steps.map((s) => s.which));
@@ -204,24 +203,54 @@ export async function writeEnrolment(
       ...(input.caseCode ? { caseCode: input.caseCode } : {}),
     },
   };
+  return {
+    participant,
+    events,
+    outcomes: outcomeSteps(events).map((e) => ({ step: e.step!, on: e.on, seq: e.seq })),
+    audit: [audit],
+    requestKey: `enrol|${input.requestId}`,
+  };
+}
+
+/** What a user is told when a code was taken but its participant could not be written yet. */
+export const reservedText = (code: string) =>
+  `Deltagaren har fått koden ${code}, men lagringen svarade inte när uppgifterna skulle sparas. Inskrivningen slutförs automatiskt så snart lagringen svarar igen. Skicka formuläret igen om en stund för att se deltagaren.`;
+
+/**
+ * Makes sure the participant a request got `code` for is stored: finishes its reservation, or,
+ * for a code the previous release handed out without writing its participant, writes it now.
+ * `written` is the participant when this call wrote it. When storage fails after the code was
+ * taken the user hears that the enrolment will be finished (it will: whoever comes next).
+ */
+export async function landEnrolment(
+  repository: ParticipantRepository,
+  code: string,
+  build: () => ParticipantChange,
+): Promise<{ participant: Participant; written: boolean }> {
   try {
-    const outcome = await deps.participants.commit({
-      participant,
-      events,
-      outcomes: outcomeSteps(events).map((e) => ({ step: e.step!, on: e.on, seq: e.seq })),
-      audit: [audit],
-      requestKey: `enrol|${input.requestId}`,
-    });
-    if (outcome.kind === 'committed') return { participant, events, created: true };
+    const finished = await repository.finish(code);
+    if (finished.kind === 'written') return { participant: finished.participant, written: true };
+    const stored = await repository.get(code);
+    if (stored) return { participant: stored.value, written: false };
+    const change = build();
+    const outcome = await repository.commit(change);
+    return { participant: change.participant, written: outcome.kind === 'committed' };
   } catch (error) {
-    if (!isAppError(error, 'already-exists')) throw error;
+    if (isAppError(error, 'storage-unavailable') || isAppError(error, 'outcome-unknown')) {
+      throw new AppError(error.reason, reservedText(code), { cause: error });
+    }
+    throw error;
   }
-  const stored = await deps.participants.get(input.code);
-  return { participant: stored?.value ?? participant, events: [], created: false };
 }
 
 /** The header without its summary fields (they are recomputed on every change). */
 export function withoutSummary(participant: Participant) {
-  const { lastFollowUpOn: _l, nextFollowUpOn: _n, endedOn: _e, ...rest } = participant;
+  const {
+    lastContactOn: _c,
+    lastFollowUpOn: _l,
+    nextFollowUpOn: _n,
+    endedOn: _e,
+    ...rest
+  } = participant;
   return rest;
 }

@@ -40,7 +40,7 @@ export function followUpReminders(deps: {
         conversationId,
         dueAt: ref.dueAt,
         title: `Försenad uppföljning: ${participant.code}`,
-        text: `Deltagare ${participant.code} skulle ha följts upp senast ${next}. Skriv /deltagare visa ${participant.code} och registrera uppföljningen eller ett nytt steg.`,
+        text: `Deltagare ${participant.code} skulle ha följts upp senast ${next}. Skriv /deltagare visa ${participant.code} och registrera ${participant.lastFollowUpOn ? 'uppföljningen eller ett nytt steg' : 'den första uppföljningen'}.`,
         ownerId: participant.coachId,
         createdBy: participant.coachId,
       });

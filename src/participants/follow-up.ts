@@ -14,14 +14,33 @@ export type Summary = Pick<
   | 'currentStep'
   | 'currentStepOn'
   | 'currentStepAt'
+  | 'lastContactOn'
   | 'lastFollowUpOn'
   | 'nextFollowUpOn'
   | 'endedOn'
 >;
 
 type Known = Pick<Participant, 'currentStep' | 'currentStepOn' | 'currentStepAt'> & {
+  lastContactOn?: LocalDate | undefined;
   lastFollowUpOn?: LocalDate | undefined;
 };
+
+/**
+ * When the next follow-up is due: the first within one month of enrolment, whatever steps are
+ * recorded before it; once a follow-up is recorded, one interval after the latest contact.
+ */
+export function nextFollowUp(
+  enrolledOn: LocalDate,
+  known: Pick<Known, 'lastContactOn' | 'lastFollowUpOn'>,
+  followUpWeeks: number,
+): LocalDate {
+  if (!known.lastFollowUpOn) return addOneMonth(enrolledOn);
+  const latest =
+    known.lastContactOn && known.lastContactOn > known.lastFollowUpOn
+      ? known.lastContactOn
+      : known.lastFollowUpOn;
+  return addDays(latest, followUpWeeks * 7);
+}
 
 function withFollowUp(enrolledOn: LocalDate, known: Known, followUpWeeks: number): Summary {
   const ended = ENDING_STEPS.includes(known.currentStep);
@@ -29,14 +48,11 @@ function withFollowUp(enrolledOn: LocalDate, known: Known, followUpWeeks: number
     currentStep: known.currentStep,
     currentStepOn: known.currentStepOn,
     currentStepAt: known.currentStepAt,
+    ...(known.lastContactOn ? { lastContactOn: known.lastContactOn } : {}),
     ...(known.lastFollowUpOn ? { lastFollowUpOn: known.lastFollowUpOn } : {}),
     ...(ended
       ? { endedOn: known.currentStepOn }
-      : {
-          nextFollowUpOn: known.lastFollowUpOn
-            ? addDays(known.lastFollowUpOn, followUpWeeks * 7)
-            : addOneMonth(enrolledOn),
-        }),
+      : { nextFollowUpOn: nextFollowUp(enrolledOn, known, followUpWeeks) }),
   };
 }
 
@@ -52,31 +68,50 @@ export function enrolledSummary(enrolledOn: LocalDate, at: string, followUpWeeks
 const isContact = (event: Pick<ParticipantEvent, 'kind' | 'step'>) =>
   event.kind === 'followUp' || (event.kind === 'step' && event.step !== 'inskrivning');
 
+/** The known state after one more history row (no follow-up dates computed yet). */
+function after(
+  known: Known,
+  event: Pick<ParticipantEvent, 'kind' | 'step' | 'on' | 'recordedAt'>,
+): Known {
+  const next: Known = { ...known };
+  if (event.kind === 'step' && event.step && event.step !== 'inskrivning') {
+    if (event.on >= next.currentStepOn) {
+      next.currentStep = event.step;
+      next.currentStepOn = event.on;
+      next.currentStepAt = event.recordedAt;
+    }
+  }
+  if (isContact(event) && (!next.lastContactOn || event.on > next.lastContactOn)) {
+    next.lastContactOn = event.on;
+  }
+  if (event.kind === 'followUp' && (!next.lastFollowUpOn || event.on > next.lastFollowUpOn)) {
+    next.lastFollowUpOn = event.on;
+  }
+  return next;
+}
+
 /**
  * The summary after one more history row, from the summary before it: the current step is the
- * latest by date (a later record wins a tie, and a new record is always the latest), follow-ups
- * come one interval after the latest contact (a step or a follow-up; a deviation is not a
- * contact), the first within one month of enrolment; none after avbrott or avslutad.
+ * latest by date (a later record wins a tie, and a new record is always the latest); the first
+ * follow-up is due within one month of enrolment until a follow-up is recorded, later ones one
+ * interval after the latest contact (a step or a follow-up; a deviation is not a contact); none
+ * after avbrott or avslutad.
  */
 export function summaryAfter(
   participant: Participant,
   event: Pick<ParticipantEvent, 'kind' | 'step' | 'on' | 'recordedAt'>,
   followUpWeeks: number,
 ): Summary {
-  const known: Known = {
-    currentStep: participant.currentStep,
-    currentStepOn: participant.currentStepOn,
-    currentStepAt: participant.currentStepAt,
-    lastFollowUpOn: participant.lastFollowUpOn,
-  };
-  if (event.kind === 'step' && event.step && event.on >= known.currentStepOn) {
-    known.currentStep = event.step;
-    known.currentStepOn = event.on;
-    known.currentStepAt = event.recordedAt;
-  }
-  if (isContact(event) && (!known.lastFollowUpOn || event.on > known.lastFollowUpOn)) {
-    known.lastFollowUpOn = event.on;
-  }
+  const known = after(
+    {
+      currentStep: participant.currentStep,
+      currentStepOn: participant.currentStepOn,
+      currentStepAt: participant.currentStepAt,
+      lastContactOn: participant.lastContactOn,
+      lastFollowUpOn: participant.lastFollowUpOn,
+    },
+    event,
+  );
   return withFollowUp(participant.enrolledOn, known, followUpWeeks);
 }
 
@@ -94,20 +129,7 @@ export function summarise(
     currentStepOn: enrolledOn,
     currentStepAt: sorted[0]?.recordedAt ?? `${enrolledOn}T00:00:00.000Z`,
   };
-  for (const event of sorted) {
-    if (event.kind === 'step' && event.step === 'inskrivning') continue;
-    if (event.kind === 'step' && event.step && event.on >= known.currentStepOn) {
-      known = {
-        ...known,
-        currentStep: event.step,
-        currentStepOn: event.on,
-        currentStepAt: event.recordedAt,
-      };
-    }
-    if (isContact(event) && (!known.lastFollowUpOn || event.on > known.lastFollowUpOn)) {
-      known = { ...known, lastFollowUpOn: event.on };
-    }
-  }
+  for (const event of sorted) known = after(known, event);
   return withFollowUp(enrolledOn, known, followUpWeeks);
 }
 

@@ -216,14 +216,35 @@ async function answer(
   try {
     return await work();
   } catch (error) {
-    if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
-    if (error.reason === 'forbidden') throw error;
-    return card(deps, actor, {
-      stage: 'start',
-      notice: { text: errorText(error), isError: true },
-      ...(kept.lansdelId ? { lansdelId: kept.lansdelId } : {}),
-      ...(kept.coachId ? { coachId: kept.coachId } : {}),
-    });
+    if (!isAppError(error) || error.reason === 'forbidden') throw error;
+    // When storage cannot even show the card again, the error goes alone (its text says what
+    // was saved, when anything was).
+    try {
+      return await card(deps, actor, {
+        stage: 'start',
+        notice: { text: errorText(error), isError: true },
+        ...(kept.lansdelId ? { lansdelId: kept.lansdelId } : {}),
+        ...(kept.coachId ? { coachId: kept.coachId } : {}),
+      });
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/**
+ * The answer once the rows are imported. Storage failing after that must not make it sound as if
+ * nothing was: the staged list is then left to expire, and the answer is a plain notice.
+ */
+async function doneCard(deps: ImportDeps, actor: Principal, stagedId: string, doneText: string) {
+  try {
+    await deps.staging.take(stagedId, actor.userId, deps.now());
+    return await card(deps, actor, { stage: 'done', doneText });
+  } catch (error) {
+    if (!isAppError(error, 'storage-unavailable') && !isAppError(error, 'outcome-unknown')) {
+      throw error;
+    }
+    return renderCard('notice', { title: 'Listan är inläst', text: doneText });
   }
 }
 
@@ -298,15 +319,16 @@ export function importActions(
             });
           }
           const result = await doImport(principal, checked, coachId);
-          await deps.staging.take(data.stagedId, principal.userId, deps.now());
           const range =
             result.created.length === 0
               ? ''
               : ` Koderna är ${result.created[0]}${result.created.length > 1 ? ` – ${result.created.at(-1)}` : ''}.`;
-          return card(deps, principal, {
-            stage: 'done',
-            doneText: `${result.created.length} ${result.created.length === 1 ? 'deltagare är inläst' : 'deltagare är inlästa'}.${range} ${result.existing} fanns redan och lades inte till igen. ${checked.refusedRows} rader med fel lästes inte in.`,
-          });
+          return doneCard(
+            deps,
+            principal,
+            data.stagedId,
+            `${result.created.length} ${result.created.length === 1 ? 'deltagare är inläst' : 'deltagare är inlästa'}.${range} ${result.existing} fanns redan och lades inte till igen. ${checked.refusedRows} rader med fel lästes inte in.`,
+          );
         },
         data,
       ),

@@ -6,7 +6,7 @@ import { renderCard, type CardJson } from '../bot/card-renderer.js';
 import { errorText } from '../bot/error-text.js';
 import type { Turn } from '../bot/turn-port.js';
 import { invalidInput, isAppError } from '../errors.js';
-import { stepLabels } from './participant-labels.js';
+import { stepRecordedText } from './participant-labels.js';
 import {
   deviationFormSchema,
   followUpFormSchema,
@@ -64,6 +64,31 @@ export async function detailCard(
   );
 }
 
+/**
+ * The card after a change that was saved. Showing it reads storage again; when that fails, the
+ * answer still says what was saved (never "nothing was saved") and how to see the card later.
+ */
+export async function savedCard(
+  participants: ParticipantService,
+  actor: Principal,
+  code: string,
+  notice: Notice,
+  recorded: Participant,
+): Promise<CardJson> {
+  try {
+    return await detailCard(participants, actor, code, { notice, recorded });
+  } catch (error) {
+    if (!isAppError(error, 'storage-unavailable') && !isAppError(error, 'outcome-unknown')) {
+      throw error;
+    }
+    return renderCard('notice', {
+      title: notice.isError ? 'Sparat, men se upp' : 'Sparat',
+      text: `${notice.text} Kortet kunde inte visas just nu: skriv /deltagare visa ${code} om en stund.`,
+      ...(notice.isError ? { tone: 'attention' } : {}),
+    });
+  }
+}
+
 const recordedText = (created: boolean, text: string) =>
   created ? text : 'Det här var redan registrerat. Inget registrerades två gånger.';
 
@@ -91,12 +116,9 @@ function recordAction(
         values,
       });
     }
+    let saved: { notice: Notice; recorded: Recorded };
     try {
-      const { notice, recorded } = await change(turn.principal, data);
-      return await detailCard(participants, turn.principal, data.code, {
-        notice,
-        recorded: recorded.participant,
-      });
+      saved = await change(turn.principal, data);
     } catch (error) {
       if (!isAppError(error) || error.reason === 'storage-unavailable') throw error;
       if (error.reason === 'forbidden' || error.reason === 'not-found') throw error;
@@ -105,6 +127,13 @@ function recordAction(
         values,
       });
     }
+    return savedCard(
+      participants,
+      turn.principal,
+      data.code,
+      saved.notice,
+      saved.recorded.participant,
+    );
   };
   return {
     verb,
@@ -147,7 +176,9 @@ export function participantCardActions(participants: ParticipantService) {
         ...(form.stepWhich ? { which: form.stepWhich } : {}),
         ...(form.stepNote ? { note: form.stepNote } : {}),
       });
-      const text = `Steget ${stepLabels[form.stepStep].toLocaleLowerCase('sv-SE')} är registrerat (${form.stepOn}).`;
+      const text = stepRecordedText(form.stepStep, form.stepOn, {
+        nextFollowUpOn: recorded.participant.nextFollowUpOn,
+      });
       return { notice: { text: recordedText(recorded.created, text), isError: false }, recorded };
     }),
     recordAction(participants, 'participants.followUp', async (principal, data) => {

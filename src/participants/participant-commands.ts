@@ -6,9 +6,9 @@ import { foldForLookup } from '../text.js';
 import { enrolmentFormCard, type ParticipantHandlerDeps } from './enrol-form.js';
 import type { ImportDeps } from './import.handlers.js';
 import { canManageAll } from './participant-access.js';
-import { detailCard, requirePersonal } from './participant-card.js';
+import { detailCard, requirePersonal, savedCard } from './participant-card.js';
 import { dateWord } from './participant-forms.js';
-import { stepLabels, stepWords } from './participant-labels.js';
+import { stepRecordedText, stepWords } from './participant-labels.js';
 import { importCard } from './import.handlers.js';
 import { participantListView } from './participants.cards.js';
 import { participantCodeSchema } from './participants.schema.js';
@@ -108,13 +108,19 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
           ...(step === 'annanInsats' ? { which: text } : text ? { note: text } : {}),
         });
         const notice = recorded.created
-          ? `Steget ${stepLabels[step].toLocaleLowerCase('sv-SE')} är registrerat för ${code} (${on}).`
+          ? stepRecordedText(step, on, {
+              nextFollowUpOn: recorded.participant.nextFollowUpOn,
+              code,
+            })
           : 'Det här var redan registrerat. Inget registrerades två gånger.';
         await turn.reply(
-          await detailCard(participants, principal, code, {
-            notice: { text: notice, isError: false },
-            recorded: recorded.participant,
-          }),
+          await savedCard(
+            participants,
+            principal,
+            code,
+            { text: notice, isError: false },
+            recorded.participant,
+          ),
         );
         return;
       }

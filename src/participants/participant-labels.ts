@@ -58,3 +58,21 @@ export const deviationLabels: Record<Deviation, string> = {
   uteblivet: 'Uteblivet besök',
   planEjFoljd: 'Planen följs inte',
 };
+
+/**
+ * The notice after a step is recorded. The step is named after the neuter "steget", so every
+ * label reads right ("Steget kartläggning är registrerat"), followed by when the next follow-up
+ * is due (or that the participant has ended).
+ */
+export function stepRecordedText(
+  step: Step,
+  on: string,
+  after: { readonly nextFollowUpOn?: string | undefined; readonly code?: string },
+): string {
+  const label = stepLabels[step].toLocaleLowerCase('sv-SE');
+  const forWhom = after.code ? ` för ${after.code}` : '';
+  const next = after.nextFollowUpOn
+    ? ` Nästa uppföljning senast ${after.nextFollowUpOn}.`
+    : ' Inga fler uppföljningar: deltagaren har avslutat insatsen.';
+  return `Steget ${label} är registrerat${forWhom} (${on}).${next}`;
+}

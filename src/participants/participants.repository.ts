@@ -36,14 +36,51 @@ export interface TimelinePage {
   readonly next?: string;
 }
 
+/** An enrolment waiting for its code: what to write once the year's next number is known. */
+export interface EnrolmentIntent {
+  readonly requestId: string;
+  readonly lansdelId: string;
+  /** The change that writes the participant under `code` (its header has no version). */
+  build(code: string): ParticipantChange;
+}
+
+export interface Reservation {
+  readonly requestId: string;
+  readonly code: string;
+  /** False when the request already had this code (a repeat); true when this call took it. */
+  readonly fresh: boolean;
+}
+
+export type FinishOutcome =
+  /** This call wrote the participant. */
+  | { readonly kind: 'written'; readonly participant: Participant }
+  /** The participant was already stored (by the first attempt, or by someone finishing it). */
+  | { readonly kind: 'present' }
+  /** No reservation waits under this code. */
+  | { readonly kind: 'none' };
+
 export interface ParticipantRepository {
-  /** Hands out `count` numbers of a year's code series at once; returns the first. */
-  reserveNumbers(year: number, count: number): Promise<number>;
   /**
-   * Ties an enrolment request to the code it got. Returns the code the request is tied to: `code`
-   * when this call won, or the code an earlier delivery of the same request already took.
+   * Gives each request the next number of the year's code series. One transaction per batch
+   * advances the counter and writes, per number, a reservation holding the whole change (so
+   * anyone can finish it when its own writer stops half-way), the request's index row and the
+   * code's index row: a number is never taken without what it is for. A request that already
+   * has a code keeps it. `onReserved` hears each batch as it lands, so a caller cut off half
+   * way knows what was taken before.
    */
-  claimRequest(requestId: string, code: string, lansdelId: string): Promise<string>;
+  reserve(
+    year: number,
+    intents: readonly EnrolmentIntent[],
+    onReserved?: (batch: readonly Reservation[]) => void,
+  ): Promise<Reservation[]>;
+  /** Writes the participant a reservation holds, once; the reservation is then removed. */
+  finish(code: string): Promise<FinishOutcome>;
+  /**
+   * Finishes every reservation made before `before` whose writer never wrote it (a crash or an
+   * outage between the two transactions); answers the participants written now.
+   */
+  finishPending(before: Date): Promise<Participant[]>;
+  /** The code a request has, reserved or written. */
   codeOfRequest(requestId: string): Promise<string | undefined>;
   /** Every imported row's request id with the code it got (one read). */
   importedRequests(): Promise<Map<string, string>>;
@@ -69,4 +106,11 @@ export interface ParticipantRetentionStore {
   auditOf(participant: Participant): Promise<AuditEntry[]>;
   /** Removes a participant: header, history, outcome rows, their audit rows, code index, request. */
   remove(code: string): Promise<void>;
+  /**
+   * The audit entries kept beside participants that were written before `cutoff`: counted, or
+   * removed when `remove`. Answers how many.
+   */
+  oldAuditRows(cutoff: Date, remove: boolean): Promise<number>;
+  /** The request markers (they only recognise re-deliveries) written before `cutoff`, likewise. */
+  oldMarkers(cutoff: Date, remove: boolean): Promise<number>;
 }

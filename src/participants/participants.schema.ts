@@ -55,6 +55,10 @@ export type Deviation = z.infer<typeof deviationSchema>;
 /** A participant code as the bot issues it, e.g. `D-2026-0001`. */
 export const PARTICIPANT_CODE_PATTERN = /^D-\d{4}-\d{4,6}$/;
 
+/** The code of number `number` in a year's series, e.g. `D-2026-0001`. */
+export const participantCode = (year: number, number: number) =>
+  `D-${year}-${String(number).padStart(4, '0')}`;
+
 export const participantCodeSchema = z
   .string()
   .transform((code) => code.trim().toUpperCase())
@@ -97,6 +101,9 @@ export const participantSchema = z
     currentStepOn: localDateSchema,
     /** When the current step was recorded (ties on the same date go to the later record). */
     currentStepAt: z.iso.datetime(),
+    /** The latest contact: a recorded step or follow-up (not the enrolment, not a deviation). */
+    lastContactOn: localDateSchema.optional(),
+    /** The latest recorded follow-up; absent until the first one (due within one month). */
     lastFollowUpOn: localDateSchema.optional(),
     /** Absent once the participant has ended (avbrott, avslutad). */
     nextFollowUpOn: localDateSchema.optional(),

@@ -4,11 +4,11 @@ import { forbidden, invalidInput } from '../errors.js';
 import { refusePersonalIdentityNumbers } from '../privacy/personal-identity-number.js';
 import { toLocal, type LocalDate } from '../schedule/local-time.js';
 import {
+  buildEnrolment,
   checkEnrolment,
-  participantCode,
+  landEnrolment,
   requireInsats,
   requireLansdel,
-  writeEnrolment,
 } from './enrol-participant.js';
 import { isOverdue } from './follow-up.js';
 import { canManageAll, coachIds, requireVisible } from './participant-access.js';
@@ -85,8 +85,16 @@ export interface Recorded {
 /** How many history rows one page of the participant card shows. */
 export const TIMELINE_PAGE = 20;
 
+/**
+ * How old a code reservation must be before someone other than its own writer finishes it: long
+ * enough that the writer is done or gone, short enough that the register soon has no hole.
+ */
+export const RESERVATION_GRACE_MS = 10_000;
+
 /** The participant register: enrolment, steps, follow-ups and deviations. */
 export class ParticipantService {
+  private sweeping = false;
+
   constructor(private readonly deps: ParticipantDeps) {}
 
   get program(): Program {
@@ -99,7 +107,9 @@ export class ParticipantService {
 
   /**
    * Enrols a participant once per request: a repeated delivery returns the participant the first
-   * one created, and a crash half-way is finished by the next delivery (same code).
+   * one created. The code is taken from the year's series together with the whole enrolment, so
+   * a crash between taking it and writing the participant is finished by the next delivery, the
+   * next enrolment or the periodic sweep, under the same code: the series has no gaps.
    */
   async enrol(actor: Principal, input: Enrolment): Promise<Recorded> {
     const { startYear } = checkEnrolment(this.deps, actor, input, this.today());
@@ -107,23 +117,55 @@ export class ParticipantService {
     // One participant per case, whichever form or delivery enrols them.
     const requestId = caseCode ? `case-${caseCode}` : input.requestId;
     const repository = this.deps.participants;
+    const build = (code: string) =>
+      buildEnrolment(this.deps, actor, {
+        ...input,
+        requestId,
+        code,
+        ...(caseCode ? { caseCode } : {}),
+      });
     let code = await repository.codeOfRequest(requestId);
+    let fresh = false;
     if (!code) {
-      const fresh = participantCode(startYear, await repository.reserveNumbers(startYear, 1));
-      code = await repository.claimRequest(requestId, fresh, input.lansdelId);
+      const [reserved] = await repository.reserve(startYear, [
+        { requestId, lansdelId: input.lansdelId, build },
+      ]);
+      code = reserved!.code;
+      fresh = reserved!.fresh;
     }
-    const existing = await repository.get(code);
-    const written = existing
-      ? { participant: existing.value, created: false }
-      : await writeEnrolment(this.deps, actor, {
-          ...input,
-          requestId,
-          code,
-          ...(caseCode ? { caseCode } : {}),
-        });
-    if (caseCode) await this.deps.cases!.link(actor, caseCode, code);
-    if (written.created) this.moveFollowUp(undefined, written.participant);
-    return { participant: written.participant, created: written.created };
+    const taken = code;
+    const landed = await landEnrolment(repository, taken, () => build(taken));
+    if (caseCode) await this.deps.cases!.link(actor, caseCode, taken);
+    if (landed.written) this.moveFollowUp(undefined, landed.participant);
+    this.finishStale();
+    return { participant: landed.participant, created: fresh || landed.written };
+  }
+
+  /**
+   * Finishes, after the answer, enrolments whose code was taken more than a little while ago but
+   * whose participant was never written (their writer stopped half-way); one sweep at a time.
+   */
+  finishStale(): void {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.deps.later('participants.finishPending', async () => {
+      try {
+        await this.finishPending();
+      } finally {
+        this.sweeping = false;
+      }
+    });
+  }
+
+  /**
+   * Writes every reservation older than `graceMs` now: the periodic job, and at start-up with no
+   * grace (finishing one that another instance is still writing is harmless, only a wasted write).
+   */
+  async finishPending(graceMs = RESERVATION_GRACE_MS): Promise<number> {
+    const before = new Date(this.deps.now().getTime() - graceMs);
+    const written = await this.deps.participants.finishPending(before);
+    for (const participant of written) this.moveFollowUp(undefined, participant);
+    return written.length;
   }
 
   /** The canonical code of the granted case a participant is enrolled from. */

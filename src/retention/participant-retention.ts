@@ -26,6 +26,39 @@ export function endedParticipantRetention(store: ParticipantRetentionStore): Ret
   };
 }
 
+/**
+ * How long the request markers beside participants are kept. They only recognise a re-delivered
+ * click or message (Teams repeats within seconds, a person clicks an old card within days), so a
+ * month is plenty; they say nothing the audit entries do not.
+ */
+export const PARTICIPANT_MARKER_DAYS = 30;
+
+/**
+ * The audit entries written with participant changes (kept beside the participants, one
+ * transaction with each change) are removed after the audit period, as the audit table's are.
+ */
+export function participantAuditRetention(store: ParticipantRetentionStore): RetentionSource {
+  return {
+    kind: 'participantAudit',
+    label: 'Granskningslogg för deltagare',
+    preview: async (cutoff) => ({
+      removed: await store.oldAuditRows(cutoff, false),
+      anonymised: 0,
+    }),
+    purge: async (cutoff) => ({ removed: await store.oldAuditRows(cutoff, true), anonymised: 0 }),
+  };
+}
+
+/** Request markers beside participants older than {@link PARTICIPANT_MARKER_DAYS}. */
+export function participantMarkerRetention(store: ParticipantRetentionStore): RetentionSource {
+  return {
+    kind: 'participantMarkers',
+    label: 'Spärrar mot dubbelregistrering av deltagaruppgifter',
+    preview: async (cutoff) => ({ removed: await store.oldMarkers(cutoff, false), anonymised: 0 }),
+    purge: async (cutoff) => ({ removed: await store.oldMarkers(cutoff, true), anonymised: 0 }),
+  };
+}
+
 /** Registerutdrag and erasure for participant codes (`D-2026-0001`). */
 export function participantRegister(
   participants: Pick<ParticipantRepository, 'get' | 'history'>,

@@ -4,8 +4,14 @@ import {
   type TableTransaction,
   type TransactionAction,
 } from '@azure/data-tables';
+import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_FILE_BYTES, type FileOfferStore, type PendingFile } from '../documents/file-offers.js';
+import {
+  linkHashOf,
+  MAX_FILE_BYTES,
+  type FileOfferStore,
+  type PendingFile,
+} from '../documents/file-offers.js';
 import { toAppError } from './table-errors.js';
 import type { TableStore } from './table-store.js';
 
@@ -21,6 +27,10 @@ const headerSchema = z.object({
   expiresAt: z.iso.datetime(),
   chunks: z.number().int().min(0).max(99),
   size: z.number().int().min(0).max(MAX_FILE_BYTES),
+  linkHash: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
 });
 const chunkSchema = z.object({ data: z.string().max(CHUNK_CHARS) });
 const chunkKey = (index: number) => `c${String(index).padStart(3, '0')}`;
@@ -79,8 +89,34 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
       description: header.description,
       bytes,
       expiresAt: new Date(header.expiresAt),
+      ...(header.linkHash ? { linkHash: header.linkHash } : {}),
     };
     return { file, etag: String(headerRow.etag) };
+  };
+
+  /** A file taken by its person (not by link: a link file goes only with its token). */
+  const isFor = (file: PendingFile, userId: string, now: Date) =>
+    file.userId === userId && file.expiresAt > now && file.linkHash === undefined;
+
+  /** Removes the file, conditional on the header that was read: one caller wins. */
+  const spend = async (
+    id: string,
+    rows: Record<string, unknown>[],
+    parsed: { file: PendingFile; etag: string },
+  ) => {
+    try {
+      await table.deleteEntity(id, HEADER, { etag: parsed.etag });
+    } catch (error) {
+      const mapped = toAppError(error);
+      const reason = (mapped as { reason?: string }).reason;
+      if (reason === 'not-found' || reason === 'conflict') return undefined;
+      throw mapped;
+    }
+    await removeAll(
+      id,
+      rows.filter((row) => row.rowKey !== HEADER).map((row) => String(row.rowKey)),
+    );
+    return parsed.file;
   };
 
   return {
@@ -98,6 +134,7 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
         expiresAt: file.expiresAt.toISOString(),
         chunks: chunks.length,
         size: file.bytes.length,
+        ...(file.linkHash ? { linkHash: file.linkHash } : {}),
       });
       try {
         const actions: TransactionAction[] = [
@@ -114,42 +151,24 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
     },
 
     async read(id, userId, now) {
-      const rows = await readAll(id);
-      const parsed = parse(id, rows);
-      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
-        return undefined;
-      return parsed.file;
+      const parsed = parse(id, await readAll(id));
+      return parsed && isFor(parsed.file, userId, now) ? parsed.file : undefined;
     },
 
     async take(id, userId, now) {
       const rows = await readAll(id);
       const parsed = parse(id, rows);
-      if (!parsed || parsed.file.userId !== userId || parsed.file.expiresAt <= now)
-        return undefined;
-      try {
-        await table.deleteEntity(id, HEADER, { etag: parsed.etag });
-      } catch (error) {
-        const mapped = toAppError(error);
-        const reason = (mapped as { reason?: string }).reason;
-        if (reason === 'not-found' || reason === 'conflict') return undefined;
-        throw mapped;
-      }
-      await removeAll(
-        id,
-        rows.filter((row) => row.rowKey !== HEADER).map((row) => String(row.rowKey)),
-      );
-      return parsed.file;
+      return parsed && isFor(parsed.file, userId, now) ? spend(id, rows, parsed) : undefined;
     },
 
-    async owner(id) {
-      try {
-        const row = await table.getEntity<Record<string, unknown>>(id, HEADER);
-        return headerSchema.parse(row).userId;
-      } catch (error) {
-        const mapped = toAppError(error);
-        if ((mapped as { reason?: string }).reason === 'not-found') return undefined;
-        throw mapped;
-      }
+    async takeByLink(id, token, now) {
+      const rows = await readAll(id);
+      const parsed = parse(id, rows);
+      if (!parsed || !parsed.file.linkHash || parsed.file.expiresAt <= now) return undefined;
+      const expected = Buffer.from(parsed.file.linkHash);
+      const given = Buffer.from(linkHashOf(token));
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+      return spend(id, rows, parsed);
     },
 
     async purgeExpired(now) {

@@ -1,47 +1,35 @@
-import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { z } from 'zod';
-import { retryOnConflict } from '../concurrency.js';
+import { odata, type TableClient } from '@azure/data-tables';
 import { isAppError } from '../errors.js';
 import type {
+  ChangeOutcome,
+  FinishOutcome,
   OutcomeRow,
+  ParticipantChange,
   ParticipantRepository,
   ParticipantRetentionStore,
 } from '../participants/participants.repository.js';
-import {
-  participantEventSchema,
-  participantSchema,
-  stepSchema,
-  type Participant,
-} from '../participants/participants.schema.js';
+import { participantEventSchema, type Participant } from '../participants/participants.schema.js';
 import type { ReportParticipant } from '../reports/lagesrapport.js';
 import type { ReportSource } from '../reports/report.repository.js';
-import { localDateSchema } from '../schedule/schedule.schema.js';
-import { AggregateTable, rowKey, type RowWrite } from './aggregate-table.js';
-import { EntityTable } from './entity-table.js';
+import { AggregateTable, rowKey } from './aggregate-table.js';
 import { encodeKey } from './keys.js';
+import { participantCodeSeries, type PendingEnrolment } from './participant-codes.js';
+import { fenceLostChange } from './participant-fence.js';
+import { participantHousekeeping } from './participant-housekeeping.js';
+import { legacyParticipantMigration } from './participant-legacy.js';
+import { markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
 import { toAppError } from './table-errors.js';
-import type { TableStore } from './table-store.js';
+import type { TableName, TableStore } from './table-store.js';
 
-const counterSchema = z.object({ next: z.number().int().min(1) });
-const codeIndexSchema = z.object({ lansdelId: z.string().min(1).max(40) });
-const requestSchema = z.object({ code: z.string().min(1).max(20) });
-const outcomeSchema = z.object({
-  code: z.string().min(1).max(20),
-  step: stepSchema,
-  on: localDateSchema,
-  seq: z.number().int().min(0),
-});
+export { participantRowKeys } from './participant-rows.js';
 
-const COUNTER = 'counter';
-const CODE = 'code';
-const REQUEST = 'request';
-
-const kinds = {
-  header: { prefix: 'h', schema: participantSchema, version: 1 },
-  event: { prefix: 'e', schema: participantEventSchema, version: 1 },
-  outcome: { prefix: 'o', schema: outcomeSchema, version: 1 },
-};
-type Kinds = typeof kinds;
+/**
+ * The previous release's history table. Deliberately not in `TABLE_NAMES`: it is never created,
+ * only read and emptied by the migration where that release ran.
+ */
+const LEGACY_EVENTS = 'participantEvents' as TableName;
+/** How long a länsdel counts as migrated before this instance looks for old rows again. */
+const MIGRATION_RECHECK_MS = 10 * 60_000;
 
 const SYSTEM = new Set([
   'partitionKey',
@@ -57,22 +45,12 @@ const plain = (row: Record<string, unknown>) =>
     Object.entries(row).filter(([key]) => !SYSTEM.has(key) && !key.endsWith('@odata.type')),
   );
 
-/** Newest first in key order: dates and sequence numbers inverted, fixed width. */
-const inverted = (value: number, width: number) =>
-  String(10 ** width - 1 - value).padStart(width, '0');
-const eventId = (code: string, on: string, seq: number) =>
-  `${code}|${inverted(Number(on.replaceAll('-', '')), 8)}|${inverted(seq, 7)}`;
-const outcomeId = (code: string, on: string, seq: number) =>
-  `${code}|${on}|${String(seq).padStart(7, '0')}`;
-/** Row keys of the participant partition, for tools that load rows directly (the benchmark). */
-export const participantRowKeys = {
-  header: (code: string) => rowKey('h', code),
-  event: (code: string, on: string, seq: number) => rowKey('e', eventId(code, on, seq)),
-  outcome: (code: string, on: string, seq: number) => rowKey('o', outcomeId(code, on, seq)),
-};
-
-/** Ids of one participant's rows lie in `[code|, code}` ). */
-const ownRange = (code: string) => ({ from: `${code}|`, to: `${code}}` });
+export type ParticipantStore = ParticipantRepository &
+  ParticipantRetentionStore &
+  ReportSource & {
+    /** Migrates the previous release's rows of every länsdel now; answers how many. */
+    migrateAll(): Promise<number>;
+  };
 
 /**
  * The participant register. Each länsdel is one partition of aggregates: per participant a
@@ -81,25 +59,44 @@ const ownRange = (code: string) => ({ from: `${code}|`, to: `${code}}` });
  * the lägesrapport needs `o|<kod>|<datum>|…`; audit and request-marker rows beside them. A change
  * to a participant is one transaction in that partition, conditional on the header's ETag. The
  * lägesrapport reads only header and outcome rows, in one query.
- * Keys (`participantKeys`): the yearly code counters, code → länsdel, enrolment request → code.
+ * Codes come from the code series in `participantKeys` (see {@link participantCodeSeries}).
+ * The previous release's rows are moved into this shape the first time a länsdel is read (and at
+ * start-up), before anything of that länsdel is answered.
  */
 export function participantTables(
   store: TableStore,
   lansdelIds: readonly string[],
-): ParticipantRepository & ParticipantRetentionStore & ReportSource {
+  options: { readonly now?: () => Date } = {},
+): ParticipantStore {
+  const now = options.now ?? (() => new Date());
   const client: TableClient = store.client('participants');
-  const aggregates = new AggregateTable(client, kinds);
-  const keys = store.client('participantKeys');
-  const counters = new EntityTable(keys, counterSchema);
-  const codes = new EntityTable(keys, codeIndexSchema);
-  const requests = new EntityTable(keys, requestSchema);
+  const aggregates = new AggregateTable(client, participantKinds);
+  const codes = participantCodeSeries(store.client('participantKeys'), now);
+  const housekeeping = participantHousekeeping(client);
+  const legacy = legacyParticipantMigration({
+    participants: client,
+    events: store.client(LEGACY_EVENTS),
+    aggregates,
+    now,
+  });
+
+  const migrated = new Map<string, { at: number; done: Promise<number> }>();
+  /** Resolves once the länsdel holds no rows of the previous release (checked every 10 min). */
+  const ready = async (lansdelId: string) => {
+    const known = migrated.get(lansdelId);
+    if (known && Date.now() - known.at < MIGRATION_RECHECK_MS) return known.done;
+    const done = legacy.migrateLansdel(lansdelId);
+    migrated.set(lansdelId, { at: Date.now(), done });
+    done.catch(() => migrated.delete(lansdelId));
+    return done;
+  };
 
   // A participant never changes länsdel, so code → länsdel is remembered once read (bounded).
   const knownLansdel = new Map<string, string>();
   const lansdelOf = async (code: string) => {
     const known = knownLansdel.get(code);
     if (known) return known;
-    const lansdelId = (await codes.get(CODE, code))?.value.lansdelId;
+    const lansdelId = await codes.lansdelOf(code);
     if (lansdelId) {
       if (knownLansdel.size >= 50_000) knownLansdel.clear();
       knownLansdel.set(code, lansdelId);
@@ -107,19 +104,10 @@ export function participantTables(
     return lansdelId;
   };
 
-  const ignoreExisting = async (write: () => Promise<unknown>) => {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (isAppError(error, 'already-exists')) return false;
-      throw error;
-    }
-  };
-
   const get = async (code: string) => {
     const lansdelId = await lansdelOf(code);
     if (!lansdelId) return undefined;
+    await ready(lansdelId);
     const [row] = await aggregates.range(lansdelId, 'header', {
       from: code,
       to: `${code}\u0001`,
@@ -143,60 +131,83 @@ export function participantTables(
   };
 
   const headers = async (lansdelId: string, filter?: (p: Participant) => boolean) => {
+    await ready(lansdelId);
     const rows = await aggregates.load(lansdelId, ['header']);
     const list = rows.list('header').map((row) => row.value);
     return filter ? list.filter(filter) : list;
   };
 
-  const removeRows = async (lansdelId: string, rowKeys: readonly string[]) => {
-    const pk = encodeKey(lansdelId);
-    for (let i = 0; i < rowKeys.length; i += 100) {
-      const actions: TransactionAction[] = rowKeys
-        .slice(i, i + 100)
-        .map((key) => ['delete', { partitionKey: pk, rowKey: key }]);
-      try {
-        await client.submitTransaction(actions);
-      } catch (error) {
-        throw toAppError(error);
-      }
+  const commit = async (change: ParticipantChange): Promise<ChangeOutcome> => {
+    const { participant } = change;
+    let outcome: Awaited<ReturnType<typeof aggregates.commit>>;
+    try {
+      outcome = await aggregates.commit(participant.lansdelId, {
+        writes: writesOf(change),
+        audit: change.audit,
+        marker: { key: markerKeyOf(change), result: { code: participant.code } },
+      });
+    } catch (error) {
+      // "Not stored" must stay true: a change still on its way is fenced off first.
+      const version = change.version;
+      if (!version || !isAppError(error, 'storage-unavailable')) throw error;
+      if ((await fenceLostChange(client, { ...change, version })) === 'not-landed') throw error;
+      return { kind: 'committed', version: '' };
     }
+    if (outcome.kind === 'repeated') return { kind: 'repeated' };
+    const version = outcome.etags.get(rowKey('h', participant.code)) ?? '';
+    return { kind: 'committed', version };
+  };
+
+  /** Writes a reservation's participant once; the reservation goes when it is stored. */
+  const finishPending = async (pending: PendingEnrolment): Promise<FinishOutcome> => {
+    let outcome: FinishOutcome;
+    try {
+      const written = await commit(pending.change);
+      outcome =
+        written.kind === 'committed'
+          ? { kind: 'written', participant: pending.change.participant }
+          : { kind: 'present' };
+    } catch (error) {
+      // The header is there without its marker (the marker was purged since).
+      if (!isAppError(error, 'already-exists')) throw error;
+      outcome = { kind: 'present' };
+    }
+    try {
+      await codes.release(pending);
+    } catch (error) {
+      // The participant is stored; a reservation left behind is released by the next sweep
+      // (its write then finds the marker and changes nothing).
+      if (!isAppError(error, 'storage-unavailable')) throw error;
+    }
+    return outcome;
+  };
+
+  const sweepAll = async (sweep: (lansdelId: string) => Promise<number>) => {
+    let total = 0;
+    for (const lansdelId of lansdelIds) total += await sweep(lansdelId);
+    return total;
   };
 
   return {
-    reserveNumbers: (year, count) =>
-      retryOnConflict(async () => {
-        const stored = await counters.get(COUNTER, String(year));
-        if (!stored) {
-          await counters.create(COUNTER, String(year), { next: count + 1 });
-          return 1;
-        }
-        await counters.replace(
-          COUNTER,
-          String(year),
-          { next: stored.value.next + count },
-          stored.version,
-        );
-        return stored.value.next;
-      }, 20),
+    reserve: (year, intents, onReserved) => codes.reserve(year, intents, onReserved),
 
-    async claimRequest(requestId, code, lansdelId) {
-      await ignoreExisting(() => codes.create(CODE, code, { lansdelId }));
-      const created = await ignoreExisting(() =>
-        requests.create(REQUEST, encodeKey(requestId), { code }),
-      );
-      if (created) return code;
-      return (await requests.get(REQUEST, encodeKey(requestId)))!.value.code;
+    async finish(code) {
+      const pending = await codes.pendingOf(code);
+      return pending ? finishPending(pending) : { kind: 'none' };
     },
 
-    async importedRequests() {
-      const found = new Map<string, string>();
-      const filter = odata`PartitionKey eq ${REQUEST} and RowKey ge ${'import-'} and RowKey lt ${'import.'}`;
-      for await (const row of requests.allWithKeys(filter)) found.set(row.rowKey, row.value.code);
-      return found;
+    async finishPending(before) {
+      const written: Participant[] = [];
+      for (const pending of await codes.pending(before)) {
+        const outcome = await finishPending(pending);
+        if (outcome.kind === 'written') written.push(outcome.participant);
+      }
+      return written;
     },
 
-    codeOfRequest: async (requestId) =>
-      (await requests.get(REQUEST, encodeKey(requestId)))?.value.code,
+    codeOfRequest: (requestId) => codes.codeOfRequest(requestId),
+
+    importedRequests: () => codes.importedRequests(),
 
     get,
 
@@ -232,44 +243,7 @@ export function participantTables(
       return rows.map(({ value }) => ({ step: value.step, on: value.on, seq: value.seq }));
     },
 
-    async commit(change) {
-      const { participant } = change;
-      const header: RowWrite<Kinds> = change.version
-        ? {
-            op: 'replace',
-            kind: 'header',
-            id: participant.code,
-            value: participant,
-            etag: change.version,
-          }
-        : { op: 'create', kind: 'header', id: participant.code, value: participant };
-      const writes: RowWrite<Kinds>[] = [
-        header,
-        ...change.events.map((event): RowWrite<Kinds> => ({
-          op: 'create',
-          kind: 'event',
-          id: eventId(event.code, event.on, event.seq),
-          value: event,
-        })),
-        ...change.outcomes.map((row): RowWrite<Kinds> => ({
-          op: 'create',
-          kind: 'outcome',
-          id: outcomeId(participant.code, row.on, row.seq),
-          value: { code: participant.code, ...row },
-        })),
-      ];
-      const outcome = await aggregates.commit(participant.lansdelId, {
-        writes,
-        audit: change.audit,
-        marker: {
-          key: `${participant.code}|${change.requestKey}`,
-          result: { code: participant.code },
-        },
-      });
-      if (outcome.kind === 'repeated') return { kind: 'repeated' };
-      const version = outcome.etags.get(rowKey('h', participant.code)) ?? '';
-      return { kind: 'committed', version };
-    },
+    commit,
 
     async listForCoach(coachIds) {
       const wanted = new Set(coachIds);
@@ -282,6 +256,7 @@ export function participantTables(
     listLansdel: (lansdelId) => headers(lansdelId),
 
     async reportRows(lansdelId) {
+      await ready(lansdelId);
       const rows = await aggregates.load(lansdelId, ['header', 'outcome']);
       const byCode = new Map<string, OutcomeRow[]>();
       for (const { value } of rows.list('outcome')) {
@@ -316,39 +291,26 @@ export function participantTables(
       return entries.filter((entry) => entry.subjectId === participant.code);
     },
 
+    oldAuditRows: (cutoff, remove) =>
+      sweepAll((lansdelId) => housekeeping.oldAudit(lansdelId, cutoff, remove)),
+
+    oldMarkers: (cutoff, remove) =>
+      sweepAll((lansdelId) => housekeeping.oldMarkers(lansdelId, cutoff, remove)),
+
     async remove(code) {
       const lansdelId = await lansdelOf(code);
       if (!lansdelId) return;
       const stored = await get(code);
       if (stored) {
-        const range = ownRange(code);
-        const pk = encodeKey(lansdelId);
-        const own = [
-          odata`PartitionKey eq ${pk} and RowKey ge ${rowKey('e', range.from)} and RowKey lt ${rowKey('e', range.to)}`,
-          odata`PartitionKey eq ${pk} and RowKey ge ${rowKey('o', range.from)} and RowKey lt ${rowKey('o', range.to)}`,
-          odata`PartitionKey eq ${pk} and RowKey ge ${'audit|'} and RowKey lt ${'audit}'} and subjectId eq ${code}`,
-        ];
-        const rowKeys: string[] = [];
-        try {
-          for (const filter of own) {
-            for await (const row of client.listEntities({
-              queryOptions: { filter, select: ['RowKey'] },
-            })) {
-              rowKeys.push(String(row.rowKey));
-            }
-          }
-        } catch (error) {
-          throw toAppError(error);
-        }
-        await removeRows(lansdelId, [...rowKeys, rowKey('h', code)]);
-        const request = await requests.get(REQUEST, encodeKey(stored.value.enrolRequestId));
-        if (request) {
-          await requests.remove(REQUEST, encodeKey(stored.value.enrolRequestId), request.version);
-        }
+        const own = await Promise.all(
+          ['e', 'o', 'audit'].map((prefix) => housekeeping.ownRows(lansdelId, prefix, code)),
+        );
+        await housekeeping.removeRows(lansdelId, [...own.flat(), rowKey('h', code)]);
       }
-      const index = await codes.get(CODE, code);
-      if (index) await codes.remove(CODE, code, index.version);
+      await codes.forget(code, stored?.value.enrolRequestId);
       knownLansdel.delete(code);
     },
+
+    migrateAll: () => sweepAll(ready),
   };
 }

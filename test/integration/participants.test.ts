@@ -266,10 +266,11 @@ function expectedReport(asOf: string, planned: number) {
   };
 }
 
-/** The follow-up rule, counted here: a month after enrolment, then six weeks after the latest contact. */
+/**
+ * The follow-up rule, counted here: the first within a month of enrolment whatever steps come
+ * before it (the generated participants have steps, no recorded follow-ups yet).
+ */
 function nextFollowUp(p: Generated): string {
-  const last = p.steps.at(-1)?.on;
-  if (last) return addDays(last, 42);
   const [y, m, d] = p.enrolledOn.split('-').map(Number) as [number, number, number];
   const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
   return new Date(Date.UTC(y, m, Math.min(d, lastDay))).toISOString().slice(0, 10);

@@ -20,9 +20,10 @@ export interface StorageProxy {
    * Arms a one-shot fault for the next request whose first line matches `pattern` (e.g. a
    * `$batch`): `before` resets the connection without forwarding it (nothing reaches storage);
    * `after` forwards it and resets the connection when storage answers (it landed, the answer
-   * is lost). Resolves the returned promise when the fault has fired.
+   * is lost). `skip` lets that many matching requests through first. Resolves the returned
+   * promise when the fault has fired.
    */
-  cutOnce(pattern: RegExp, when: 'before' | 'after'): Promise<void>;
+  cutOnce(pattern: RegExp, when: 'before' | 'after', skip?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +44,8 @@ export async function startStorageProxy(targetConnectionString: string): Promise
   const stats = { accepted: 0, refused: 0 };
   let down = false;
   let stalled = false;
-  let armed: { pattern: RegExp; when: 'before' | 'after'; fired: () => void } | undefined;
+  let armed:
+    { pattern: RegExp; when: 'before' | 'after'; skip: number; fired: () => void } | undefined;
   const held = new Set<Socket>();
 
   const server: Server = createServer((client) => {
@@ -73,7 +75,11 @@ export async function startStorageProxy(targetConnectionString: string): Promise
     let dropAnswer = false;
     client.on('data', (chunk: Buffer) => {
       const fault = armed;
-      if (fault && fault.pattern.test(chunk.toString('latin1', 0, Math.min(chunk.length, 512)))) {
+      const matches =
+        fault && fault.pattern.test(chunk.toString('latin1', 0, Math.min(chunk.length, 512)));
+      if (fault && matches && fault.skip > 0) {
+        fault.skip--;
+      } else if (fault && matches) {
         armed = undefined;
         if (fault.when === 'before') {
           client.resetAndDestroy();
@@ -111,9 +117,9 @@ export async function startStorageProxy(targetConnectionString: string): Promise
       for (const socket of open) socket.destroy();
       open.clear();
     },
-    cutOnce(pattern, when) {
+    cutOnce(pattern, when, skip = 0) {
       return new Promise<void>((resolve) => {
-        armed = { pattern, when, fired: resolve };
+        armed = { pattern, when, skip, fired: resolve };
       });
     },
     restore() {

@@ -5,8 +5,10 @@ import {
   summarise,
   summaryAfter,
 } from '../../src/participants/follow-up.js';
+import { stepLabels, stepRecordedText } from '../../src/participants/participant-labels.js';
 import {
   participantSchema,
+  STEPS,
   type ParticipantEvent,
 } from '../../src/participants/participants.schema.js';
 import { ageGroupOf } from '../../src/participants/participants.service.js';
@@ -108,6 +110,92 @@ describe('the summary kept on the header', () => {
     expect(header).toMatchObject(whole);
     expect(whole).toMatchObject({ currentStep: 'avslutad', endedOn: '2026-03-01' });
     expect(whole.nextFollowUpOn).toBeUndefined();
+  });
+});
+
+describe('the first follow-up', () => {
+  const header = (enrolledOn: string) => ({
+    code: 'D-2026-0001',
+    lansdelId: 'norra',
+    insatsId: 'sikta',
+    gender: 'kvinna' as const,
+    startYear: Number(enrolledOn.slice(0, 4)),
+    consent: false,
+    enrolledOn,
+    coachId: '29:leila',
+    responsibleOrganisationId: 'fk',
+    eventCount: 1,
+    ...enrolledSummary(enrolledOn, `${enrolledOn}T08:00:00.000Z`, 8),
+    enrolRequestId: 'req-0000001',
+    createdAt: `${enrolledOn}T08:00:00.000Z`,
+    createdBy: '29:leila',
+  });
+
+  for (const step of STEPS.filter(
+    (s) => s !== 'inskrivning' && s !== 'avbrott' && s !== 'avslutad',
+  )) {
+    it(`when ${step} is recorded before any follow-up, then the first follow-up stays within one month of enrolment`, () => {
+      let p = header('2026-11-02');
+      for (const on of ['2026-11-03', '2026-11-20', '2026-12-01']) {
+        p = { ...p, ...summaryAfter(p, event('s', 'step', on, { step }), 8) };
+      }
+      expect(p.nextFollowUpOn).toBe('2026-12-02');
+      expect(p.lastContactOn).toBe('2026-12-01');
+      expect(p.lastFollowUpOn).toBeUndefined();
+    });
+  }
+
+  it('when the enrolment is on the 31st, then the first follow-up is the last day of the next month, leap years too', () => {
+    for (const [enrolledOn, due] of [
+      ['2026-01-31', '2026-02-28'],
+      ['2028-01-31', '2028-02-29'],
+      ['2026-12-31', '2027-01-31'],
+    ] as const) {
+      const p = header(enrolledOn);
+      const after = summaryAfter(p, event('s', 'step', enrolledOn, { step: 'kartlaggning' }), 8);
+      expect(after.nextFollowUpOn).toBe(due);
+    }
+  });
+
+  it('when the first follow-up is recorded, then later ones come one interval after the latest contact, a step included', () => {
+    let p = header('2026-11-02');
+    p = { ...p, ...summaryAfter(p, event('f', 'followUp', '2026-11-25'), 8) };
+    expect(p.nextFollowUpOn).toBe('2027-01-20');
+    p = {
+      ...p,
+      ...summaryAfter(p, event('s', 'step', '2026-12-10', { step: 'arbetstraning' }), 8),
+    };
+    expect(p.nextFollowUpOn).toBe('2027-02-04');
+    p = {
+      ...p,
+      ...summaryAfter(p, event('d', 'deviation', '2026-12-20', { deviation: 'uteblivet' }), 8),
+    };
+    expect(p.nextFollowUpOn).toBe('2027-02-04');
+    expect(
+      summarise('2026-11-02', [event('s', 'step', '2026-11-03', { step: 'studiebesok' })], 8),
+    ).toMatchObject({ nextFollowUpOn: '2026-12-02', lastContactOn: '2026-11-03' });
+  });
+});
+
+describe('the notice after a step', () => {
+  for (const step of STEPS.filter((s) => s !== 'inskrivning')) {
+    it(`when ${step} is recorded, then the notice names the step after "Steget" and says what comes next`, () => {
+      const text = stepRecordedText(step, '2026-11-20', {
+        nextFollowUpOn: '2026-12-02',
+        code: 'D-2026-0001',
+      });
+      expect(text).toBe(
+        `Steget ${stepLabels[step].toLocaleLowerCase('sv-SE')} är registrerat för D-2026-0001 (2026-11-20). Nästa uppföljning senast 2026-12-02.`,
+      );
+      expect(text.normalize('NFC')).toBe(text);
+      expect(text).not.toMatch(/^[A-ZÅÄÖ][a-zåäö]+ är registrerat/);
+    });
+  }
+
+  it('when the step ends the insats, then the notice says no more follow-ups are due', () => {
+    expect(stepRecordedText('avbrott', '2026-11-20', {})).toBe(
+      'Steget avbrott är registrerat (2026-11-20). Inga fler uppföljningar: deltagaren har avslutat insatsen.',
+    );
   });
 });
 
