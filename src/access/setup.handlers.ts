@@ -17,13 +17,15 @@ const organisationId = z
   .string()
   .regex(/^[a-z0-9-]{0,60}$/)
   .optional();
-const roleList = z
-  .string()
-  .max(200)
-  .optional()
-  .transform((value) => (value ?? '').split(',').filter((word) => word.length > 0))
-  .pipe(z.array(roleSchema).max(ASSIGNABLE_ROLES.length));
-const selfSchema = z.object({ organisationId, roles: roleList });
+/** Both inputs are on the card, so both keys come with a real click (an empty choice is ''). */
+const selfSchema = z.object({
+  organisationId: z.string().regex(/^[a-z0-9-]{0,60}$/),
+  roles: z
+    .string()
+    .max(200)
+    .transform((value) => value.split(',').filter((word) => word.length > 0))
+    .pipe(z.array(roleSchema).max(ASSIGNABLE_ROLES.length)),
+});
 const grantSchema = z.object({
   people: z
     .string()

@@ -8,7 +8,7 @@ import { detectionForm } from './detection-form.js';
  * needs a real calendar date (samordningsnummer: day + 60) and a valid Luhn check digit, so
  * dates, phone numbers, case codes and other numbers pass.
  */
-const candidate = /(?<!\d)(\d{2})?(\d{2})(-?)(\d{2})\3(\d{2})[-+ ]?(\d{3})(\d)(?!\d)/g;
+const candidate = /(?<!\d)(\d{2})?(\d{2})(-?)(\d{2})\3(\d{2})([-+ ]?)(\d{3})(\d)(?!\d)/g;
 
 function luhnValid(nineDigits: string, check: number): boolean {
   let sum = 0;
@@ -40,16 +40,21 @@ export function containsPersonalIdentityNumber(text: string): boolean {
     match;
     scan.lastIndex = match.index + 1, match = scan.exec(form)
   ) {
-    const [, century, yy, , mm, ddText, serial, check] = match as unknown as [
-      string,
-      string | undefined,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [, century, yy, dateSeparator, mm, ddText, lastSeparator, serial, check] =
+      match as unknown as [
+        string,
+        string | undefined,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+    // A date written with hyphens (ÅÅÅÅ-MM-DD) is a number only as ÅÅÅÅ-MM-DD-NNNN: a date
+    // followed by a space and four digits is a date and a time or a year ("2025-03-01 1987").
+    if (dateSeparator === '-' && lastSeparator !== '-') continue;
     if (century && century !== '19' && century !== '20' && century !== '18') continue;
     const rawDay = Number(ddText);
     const day = rawDay > 60 ? rawDay - 60 : rawDay;

@@ -113,7 +113,11 @@ describe('getting started', () => {
     expect(cardText(card)).toContain('Du har ingen roll ännu.');
     expect(cardText(card)).toContain('Be en administratör om en roll: Anna Samordnare.');
     expect(JSON.stringify(card)).not.toContain('setup.self');
-    const refused = await click('setup.self', { roles: 'samordnare' }, { from: users.erik });
+    const refused = await click(
+      'setup.self',
+      { organisationId: '', roles: 'samordnare' },
+      { from: users.erik },
+    );
     expect(cardText(refused)).toContain('Bara en administratör kan ge roller.');
   });
 

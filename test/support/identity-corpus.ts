@@ -112,10 +112,23 @@ export function lookAlikes(random = seeded(2)): { form: string; text: string }[]
     { form: 'belopp', text: '1 250 000 kr' },
     { form: 'årtal och antal', text: '2026 och 40 punkter' },
     { form: 'datumintervall', text: '2026-01-01 - 2026-06-30' },
+    {
+      form: 'inklistrad lista med datum och årtal',
+      text: 'kön;födelseår;start\nK;1985;2025-03-01\nM;1990;2025-04-15\nK;1978;2024-11-30',
+    },
   ];
 }
 
 /** True when the text holds a valid number by the independent rule (used to check look-alikes). */
+/**
+ * A hyphenated date followed by a space and four digits that would pass the Luhn check if the
+ * whole were read as ÅÅMMDD NNNN: a date and a time or a year, which must pass.
+ */
+export function dateThenFourDigits(date = '2024-05-06'): string {
+  const nine = `${date.slice(2).replace(/-/g, '')}198`;
+  return `${date} 198${luhnDigit(nine)}`;
+}
+
 export function independentlyValid(text: string): boolean {
   const digits = text.replace(/\D/g, '');
   for (const candidate of [digits.slice(-10), digits.slice(-12).slice(2)]) {

@@ -3,6 +3,7 @@ import { detectionForm } from '../../src/privacy/detection-form.js';
 import { containsPersonName } from '../../src/privacy/person-names.js';
 import { containsPersonalIdentityNumber } from '../../src/privacy/personal-identity-number.js';
 import {
+  dateThenFourDigits,
   identityNumbers,
   independentlyValid,
   lookAlikes,
@@ -59,6 +60,13 @@ describe('every written form, on the detection form', () => {
   it('when the text is the issue example with a non-breaking hyphen, then it is found', () => {
     expect(containsPersonalIdentityNumber('Punkt om 800128\u20111206')).toBe(true);
     expect(containsPersonalIdentityNumber('Punkt om 800128 - 1206')).toBe(true);
+    expect(containsPersonalIdentityNumber('1980-01-28-1206')).toBe(true);
+  });
+
+  it('when a hyphenated date is followed by a space and four digits, then it is a date and a time or a year, not a number', () => {
+    for (const date of ['2024-05-06', '2025-03-01', '1999-12-31']) {
+      expect(containsPersonalIdentityNumber(dateThenFourDigits(date))).toBe(false);
+    }
     expect(containsPersonalIdentityNumber('1980-01-28-1206')).toBe(true);
   });
 
