@@ -5,7 +5,7 @@ import {
   insatsSchema,
   lansdelSchema,
   type Program,
-} from './participants/program.js';
+} from './program.js';
 
 /** The default kommuner of a county förbund; override with FORBUND_KOMMUNER. */
 export const DEFAULT_KOMMUNER = [

@@ -20,14 +20,10 @@ import { turnOf, type Turn } from './turn-port.js';
 
 export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
-  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
-  readonly turn: TurnContext;
 }
 
 export interface CardActionContext<T> extends Turn {
   readonly data: T;
-  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
-  readonly turn: TurnContext;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<void>;
@@ -50,12 +46,6 @@ export interface BotRoutes {
   command(name: CommandName, handler: CommandHandler): void;
   /** Registers a card verb; see {@link CardAction}. */
   cardAction<S extends z.ZodType>(action: CardAction<S>): void;
-  /** @deprecated Register a {@link CardAction} entry instead. */
-  cardAction<S extends z.ZodType>(
-    verb: string,
-    schema: S,
-    handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
-  ): void;
   /** Answers a message that is not a known command (exactly one capability registers it). */
   unknownCommand(handler: (turn: Turn) => Promise<void>): void;
   /** Runs when the bot is added to a conversation; the turn's principal is whoever added it. */
@@ -144,13 +134,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       if (commands.has(name)) throw new Error(`Command ${name} registered twice`);
       commands.set(name, handler);
     },
-    cardAction<S extends z.ZodType>(
-      first: string | CardAction<S>,
-      schema?: S,
-      handler?: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
-    ) {
-      const action: CardAction<S> =
-        typeof first === 'string' ? { verb: first, schema: schema!, handle: handler! } : first;
+    cardAction<S extends z.ZodType>(action: CardAction<S>) {
       const { verb } = action;
       if (verbs.includes(verb)) throw new Error(`Card verb ${verb} registered twice`);
       verbs.push(verb);
@@ -165,11 +149,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             );
           }
           const principal = await principalOf(turn);
-          const card = await action.handle({
-            ...turnOf(turn, principal),
-            turn,
-            data: parsed.data,
-          });
+          const card = await action.handle({ ...turnOf(turn, principal), data: parsed.data });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
           recordTurn('card.action', verb, 'ok', started);
           return card as never;
@@ -227,7 +207,6 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           const principal = await principalOf(turn);
           await commands.get(parsed.command.name)!({
             ...turnOf(turn, principal, parsed.command.mentions),
-            turn,
             command: parsed.command,
           });
         } else {
