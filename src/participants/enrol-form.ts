@@ -37,7 +37,7 @@ export interface ParticipantHandlerDeps {
 }
 
 const NO_COACH =
-  'Det finns ingen coach i förbundet ännu, och varje deltagare ska ha en coach. En administratör ger rollen i en kanal där personen finns, till exempel: /roller ge @Leila coach eskilstuna. Skriv sedan /deltagare ny igen.';
+  'Det finns ingen coach i förbundet ännu, och varje deltagare ska ha en coach. En administratör ger rollen under Kom igång i en kanal där coachen finns (eller med /roller ge @person coach organisation). Skriv sedan /deltagare ny igen.';
 const NO_PROGRAM =
   'Förbundet har ingen länsdel eller insats inlagd. Be förbundets administratör att lägga in LANSDELAR och INSATSER i bottens inställningar.';
 
