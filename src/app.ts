@@ -13,7 +13,9 @@ import { createDelivery } from './bot/delivery-stack.js';
 import type { CardPoster } from './bot/post-once.js';
 import type { ProactiveMessenger } from './bot/proactive.js';
 import { BotAdapter, createReceiver } from './bot/receiver.js';
-import type { AppConfig, BotAuth } from './config.js';
+import { servedTenantIds, type AppConfig, type BotAuth } from './config.js';
+import { botRegionSettings } from './config-tenants.js';
+import { tenantGate } from './bot/tenant-gate.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { helpCapability } from './help/help.handlers.js';
 import { setupCapability } from './access/setup.handlers.js';
@@ -177,6 +179,7 @@ export async function wire(
     organisations,
     audit,
     bootstrapAdminIds: config.bootstrapAdminIds,
+    tenantOrganisations: config.tenantOrganisations,
     now,
   });
   const conversations = new ConversationService(
@@ -185,7 +188,15 @@ export async function wire(
     now,
   );
 
-  const adapter = new BotAdapter(authSettings(config.auth));
+  const adapter = new BotAdapter({
+    ...authSettings(config.auth),
+    ...botRegionSettings(config.botRegion),
+  });
+  const tenants = tenantGate({
+    served: servedTenantIds(config),
+    mapsTenants: Object.keys(config.tenantOrganisations).length > 0,
+    logger,
+  });
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const { proactive, sender, poster } = createDelivery({
@@ -393,8 +404,9 @@ export async function wire(
       resolvePrincipal: (identity) => access.resolvePrincipal(identity),
       adminNames: () => access.adminNames(),
       conversations,
-      allowedTenantIds: config.allowedTenantIds,
+      tenants,
       logger,
+      now,
     },
     [
       helpCapability,
@@ -437,7 +449,7 @@ export async function wire(
     ],
   );
   const bot = withFileRoutes(commandBot, {
-    allowedTenantIds: config.allowedTenantIds,
+    tenants,
     resolvePrincipal: (identity) => access.resolvePrincipal(identity),
     files: { store: fileOffers, now, logger },
     onFile: participantListReceiver(importDeps),
@@ -583,7 +595,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     env: config.env,
     port,
     auth: config.auth.kind,
-    tenants: config.allowedTenantIds.length,
+    tenants: servedTenantIds(config).length,
     scheduler: config.scheduler.enabled,
   });
 

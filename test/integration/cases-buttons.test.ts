@@ -179,6 +179,7 @@ describe('forms keep what was written', () => {
       mentions: [],
       reply: async () => undefined,
       roster: async () => [],
+      memberTenant: async () => undefined,
     };
     const deps = {
       cases: world.bot.cases.deps,
