@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { BackgroundWork } from './background.js';
 import { AccessService } from './access/access.service.js';
+import { audienceOf } from './access/audience.js';
 import { defaultOrganisations } from './access/organisations.js';
 import { rolesCapability } from './access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
@@ -397,6 +398,7 @@ export async function wire(
   await planReports();
 
   const importDeps = { participants, access, staging: fileOffers, now };
+  const audience = audienceOf(() => access.directory());
   const commandBot = createBot(
     {
       adapter,
@@ -430,6 +432,7 @@ export async function wire(
       casesCapability({
         cases: cases.deps,
         organisations: () => access.listOrganisations(),
+        audience,
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),

@@ -15,7 +15,7 @@ import { errorText } from './error-text.js';
 import { registerExtensionRoutes } from './extension-dispatch.js';
 import type { MeetingEventHandler, MeetingEventKind, MessageAction } from './extension-routes.js';
 import { inspectInbound } from './inbound-guard.js';
-import { safeName, unavailableInvokeResponse } from './invoke-responses.js';
+import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
 import { refuse, whoCanHelp } from './refusals.js';
 import type { TenantGate } from './tenant-gate.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
@@ -169,7 +169,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
           recordTurn('card.action', verb, 'ok', started);
-          return card as never;
+          return (await answerOnlyTheClicker(turn, card)) as never;
         } catch (error) {
           logger.warn('card.action', {
             verb,
@@ -180,12 +180,13 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           recordTurn('card.action', verb, 'error', started);
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
           const help = await helpFor(turn, error);
-          return renderCard('notice', {
+          const notice = renderCard('notice', {
             title: help ? 'Du saknar behörighet' : 'Det gick inte',
             text: help ? `${errorText(error)} ${help.text}` : errorText(error),
             tone: 'attention',
             ...(help?.canFix ? { actionTitle: 'Kom igång', actionVerb: 'setup.open' } : {}),
-          }) as never;
+          });
+          return (await answerOnlyTheClicker(turn, notice)) as never;
         }
       });
     },
@@ -326,6 +327,18 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       }
     },
   };
+}
+
+/**
+ * Answers a card action with `card` for the person who clicked, and no one else.
+ * @remarks teams-ai, given a card that carries a `refresh`, switches the verb to "replace for
+ * all" and PUTs the clicker's card over the posted message: one person's view (details, next
+ * steps) would then show to the whole channel. Sending the invoke response here first leaves
+ * teams-ai nothing to do.
+ */
+async function answerOnlyTheClicker(turn: TurnContext, card: CardJson): Promise<CardJson> {
+  await turn.sendActivity(cardInvokeResponse(card));
+  return card;
 }
 
 /** Where the tenant gate leaves the sender's own tenant for the turn. */

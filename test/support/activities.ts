@@ -103,13 +103,24 @@ export function message(text: string, options: Options & { mention?: TestUser[] 
   };
 }
 
-/** An Adaptive Card Action.Execute click. */
-export function cardAction(verb: string, data: Record<string, unknown>, options: Options) {
+/**
+ * An Adaptive Card Action.Execute click, or (`trigger: 'automatic'`) the refresh Teams sends on
+ * its own for a person named in a card's `refresh.userIds`; `replyToId` is the card's message.
+ */
+export function cardAction(
+  verb: string,
+  data: Record<string, unknown>,
+  options: Options & { trigger?: 'manual' | 'automatic'; replyToId?: string },
+) {
   return {
     ...base(options),
     type: 'invoke',
     name: 'adaptiveCard/action',
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+    value: {
+      action: { type: 'Action.Execute', verb, data },
+      trigger: options.trigger ?? 'manual',
+    },
   };
 }
 
