@@ -183,6 +183,7 @@ export async function wire(
     tenantOrganisations: config.tenantOrganisations,
     now,
   });
+  const audience = audienceOf(() => access.directory());
   const conversations = new ConversationService(
     conversationTable(store),
     cardMessageTable(store),
@@ -237,7 +238,12 @@ export async function wire(
   const meetings = new MeetingQueries({ repo: meetingRepo, now });
   const meetingNames = async () =>
     new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const));
-  reminderCards = meetingReminderCards({ repo: meetingRepo, now, names: meetingNames });
+  reminderCards = meetingReminderCards({
+    repo: meetingRepo,
+    now,
+    names: meetingNames,
+    coordinators: () => audience(),
+  });
   const personalConversationOf = async (userId: string) =>
     (await conversations.findPersonal(userId))?.conversationId;
   const reconcileMeetings = () =>
@@ -398,7 +404,6 @@ export async function wire(
   await planReports();
 
   const importDeps = { participants, access, staging: fileOffers, now };
-  const audience = audienceOf(() => access.directory());
   const commandBot = createBot(
     {
       adapter,
@@ -427,6 +432,7 @@ export async function wire(
         background,
         reminders,
         personalConversationOf,
+        audience,
         logger,
       }),
       casesCapability({
