@@ -11,6 +11,7 @@ import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from './bot/bot.js';
 import type { CardJson } from './bot/card-renderer.js';
 import { createDelivery } from './bot/delivery-stack.js';
+import { personalDelivery } from './bot/personal-delivery.js';
 import type { CardPoster } from './bot/post-once.js';
 import type { ProactiveMessenger } from './bot/proactive.js';
 import { BotAdapter, createReceiver } from './bot/receiver.js';
@@ -214,7 +215,10 @@ export async function wire(
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster, {
+      deliver: personalDelivery({ conversations, proactive, sender, logger }),
+      nameOf: async (userId) => (await members.get(userId))?.value.displayName,
+    }),
     now,
     instanceId,
     logger,

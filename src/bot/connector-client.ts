@@ -62,6 +62,47 @@ export async function callConnector(
   return { ...idOf(text) };
 }
 
+/**
+ * Asks the Bot Connector for a 1:1 chat between the bot and one member (`POST
+ * /v3/conversations`); one attempt, bounded like {@link callConnector}. Teams answers 403 or
+ * 404 where it will not create one, e.g. for a member of another tenant in a shared channel.
+ */
+export async function createConversation(
+  credentials: ConnectorCredentials,
+  serviceUrl: string,
+  parameters: object,
+  timeoutMs: number,
+  send: typeof fetch = fetch,
+): Promise<{ id?: string }> {
+  const started = Date.now();
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  await withTimeout(
+    credentials.signRequest({ headers: { set: (name, value) => (headers[name] = value) } }),
+    timeoutMs,
+  ).catch((error: unknown) => {
+    throw new ConnectorFailure('refused', undefined, 'token', undefined, { cause: error });
+  });
+  const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
+  let response: Response;
+  let text: string;
+  try {
+    response = await send(`${base}v3/conversations`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(parameters),
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started))),
+    });
+    text = await response.text();
+  } catch (error) {
+    throw networkFailure(error);
+  }
+  if (!response.ok) {
+    const knowledge = response.status >= 500 ? 'unknown' : 'refused';
+    throw new ConnectorFailure(knowledge, response.status, 'http');
+  }
+  return idOf(text);
+}
+
 function urlOf(request: ConnectorRequest): string {
   const base = request.serviceUrl.endsWith('/') ? request.serviceUrl : `${request.serviceUrl}/`;
   const activities = `${base}v3/conversations/${encodeURIComponent(request.conversationId)}/activities`;

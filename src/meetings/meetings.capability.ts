@@ -3,6 +3,7 @@ import { registerActions } from './handlers/actions.handlers.js';
 import { registerAgenda } from './handlers/agenda.handlers.js';
 import { handlerContext, type MeetingsDeps } from './handlers/context.js';
 import { registerLive } from './handlers/live.handlers.js';
+import { registerMessageAction } from './handlers/message-action.handlers.js';
 import { registerMinutes } from './handlers/minutes.handlers.js';
 import { registerSeries } from './handlers/series.handlers.js';
 
@@ -20,5 +21,6 @@ export function meetingsCapability(deps: MeetingsDeps): Capability {
     registerMinutes(routes, ctx);
     registerActions(routes, ctx);
     registerLive(routes, ctx);
+    registerMessageAction(routes, ctx);
   };
 }
