@@ -17,6 +17,25 @@ export default tseslint.config(
     },
   },
   {
+    // The Bot Framework SDK stays behind one seam: src/bot and the composition root.
+    files: ['src/**/*.ts'],
+    ignores: ['src/bot/**', 'src/app.ts', 'src/wiring/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['botbuilder', 'botbuilder-*', '@microsoft/teams-ai', '@microsoft/teams-ai/*'],
+              message:
+                'Only src/bot and the composition root use the Bot Framework SDK; take the Turn port instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

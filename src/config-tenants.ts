@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultOrganisations } from './access/organisations.js';
+import { defaultOrganisations } from './organisations.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

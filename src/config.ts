@@ -5,7 +5,7 @@ import {
   insatsSchema,
   lansdelSchema,
   type Program,
-} from './participants/program.js';
+} from './program.js';
 import {
   BOT_REGIONS,
   checkTenantOrganisations,

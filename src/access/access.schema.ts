@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { foldForLookup } from '../text.js';
 import { ROLES, roleSchema, type Role } from '../principal.js';
+export {
+  ORGANISATION_KINDS,
+  organisationKindSchema,
+  organisationSchema,
+  type Organisation,
+  type OrganisationKind,
+} from '../organisations.js';
 
 export {
   ROLES,
@@ -26,25 +33,6 @@ const roleWords: Record<string, Role> = {
 export function parseRole(word: string): Role | undefined {
   return roleWords[foldForLookup(word)];
 }
-
-export const ORGANISATION_KINDS = [
-  'forsakringskassan',
-  'arbetsformedlingen',
-  'region',
-  'kommun',
-  'forbundskansli',
-] as const;
-export const organisationKindSchema = z.enum(ORGANISATION_KINDS);
-export type OrganisationKind = z.infer<typeof organisationKindSchema>;
-
-export const organisationSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]{2,60}$/),
-  name: z.string().min(2).max(100),
-  kind: organisationKindSchema,
-  /** Short words that find the organisation in commands, e.g. `fk`. */
-  aliases: z.array(z.string().max(40)).max(10),
-});
-export type Organisation = z.infer<typeof organisationSchema>;
 
 /** A member of staff the bot knows: never a participant. */
 export const memberSchema = z.object({

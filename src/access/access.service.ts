@@ -14,7 +14,7 @@ import {
 } from './access.schema.js';
 
 export type { TurnIdentity } from './access.schema.js';
-import { findOrganisation } from './organisations.js';
+import { findOrganisation } from '../organisations.js';
 
 export interface AccessDeps {
   readonly members: MemberRepository;

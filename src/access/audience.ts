@@ -1,7 +1,5 @@
 import type { Member } from './access.schema.js';
-
-/** Teams refreshes a card on its own for at most this many people (`refresh.userIds`). */
-export const MAX_VIEWERS = 60;
+import { MAX_VIEWERS, type Audience } from './audience.port.js';
 
 /**
  * Who gets a channel card refreshed into their own view, chosen by role: samordnare, then
@@ -35,15 +33,6 @@ export function viewAudience(
 }
 
 export const isTeamsUserId = (id: string) => /^29:[^\s]{1,200}$/.test(id);
-
-/**
- * The audience of a channel card: the people who get their own view of it (see
- * {@link viewAudience}). `first` comes before everyone else.
- */
-export type Audience = (
-  organisations?: readonly string[],
-  first?: readonly string[],
-) => Promise<readonly string[]>;
 
 /** How long the members an audience is chosen from are kept per instance. */
 const MEMBERS_TTL_MS = 30_000;

@@ -23,8 +23,6 @@ import { turnOf, type Turn } from './turn-port.js';
 
 export interface CommandContext extends Turn {
   readonly command: ParsedCommand;
-  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
-  readonly turn: TurnContext;
 }
 
 export interface CardActionContext<T> extends Turn {
@@ -34,8 +32,6 @@ export interface CardActionContext<T> extends Turn {
    * people in its `userIds`), `manual` when the person clicked.
    */
   readonly trigger: 'automatic' | 'manual';
-  /** @deprecated Use the {@link Turn} members; kept until every capability has moved to them. */
-  readonly turn: TurnContext;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<void>;
@@ -58,12 +54,6 @@ export interface BotRoutes {
   command(name: CommandName, handler: CommandHandler): void;
   /** Registers a card verb; see {@link CardAction}. */
   cardAction<S extends z.ZodType>(action: CardAction<S>): void;
-  /** @deprecated Register a {@link CardAction} entry instead. */
-  cardAction<S extends z.ZodType>(
-    verb: string,
-    schema: S,
-    handler: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
-  ): void;
   /** Answers a message that is not a known command (exactly one capability registers it). */
   unknownCommand(handler: (turn: Turn) => Promise<void>): void;
   /** Runs when the bot is added to a conversation; the turn's principal is whoever added it. */
@@ -139,13 +129,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
       if (commands.has(name)) throw new Error(`Command ${name} registered twice`);
       commands.set(name, handler);
     },
-    cardAction<S extends z.ZodType>(
-      first: string | CardAction<S>,
-      schema?: S,
-      handler?: (ctx: CardActionContext<z.infer<S>>) => Promise<CardJson>,
-    ) {
-      const action: CardAction<S> =
-        typeof first === 'string' ? { verb: first, schema: schema!, handle: handler! } : first;
+    cardAction<S extends z.ZodType>(action: CardAction<S>) {
       const { verb } = action;
       if (verbs.includes(verb)) throw new Error(`Card verb ${verb} registered twice`);
       verbs.push(verb);
@@ -163,7 +147,6 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           const trigger = (turn.activity.value as { trigger?: unknown } | undefined)?.trigger;
           const card = await action.handle({
             ...turnOf(turn, principal),
-            turn,
             data: parsed.data,
             trigger: trigger === 'automatic' ? 'automatic' : 'manual',
           });
@@ -234,7 +217,6 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           const principal = await principalOf(turn);
           await commands.get(parsed.command.name)!({
             ...turnOf(turn, principal, parsed.command.mentions),
-            turn,
             command: parsed.command,
           });
         } else {

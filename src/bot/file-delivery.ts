@@ -8,8 +8,8 @@ import {
   type FileDelivery,
   type FileOfferStore,
   type OutgoingFile,
+  type DownloadLinks,
 } from '../documents/file-offers.js';
-import type { DownloadLinks } from '../http/downloads.js';
 import { errorFields, type Logger } from '../log.js';
 
 /**

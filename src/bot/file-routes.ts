@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { ActivityTypes, CardFactory, MessageFactory } from 'botbuilder';
-import type { Principal } from '../access/access.schema.js';
-import type { TurnIdentity } from '../access/access.service.js';
+import type { Principal, TurnIdentity } from '../principal.js';
 import { MAX_FILE_BYTES } from '../documents/file-offers.js';
 import { isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';

@@ -1,4 +1,5 @@
 import type { Principal } from '../access/access.schema.js';
+import { auditEntryOf } from '../audit/audit-entry.js';
 import type { AuditEntry } from '../audit/audit.schema.js';
 
 /** An audit entry about one case: who, when, what, with codes and counts only. */
@@ -9,13 +10,5 @@ export function caseAuditEntry(
   code: string,
   details: Record<string, string | number | boolean> = {},
 ): AuditEntry {
-  return {
-    at: at.toISOString(),
-    actorId: actor.userId,
-    ...(actor.organisationId ? { actorOrganisationId: actor.organisationId } : {}),
-    action,
-    subjectType: 'case',
-    subjectId: code,
-    details,
-  };
+  return auditEntryOf(actor, at, action, { type: 'case', id: code }, details);
 }

@@ -1,9 +1,9 @@
 import type { Organisation } from '../access/access.schema.js';
-import { findOrganisation } from '../access/organisations.js';
+import { findOrganisation } from '../organisations.js';
 import { invalidInput } from '../errors.js';
 import { localDateSchema, localTimeSchema } from '../schedule/schedule.schema.js';
 import { foldForLookup } from '../text.js';
-import { caseStatusLabels, CASE_STATUSES, type CaseStatus } from './cases.schema.js';
+import { caseStatusLabels, CASE_STATUSES, parseCaseCode, type CaseStatus } from './cases.schema.js';
 import type { CaseFilter } from './use-cases/open-queue.js';
 
 /** What `/ärenden …` asks for, parsed strictly. */
@@ -36,7 +36,6 @@ export const CASE_USAGE = [
   '/ärenden logg Ä-2026-0042 – granskningsloggen (samordnare)',
 ] as const;
 
-const CODE_FORM = 'Ä-ÅÅÅÅ-NNNN';
 const needsCode: Record<
   string,
   Exclude<CaseCommand['kind'], 'list' | 'help' | 'new' | 'queue' | 'enqueue'>
@@ -54,16 +53,6 @@ const needsCode: Record<
  * Reads a case code forgivingly in case and in `Ä`/`A`, strictly in shape: `Ä-2026-42` becomes
  * `Ä-2026-0042`; anything else is refused with the right form.
  */
-export function parseCaseCode(word: string | undefined, usage: string): string {
-  if (!word) throw invalidInput(`Skriv ärendets kod, till exempel: ${usage}`);
-  const match = /^[äa]-(\d{4})-(\d{1,6})$/iu.exec(word.normalize('NFC'));
-  if (!match) {
-    throw invalidInput(
-      `Det där är ingen ärendekod. Ärendekoder skrivs ${CODE_FORM}, till exempel: ${usage}`,
-    );
-  }
-  return `Ä-${match[1]}-${match[2]!.padStart(4, '0')}`;
-}
 
 function parseDate(word: string, usage: string): string {
   if (!localDateSchema.safeParse(word).success) {
@@ -172,3 +161,5 @@ export function parseCaseCommand(
   }
   return { kind: 'list', filter };
 }
+
+export { parseCaseCode };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidInput } from '../errors.js';
 import { localDateSchema, localTimeSchema } from '../schedule/schedule.schema.js';
 
 /**
@@ -204,3 +205,18 @@ export const CASE_VERBS = [
   'cases.close',
 ] as const;
 export type CaseVerb = (typeof CASE_VERBS)[number];
+
+/** How a case code is written, for messages that say so. */
+export const CODE_FORM = 'Ä-ÅÅÅÅ-NNNN';
+
+/** Reads a typed case code leniently (`ä-2026-42`, `A-2026-0042`); refuses anything else without quoting it. */
+export function parseCaseCode(word: string | undefined, usage: string): string {
+  if (!word) throw invalidInput(`Skriv ärendets kod, till exempel: ${usage}`);
+  const match = /^[äa]-(\d{4})-(\d{1,6})$/iu.exec(word.normalize('NFC'));
+  if (!match) {
+    throw invalidInput(
+      `Det där är ingen ärendekod. Ärendekoder skrivs ${CODE_FORM}, till exempel: ${usage}`,
+    );
+  }
+  return `Ä-${match[1]}-${match[2]!.padStart(4, '0')}`;
+}

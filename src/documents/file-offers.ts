@@ -76,3 +76,9 @@ export function offeredText(offered: FileOffered, what: string): string {
       return `Boten har ingen personlig chatt med dig ännu. Öppna chatten med Finsam, skriv /hjälp och försök igen.`;
   }
 }
+
+/** Links to files kept for someone, served by the bot's own host. */
+export interface DownloadLinks {
+  /** The link for a stored file and its token. */
+  linkFor(fileId: string, token: string): string;
+}

@@ -41,22 +41,25 @@ export function helpView(
     principal?: Principal;
     place?: ConversationKind;
     all?: boolean;
+    /** One command alone, with every variant (`/möte hjälp`). */
+    only?: string;
   } = {},
 ): HelpView {
   const { principal, place } = options;
+  const all = options.all || options.only !== undefined;
   const fits = (spec: CommandSpec) =>
-    options.all ||
-    ((!place || (spec.scopes as readonly CommandScope[]).includes(scopeOf[place])) &&
-      mayUse(spec, principal));
+    options.only !== undefined
+      ? spec.name === options.only
+      : options.all ||
+        ((!place || (spec.scopes as readonly CommandScope[]).includes(scopeOf[place])) &&
+          mayUse(spec, principal));
   const shown = (commandTable as readonly CommandSpec[]).filter(fits);
   const roles = principal?.roles.map((role) => roleLabels[role].toLowerCase()) ?? [];
   return {
     title: 'Finsam – så använder du boten',
     notice: options.notice ?? '',
     intro:
-      (options.all || !place
-        ? 'Alla kommandon. '
-        : `Kommandona du kan använda ${placeName[place]}. `) +
+      (all || !place ? 'Alla kommandon. ' : `Kommandona du kan använda ${placeName[place]}. `) +
       'I en kanal nämner du boten först, till exempel @Finsam /hjälp.',
     who: !principal
       ? ''
@@ -67,9 +70,9 @@ export function helpView(
       command: `/${spec.menuTitle ?? spec.name}`,
       summary: spec.summary,
       // The short view shows how a command is written once; "Visa alla" every variant.
-      usage: options.all ? spec.usage : spec.usage.slice(0, 1),
+      usage: all ? spec.usage : spec.usage.slice(0, 1),
     })),
-    hiddenCount: options.all
+    hiddenCount: all
       ? 0
       : commandTable.length -
         shown.length +

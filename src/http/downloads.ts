@@ -1,3 +1,4 @@
+import type { DownloadLinks } from '../documents/file-offers.js';
 import type { Express, Response } from 'express';
 import type { FileOfferStore } from '../documents/file-offers.js';
 import { errorFields, type Logger } from '../log.js';
@@ -10,22 +11,10 @@ import { errorFields, type Logger } from '../log.js';
  * for. The link is sent only to that person's personal chat with the bot; the first download
  * takes the file with a conditional delete, so it works once, on one instance.
  */
-export interface DownloadLinks {
-  /** The link for a stored file and its token. */
-  linkFor(fileId: string, token: string): string;
-}
-
 export interface DownloadRoute {
   readonly files: FileOfferStore;
   readonly now: () => Date;
   readonly logger: Logger;
-}
-
-declare module './server.js' {
-  interface HttpDeps {
-    /** Serves the bot's single-use download links when present. */
-    readonly downloads?: DownloadRoute;
-  }
 }
 
 export const DOWNLOAD_PATH = '/filer';

@@ -9,7 +9,7 @@ import type { ActivityReceiver } from '../bot/receiver.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
 import { precheckBearer } from './bearer-precheck.js';
-import { mountDownloads } from './downloads.js';
+import { mountDownloads, type DownloadRoute } from './downloads.js';
 import { privacyPage, termsPage } from './legal-pages.js';
 import type { ServerLifecycle } from './lifecycle.js';
 
@@ -19,6 +19,8 @@ export interface HttpDeps {
   /** Resolves when storage answers, rejects when it does not. */
   readonly checkStorage: () => Promise<void>;
   readonly lifecycle: ServerLifecycle;
+  /** Serves the bot's single-use download links when present. */
+  readonly downloads?: DownloadRoute;
   /** The bot's app id; when set, every POST must carry a Bot Framework token for it. */
   readonly appId?: string;
 }

@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { hasRole, type Member, type Principal } from '../access/access.schema.js';
-import type { AccessService } from '../access/access.service.js';
+import {
+  hasRole,
+  type Member,
+  type Organisation,
+  type Principal,
+} from '../access/access.schema.js';
+
+/** The people and organisations the enrolment form offers, as the access capability lists them. */
+export interface PeopleDirectory {
+  listPeople(actor: Principal): Promise<Member[]>;
+  listOrganisations(): Promise<Organisation[]>;
+}
 import type { CardAction } from '../bot/bot.js';
 import { parseCardInput } from '../bot/card-input.js';
 import { renderCard, type CardJson } from '../bot/card-renderer.js';
@@ -19,19 +29,19 @@ import {
 import { participantFormView, type FormValues } from './participants.cards.js';
 import type { Participant } from './participants.schema.js';
 import type { ParticipantService } from './participants.service.js';
-import { findInsats } from './program.js';
+import { findInsats } from '../program.js';
 
 export interface ParticipantHandlerDeps {
   readonly participants: ParticipantService;
-  readonly access: AccessService;
+  readonly access: PeopleDirectory;
 }
 
 const NO_COACH =
-  'Det finns ingen coach i förbundet ännu, och varje deltagare ska ha en coach. En administratör ger rollen i en kanal där personen finns, till exempel: /roller ge @Leila coach eskilstuna. Skriv sedan /deltagare ny igen.';
+  'Det finns ingen coach i förbundet ännu, och varje deltagare ska ha en coach. En administratör ger rollen under Kom igång i en kanal där coachen finns (eller med /roller ge @person coach organisation). Skriv sedan /deltagare ny igen.';
 const NO_PROGRAM =
   'Förbundet har ingen länsdel eller insats inlagd. Be förbundets administratör att lägga in LANSDELAR och INSATSER i bottens inställningar.';
 
-const coachesOf = async (access: AccessService, actor: Principal): Promise<Member[]> =>
+const coachesOf = async (access: PeopleDirectory, actor: Principal): Promise<Member[]> =>
   (await access.listPeople(actor)).filter((m) => m.roles.includes('coach'));
 
 /**

@@ -15,7 +15,7 @@ import type {
 } from './participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
-import type { Insats, Lansdel, Program } from './program.js';
+import type { Insats, Lansdel, Program } from '../program.js';
 
 /** Age group from a birth year, as old as the person turns in the start year. */
 export function ageGroupOf(birthYear: number, startYear: number): AgeGroup {

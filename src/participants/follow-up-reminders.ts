@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { ReminderService } from '../reminders/reminders.service.js';
+import type { ReminderScheduling } from '../reminders/reminders.port.js';
 import { addDays, toInstant } from '../schedule/local-time.js';
 import type { Participant } from './participants.schema.js';
 import type { FollowUpReminders } from './participants.service.js';
@@ -18,7 +18,7 @@ const refOf = (participant: Participant, next: string) => ({
  * (it is listed as overdue instead).
  */
 export function followUpReminders(deps: {
-  readonly reminders: Pick<ReminderService, 'schedule' | 'cancelPlanned'>;
+  readonly reminders: ReminderScheduling;
   readonly personalConversation: (userId: string) => Promise<string | undefined>;
   readonly now: () => Date;
   readonly logger: Logger;

@@ -1,10 +1,6 @@
-import type { AgeGroup, Deviation, Gender, Referral, Step } from './participants.schema.js';
+import type { AgeGroup, Deviation, Referral, Step } from './participants.schema.js';
 
-export const genderLabels: Record<Gender, string> = {
-  kvinna: 'Kvinna',
-  man: 'Man',
-  annat: 'Annat/ej angivet',
-};
+export { genderLabels } from './participants.schema.js';
 
 export const ageLabels: Record<AgeGroup, string> = {
   under30: 'Under 30 år',

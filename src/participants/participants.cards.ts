@@ -18,7 +18,7 @@ import {
   type Participant,
   type ParticipantEvent,
 } from './participants.schema.js';
-import type { Program } from './program.js';
+import type { Program } from '../program.js';
 
 export interface Notice {
   readonly text: string;

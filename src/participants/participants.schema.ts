@@ -5,6 +5,12 @@ export const GENDERS = ['kvinna', 'man', 'annat'] as const;
 export const genderSchema = z.enum(GENDERS);
 export type Gender = z.infer<typeof genderSchema>;
 
+export const genderLabels: Record<Gender, string> = {
+  kvinna: 'Kvinna',
+  man: 'Man',
+  annat: 'Annat/ej angivet',
+};
+
 /**
  * Disjoint age bands at enrolment. The lägesrapport's "30 och över" is `30-49` plus `50+`, and
  * its "50 och över" is `50+`; the report shows both the bands and those two sums.

@@ -20,7 +20,7 @@ import {
   type Participant,
   type RecordableStep,
 } from './participants.schema.js';
-import type { Insats, Lansdel, Program } from './program.js';
+import type { Insats, Lansdel, Program } from '../program.js';
 import { importRows, type ImportResult } from './import/import-list.js';
 import type { ImportRow } from './import/import-rows.js';
 import { recordEvent, type NewEvent } from './record-event.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { hasRole } from '../access/access.schema.js';
-import { textMessage, cardMessage, type Capability } from '../bot/bot.js';
-import { cardAttachment, renderCard } from '../bot/card-renderer.js';
+import type { Capability } from '../bot/bot.js';
+import { renderCard } from '../bot/card-renderer.js';
 import { invalidInput } from '../errors.js';
 import { formatWhen } from '../schedule/format.js';
 import { addDays, toInstant, toLocal } from '../schedule/local-time.js';
@@ -84,32 +84,31 @@ const sendNowNotices: Record<SendNowOutcome, { text: string; isError: boolean }>
 
 export function remindersCapability(reminders: ReminderService, now: () => Date): Capability {
   return (routes) => {
-    routes.command('påminnelser', async ({ turn, principal, conversationId, command }) => {
-      const [sub, ...rest] = command.args;
-      if (sub === undefined) {
-        const list = await reminders.upcoming(conversationId);
-        const canManage = hasRole(principal, 'samordnare', 'admin');
-        await turn.sendActivity(
-          cardMessage(cardAttachment('reminders', reminderListView(list, canManage))),
-        );
-        return;
-      }
-      if (foldForLookup(sub) !== 'ny') throw invalidInput(`Okänt underkommando. ${USAGE}`);
-      const { dueAt, text } = parseNewReminder(rest, now());
-      const fingerprint = createHash('sha256')
-        .update(`${conversationId}|${turn.activity.id ?? dueAt.toISOString()}`)
-        .digest('hex')
-        .slice(0, 16);
-      const { reminder } = await reminders.scheduleCustom(principal, {
-        id: `custom.${fingerprint}`,
-        conversationId,
-        dueAt,
-        text,
-      });
-      await turn.sendActivity(
-        textMessage(`Påminnelsen skickas här ${formatWhen(new Date(reminder.dueAt))}.`),
-      );
-    });
+    routes.command(
+      'påminnelser',
+      async ({ reply, activityId, principal, conversationId, command }) => {
+        const [sub, ...rest] = command.args;
+        if (sub === undefined) {
+          const list = await reminders.upcoming(conversationId);
+          const canManage = hasRole(principal, 'samordnare', 'admin');
+          await reply(renderCard('reminders', reminderListView(list, canManage)));
+          return;
+        }
+        if (foldForLookup(sub) !== 'ny') throw invalidInput(`Okänt underkommando. ${USAGE}`);
+        const { dueAt, text } = parseNewReminder(rest, now());
+        const fingerprint = createHash('sha256')
+          .update(`${conversationId}|${activityId || dueAt.toISOString()}`)
+          .digest('hex')
+          .slice(0, 16);
+        const { reminder } = await reminders.scheduleCustom(principal, {
+          id: `custom.${fingerprint}`,
+          conversationId,
+          dueAt,
+          text,
+        });
+        await reply(`Påminnelsen skickas här ${formatWhen(new Date(reminder.dueAt))}.`);
+      },
+    );
 
     const listAfter = async (
       conversationId: string,
@@ -121,48 +120,48 @@ export function remindersCapability(reminders: ReminderService, now: () => Date)
         reminderListView(await reminders.upcoming(conversationId), canManage, notice),
       );
 
-    routes.cardAction(
-      'reminders.list',
-      z.object({}).loose(),
-      async ({ principal, conversationId }) =>
+    routes.cardAction({
+      verb: 'reminders.list',
+      schema: z.object({}),
+      handle: async ({ principal, conversationId }) =>
         listAfter(conversationId, hasRole(principal, 'samordnare', 'admin'), {
           text: '',
           isError: false,
         }),
-    );
+    });
 
-    routes.cardAction(
-      'reminders.pause',
-      reminderRefSchema.loose(),
-      async ({ principal, conversationId, data }) => {
+    routes.cardAction({
+      verb: 'reminders.pause',
+      schema: reminderRefSchema,
+      handle: async ({ principal, conversationId, data }) => {
         await reminders.pause(principal, data);
         return listAfter(conversationId, true, {
           text: 'Påminnelsen är pausad.',
           isError: false,
         });
       },
-    );
+    });
 
-    routes.cardAction(
-      'reminders.resume',
-      reminderRefSchema.loose(),
-      async ({ principal, conversationId, data }) => {
+    routes.cardAction({
+      verb: 'reminders.resume',
+      schema: reminderRefSchema,
+      handle: async ({ principal, conversationId, data }) => {
         await reminders.resume(principal, data);
         return listAfter(conversationId, true, {
           text: 'Påminnelsen är återupptagen.',
           isError: false,
         });
       },
-    );
+    });
 
-    routes.cardAction(
-      'reminders.sendNow',
-      reminderRefSchema.loose(),
-      async ({ principal, conversationId, data }) => {
+    routes.cardAction({
+      verb: 'reminders.sendNow',
+      schema: reminderRefSchema,
+      handle: async ({ principal, conversationId, data }) => {
         const outcome = await reminders.sendNow(principal, data);
         const notice = sendNowNotices[outcome];
         return listAfter(conversationId, true, notice);
       },
-    );
+    });
   };
 }

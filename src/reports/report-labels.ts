@@ -1,6 +1,6 @@
 import type { AgeRow, Outcome } from './lagesrapport.js';
 
-export { genderLabels } from '../participants/participant-labels.js';
+export { genderLabels } from '../participants/participants.schema.js';
 
 /** The age rows as the lägesrapport names them. */
 export const ageRowLabels: Record<AgeRow, string> = {

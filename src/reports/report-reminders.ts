@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ReminderService } from '../reminders/reminders.service.js';
+import type { ReminderScheduling } from '../reminders/reminders.port.js';
 import { toInstant, toLocal, type LocalDate } from '../schedule/local-time.js';
 
 /** When the samordnare hear that a lägesrapport is due: 09:00 two weeks before 1 July and 1 January. */
@@ -37,7 +37,7 @@ export function nextReportReminder(now: Date): { remindOn: LocalDate; at: Date; 
  * nothing. Returns how many were new.
  */
 export async function planReportReminders(deps: {
-  readonly reminders: Pick<ReminderService, 'schedule'>;
+  readonly reminders: Pick<ReminderScheduling, 'schedule'>;
   readonly coordinators: () => Promise<Coordinator[]>;
   readonly now: () => Date;
 }): Promise<number> {

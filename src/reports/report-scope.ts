@@ -1,11 +1,5 @@
 import { invalidInput } from '../errors.js';
-import {
-  coachesOf,
-  findKommun,
-  findLansdel,
-  type Lansdel,
-  type Program,
-} from '../participants/program.js';
+import { coachesOf, findKommun, findLansdel, type Lansdel, type Program } from '../program.js';
 import { foldForLookup } from '../text.js';
 import type { FlowPlan } from './lagesrapport.js';
 import { parseCutOff } from './report-period.js';

@@ -1,7 +1,6 @@
-import { CardFactory } from 'botbuilder';
 import { z } from 'zod';
 import type { Principal } from '../access/access.schema.js';
-import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
+import type { Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
 import {
   CSV_TYPE,
@@ -23,7 +22,7 @@ import { reportXlsx } from './report-xlsx.js';
 import { reportView } from './report.cards.js';
 import type { BuiltReport, ReportService } from './report.service.js';
 
-export const REPORT_VERBS = ['reports.open', 'reports.file'] as const;
+export const REPORT_VERBS = ['reports.file'] as const;
 
 export const REPORT_USAGE = [
   '/rapport – hela förbundet, halvåret hittills (eller senaste halvåret med uppgifter)',
@@ -113,31 +112,29 @@ export function reportsCapability(deps: {
     reports.build(principal, refOf(data));
 
   return (routes) => {
-    routes.command('rapport', async ({ turn, principal, command }) => {
+    routes.command('rapport', async ({ reply, principal, command }) => {
       const first = command.args[0] ? foldForLookup(command.args[0]) : undefined;
       if (first === 'hjalp' || first === 'help') {
-        await turn.sendActivity(
-          textMessage(`Så här används /rapport:\n\n${REPORT_USAGE.join('\n\n')}`),
-        );
+        await reply(`Så här används /rapport:\n\n${REPORT_USAGE.join('\n\n')}`);
         return;
       }
       const built = await reports.build(principal, parseReportArgs(reports.program, command.args));
-      await turn.sendActivity(cardMessage(CardFactory.adaptiveCard(card(built))));
+      await reply(card(built));
       await deps.planReminders();
     });
 
-    routes.cardAction('reports.open', reportRefSchema, async ({ principal, data }) =>
-      card(await build(principal, data)),
-    );
-
-    routes.cardAction('reports.file', fileSchema, async ({ principal, data }) => {
-      const built = await build(principal, data);
-      const file = await reportFile(built, data.format, reports.today());
-      const offered = await deps.files.offer(principal.userId, file);
-      return card(built, {
-        text: offeredText(offered, WHAT[data.format]),
-        isError: offered === 'no-chat',
-      });
+    routes.cardAction({
+      verb: 'reports.file',
+      schema: fileSchema,
+      handle: async ({ principal, data }) => {
+        const built = await build(principal, data);
+        const file = await reportFile(built, data.format, reports.today());
+        const offered = await deps.files.offer(principal.userId, file);
+        return card(built, {
+          text: offeredText(offered, WHAT[data.format]),
+          isError: offered === 'no-chat',
+        });
+      },
     });
   };
 }

@@ -1,7 +1,7 @@
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditLog } from '../audit/audit.schema.js';
 import { forbidden, invalidInput } from '../errors.js';
-import type { Program } from '../participants/program.js';
+import type { Program } from '../program.js';
 import { toLocal, type LocalDate } from '../schedule/local-time.js';
 import {
   flowLine,

@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
-import { parseCaseCode } from '../cases/cases.arguments.js';
 import { invalidInput } from '../errors.js';
-import {
-  PARTICIPANT_CODE_PATTERN,
-  participantCodeSchema,
-} from '../participants/participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
 import { extractMessages } from './register-extract.js';
@@ -21,14 +16,6 @@ const USAGE = [
 ];
 /** A pause between the parts of a long registerutdrag, inside Teams' 8 messages per 2 s. */
 const PART_PAUSE_MS = 250;
-
-const isParticipantCode = (code: string) => PARTICIPANT_CODE_PATTERN.test(code);
-
-/** A case code (read leniently, like /ärenden) or a participant code. */
-function registerCode(word: string | undefined, usage: string): string {
-  const participant = participantCodeSchema.safeParse(word ?? '');
-  return participant.success ? participant.data : parseCaseCode(word, usage);
-}
 
 function countsText(line: RetentionLine, done: boolean): string {
   const parts = [
@@ -80,11 +67,11 @@ export function retentionCapability(retention: RetentionService): Capability {
         case 'hjalp':
           return ctx.reply(['**/gallring**', ...USAGE].join('\n\n'));
         case 'utdrag': {
-          const code = registerCode(second, '/gallring utdrag Ä-2026-0042');
+          const { code, subjectType } = retention.readCode(second, '/gallring utdrag Ä-2026-0042');
           if (third !== undefined)
             throw invalidInput('Skriv bara koden, till exempel: /gallring utdrag Ä-2026-0042');
           const { record, audit } = await retention.extract(principal, code, ctx.activityId);
-          const label = isParticipantCode(code) ? 'deltagare' : 'ärende';
+          const label = subjectType === 'participant' ? 'deltagare' : 'ärende';
           const parts = extractMessages(code, label, record, audit);
           for (const [i, part] of parts.entries()) {
             if (i > 0) await new Promise((resolve) => setTimeout(resolve, PART_PAUSE_MS));
@@ -93,21 +80,22 @@ export function retentionCapability(retention: RetentionService): Capability {
           return;
         }
         case 'radera': {
-          const code = registerCode(second, '/gallring radera Ä-2026-0042');
+          const { code, subjectType } = retention.readCode(second, '/gallring radera Ä-2026-0042');
+          const isParticipant = subjectType === 'participant';
           const confirmed = third !== undefined && foldForLookup(third) === 'bekrafta';
           if ((third !== undefined && !confirmed) || rest.length > 0) {
             throw invalidInput(`Skriv /gallring radera ${code} bekräfta för att radera.`);
           }
           if (!confirmed) {
             return ctx.reply(
-              isParticipantCode(code)
+              isParticipant
                 ? `Radering av ${code} kan inte ångras. Deltagaren och hela historiken tas bort och räknas inte längre i lägesrapporter. Skriv /gallring radera ${code} bekräfta för att radera.`
                 : `Radering av ${code} kan inte ångras. Ärendets innehåll tas bort och bara anonym statistik (organisation, utfall, månad) finns kvar. Skriv /gallring radera ${code} bekräfta för att radera.`,
             );
           }
           await retention.erase(principal, code);
           return ctx.reply(
-            isParticipantCode(code)
+            isParticipant
               ? `${code} är raderad. Raderingen är loggad.`
               : `${code} är raderat. Den anonyma statistiken finns kvar och raderingen är loggad.`,
           );

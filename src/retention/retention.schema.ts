@@ -31,6 +31,8 @@ export interface RegisterSource {
   readonly subjectType: string;
   /** Whether the code is one of this source's, e.g. `Ä-2026-0042`. */
   owns(code: string): boolean;
+  /** A typed code read leniently (`ä-2026-42`) as this source writes it; undefined if not one. */
+  readCode(word: string): string | undefined;
   extract(code: string): Promise<Record<string, unknown> | undefined>;
   /**
    * The audit trail of the code, oldest first, when the source keeps it itself (a case keeps its

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditEntry, AuditLog } from '../audit/audit.schema.js';
-import { caseAuditEntry } from '../cases/case-audit.js';
+import { auditEntryOf } from '../audit/audit-entry.js';
 import { forbidden, invalidInput, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { toLocal } from '../schedule/local-time.js';
@@ -151,6 +151,22 @@ export class RetentionService {
     await this.deps.audit.append(this.entryFor(actor, register, 'erase', code));
   }
 
+  /**
+   * A typed code read by the register it belongs to, with that register's subject type; a word
+   * that is no code is refused with how codes are written, never quoted.
+   */
+  readCode(word: string | undefined, example: string): { code: string; subjectType: string } {
+    for (const register of this.deps.registers) {
+      const code = word === undefined ? undefined : register.readCode(word);
+      if (code) return { code, subjectType: register.subjectType };
+    }
+    throw invalidInput(
+      word === undefined
+        ? `Skriv koden, till exempel: ${example}`
+        : `Det där är ingen kod. Ärendekoder skrivs Ä-ÅÅÅÅ-NNNN och deltagarkoder D-ÅÅÅÅ-NNNN, till exempel: ${example}`,
+    );
+  }
+
   private registerFor(code: string): RegisterSource {
     const register = this.deps.registers.find((r) => r.owns(code));
     if (!register)
@@ -177,10 +193,10 @@ export class RetentionService {
     action: 'extract' | 'erase',
     code: string,
   ): AuditEntry {
-    return {
-      ...caseAuditEntry(actor, this.deps.now(), `${register.subjectType}s.${action}`, code),
-      subjectType: register.subjectType,
-    };
+    return auditEntryOf(actor, this.deps.now(), `${register.subjectType}s.${action}`, {
+      type: register.subjectType,
+      id: code,
+    });
   }
 
   /** Refuses anyone but an administratör, naming who can help. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cardMessage, textMessage, type Capability } from '../bot/bot.js';
-import { cardAttachment, renderCard } from '../bot/card-renderer.js';
+import type { Capability } from '../bot/bot.js';
+import { renderCard } from '../bot/card-renderer.js';
 import { commandTable } from '../bot/command-table.js';
 import { invalidInput } from '../errors.js';
 import { foldForLookup } from '../text.js';
@@ -14,21 +14,23 @@ const usage = commandTable.find((command) => command.name === 'status')?.usage ?
 
 export function statusCapability(status: StatusService): Capability {
   return (routes) => {
-    routes.command('status', async ({ turn, principal, command }) => {
+    routes.command('status', async ({ reply, principal, command }) => {
       const [first, ...rest] = command.args.map((word) => foldForLookup(word));
       if (first === 'hjalp' || first === 'help') {
-        await turn.sendActivity(textMessage(['Så här används /status:', ...usage].join('\n\n')));
+        await reply(['Så här används /status:', ...usage].join('\n\n'));
         return;
       }
       if (first !== undefined || rest.length > 0) {
         throw invalidInput('/status tar inga argument. Skriv /status eller /status hjälp.');
       }
       const report = await status.report(principal);
-      await turn.sendActivity(cardMessage(cardAttachment('status', statusView(report))));
+      await reply(renderCard('status', statusView(report)));
     });
 
-    routes.cardAction('status.refresh' satisfies StatusVerb, z.object({}).loose(), async (ctx) =>
-      renderCard('status', statusView(await status.report(ctx.principal))),
-    );
+    routes.cardAction({
+      verb: 'status.refresh' satisfies StatusVerb,
+      schema: z.object({}),
+      handle: async (ctx) => renderCard('status', statusView(await status.report(ctx.principal))),
+    });
   };
 }

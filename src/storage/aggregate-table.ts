@@ -228,7 +228,13 @@ export class AggregateTable<K extends RowKinds> {
         if (repeated) return { kind: 'repeated', result: repeated };
         throw new AppError('already-exists', undefined, { cause: error });
       }
-      if (isPreconditionFailed(error)) throw new AppError('conflict', undefined, { cause: error });
+      if (isPreconditionFailed(error)) {
+        // The storage client resends a change whose answer was lost; the resend then fails on
+        // the etags the first one changed. The marker tells that apart from a lost race.
+        const repeated = await this.marker(pk, markerKey);
+        if (repeated) return { kind: 'repeated', result: repeated };
+        throw new AppError('conflict', undefined, { cause: error });
+      }
       if (isUnavailable(error)) return this.verify(pk, markerKey, error);
       throw toAppError(error);
     }
@@ -318,7 +324,10 @@ export class AggregateTable<K extends RowKinds> {
       do {
         const iterator = this.table
           .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
-          .byPage({ maxPageSize: 1000, ...(token ? { continuationToken: token } : {}) });
+          .byPage({
+            maxPageSize: Math.min(1000, limit ?? 1000),
+            ...(token ? { continuationToken: token } : {}),
+          });
         const next = await iterator.next();
         if (next.done) break;
         rows.push(...next.value);

@@ -128,6 +128,33 @@ describe('one change, one transaction', () => {
     expect(rows.auditEntries).toHaveLength(2);
   });
 
+  it('when a landed change is sent again on the etag it was made from, then it is recognised as a repeat, not a lost race', async () => {
+    const { table } = await tableOf();
+    await table.commit('agg-1', create('Möte', 0));
+    const header = (await table.load('agg-1', ['header'])).get('header', 'head')!;
+    const key = randomUUID();
+    const change: Change<Kinds> = {
+      writes: [
+        {
+          op: 'replace',
+          kind: 'header',
+          id: 'head',
+          value: { ...header.value, revision: 2 },
+          etag: header.etag,
+        },
+      ],
+      audit: [audit()],
+      marker: { key, result: { revision: 2 } },
+    };
+    expect((await table.commit('agg-1', change)).kind).toBe('committed');
+    expect(await table.commit('agg-1', change)).toEqual({
+      kind: 'repeated',
+      result: { revision: 2 },
+    });
+    const stale: Change<Kinds> = { ...change, marker: { key: randomUUID() } };
+    expect(await reasonOf(table.commit('agg-1', stale))).toBe('conflict');
+  });
+
   it('when a change holds more than 100 operations, then it is refused before sending and nothing is stored', async () => {
     const { table } = await tableOf();
     expect(await reasonOf(table.commit('agg-1', create('Möte', 99)))).toBe('too-large');

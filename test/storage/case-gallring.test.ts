@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { closeCase } from '../../src/cases/use-cases/close-case.js';
 import { submitCase } from '../../src/cases/use-cases/submit-case.js';
 import { createLogger } from '../../src/log.js';
-import { closedCaseRetention } from '../../src/retention/case-retention.js';
+import { closedCaseRetention } from '../../src/cases/case-retention.js';
 import { RetentionService } from '../../src/retention/retention.service.js';
 import { auditTable } from '../../src/storage/audit-table.js';
 import { auditRetention, retentionLeaseTable } from '../../src/storage/retention-tables.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOrganisations } from '../../src/access/organisations.js';
+import { defaultOrganisations } from '../../src/organisations.js';
 import { parseCaseCommand } from '../../src/cases/cases.arguments.js';
 import { isAppError } from '../../src/errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/access/access.schema.js';
-import { defaultOrganisations } from '../../src/access/organisations.js';
+import { defaultOrganisations } from '../../src/organisations.js';
 import { orgNames } from '../../src/cases/cards/case-text.js';
 import { queueView } from '../../src/cases/cards/queue-view.js';
 import type { CaseSummary } from '../../src/cases/cases.schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOrganisation, defaultOrganisations } from '../../src/access/organisations.js';
+import { findOrganisation, defaultOrganisations } from '../../src/organisations.js';
 import { parseRole } from '../../src/access/access.schema.js';
 import { decodeKey, encodeKey } from '../../src/storage/keys.js';
 import { foldForLookup, normaliseText, slugify } from '../../src/text.js';

@@ -1,5 +1,5 @@
 import type { Organisation, Principal } from '../../access/access.schema.js';
-import type { Audience } from '../../access/audience.js';
+import type { Audience } from '../../access/audience.port.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import type { Turn } from '../../bot/turn-port.js';
 import type { CaseDeps } from '../case-ports.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../access/access.schema.js';
-import { MAX_VIEWERS } from '../../access/audience.js';
+import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
 import { toLocal } from '../../schedule/local-time.js';
 import { meetingTypeLabels } from '../meeting-types.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Member, Organisation } from '../../access/access.schema.js';
-import { MAX_VIEWERS } from '../../access/audience.js';
+import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
 import { formatWhenShort } from '../../schedule/format.js';
 import type { Decision, MeetingSeries, Occurrence } from '../meetings.schema.js';

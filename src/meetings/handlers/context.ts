@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Member, Organisation, Principal } from '../../access/access.schema.js';
-import type { Audience } from '../../access/audience.js';
+import type { Audience } from '../../access/audience.port.js';
 import type { BackgroundWork } from '../../background.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';

@@ -46,9 +46,7 @@ const upcomingOf = (state: SeriesState): UpcomingOccurrence[] =>
 
 /** `/<command> hjälp`: the help card for that one command. */
 export async function sendHelp(turn: Turn, name: CommandName): Promise<void> {
-  const view = helpView();
-  const commands = view.commands.filter((c) => c.command === `/${name}`);
-  await turn.reply(renderCard('help', { ...view, commands }));
+  await turn.reply(renderCard('help', helpView({ only: name })));
 }
 
 export const asksForHelp = (args: readonly string[]) =>

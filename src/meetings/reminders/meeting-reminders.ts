@@ -1,5 +1,5 @@
 import type { ReminderKind } from '../../reminders/reminders.schema.js';
-import type { ScheduleInput } from '../../reminders/reminders.service.js';
+import type { ScheduleInput } from '../../reminders/reminders.port.js';
 import { truncate } from '../cards/card-budget.js';
 import type { ActionItem, MeetingSeries } from '../meetings.schema.js';
 import { cardKeyOf } from '../posting/channel-cards.js';

@@ -12,7 +12,7 @@ import type {
   Referral,
   RecordableStep,
 } from '../participants.schema.js';
-import { findInsats, findKommun, type Lansdel, type Program } from '../program.js';
+import { findInsats, findKommun, type Lansdel, type Program } from '../../program.js';
 import { columnLabel, type Column } from './import-columns.js';
 import { invalidInput } from '../../errors.js';
 import type { ListTable } from './list-table.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { localDateSchema } from '../schedule/schedule.schema.js';
-import { foldForLookup } from '../text.js';
+import { localDateSchema } from './schedule/schedule.schema.js';
+import { foldForLookup } from './text.js';
 
 const coachCount = z
   .number({ error: 'ska vara ett tal, t.ex. 4.5 (punkt som decimaltecken)' })

@@ -1,5 +1,25 @@
-import { foldForLookup, slugify } from '../text.js';
-import type { Organisation } from './access.schema.js';
+import { z } from 'zod';
+import { foldForLookup, slugify } from './text.js';
+
+/** The förbund's member organisations: the shared vocabulary of who represents whom. */
+export const ORGANISATION_KINDS = [
+  'forsakringskassan',
+  'arbetsformedlingen',
+  'region',
+  'kommun',
+  'forbundskansli',
+] as const;
+export const organisationKindSchema = z.enum(ORGANISATION_KINDS);
+export type OrganisationKind = z.infer<typeof organisationKindSchema>;
+
+export const organisationSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,60}$/),
+  name: z.string().min(2).max(100),
+  kind: organisationKindSchema,
+  /** Short words that find the organisation in commands, e.g. `fk`. */
+  aliases: z.array(z.string().max(40)).max(10),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
 
 /** The member organisations of a förbund: the state agencies, the region, its kommuner and the kansli. */
 export function defaultOrganisations(kommuner: readonly string[]): Organisation[] {

@@ -1,10 +1,10 @@
 import type {
   ParticipantRepository,
   ParticipantRetentionStore,
-} from '../participants/participants.repository.js';
-import { PARTICIPANT_CODE_PATTERN } from '../participants/participants.schema.js';
+} from './participants.repository.js';
+import { PARTICIPANT_CODE_PATTERN, participantCodeSchema } from './participants.schema.js';
 import { toLocal } from '../schedule/local-time.js';
-import type { RegisterSource, RetentionSource } from './retention.schema.js';
+import type { RegisterSource, RetentionSource } from '../retention/retention.schema.js';
 
 /** Participants who ended (avbrott, avslutad) longer ago than the period are removed. */
 export function endedParticipantRetention(store: ParticipantRetentionStore): RetentionSource {
@@ -67,6 +67,10 @@ export function participantRegister(
   return {
     subjectType: 'participant',
     owns: (code) => PARTICIPANT_CODE_PATTERN.test(code),
+    readCode: (word) => {
+      const read = participantCodeSchema.safeParse(word);
+      return read.success ? read.data : undefined;
+    },
     async extract(code) {
       const stored = await participants.get(code);
       if (!stored) return undefined;

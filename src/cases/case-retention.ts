@@ -1,8 +1,8 @@
 import type { AuditEntry } from '../audit/audit.schema.js';
-import type { CaseStore, ClosedCase } from '../cases/case-store.js';
-import { CASE_CODE_PATTERN, type CaseStatistic } from '../cases/cases.schema.js';
+import type { CaseStore, ClosedCase } from './case-store.js';
+import { CASE_CODE_PATTERN, parseCaseCode, type CaseStatistic } from './cases.schema.js';
 import { retryOnConflict } from '../concurrency.js';
-import type { RegisterSource, RetentionSource } from './retention.schema.js';
+import type { RegisterSource, RetentionSource } from '../retention/retention.schema.js';
 
 const LOG_PAGE = 500;
 const HISTORY_PAGE = 500;
@@ -61,6 +61,13 @@ export function caseRegister(cases: CaseStore): RegisterSource {
   return {
     subjectType: 'case',
     owns: (code) => CASE_CODE_PATTERN.test(code),
+    readCode: (word) => {
+      try {
+        return parseCaseCode(word, '');
+      } catch {
+        return undefined;
+      }
+    },
     async extract(code) {
       const snapshot = await cases.get(code);
       if (!snapshot) return undefined;
