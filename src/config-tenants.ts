@@ -85,4 +85,4 @@ export function botRegionSettings(region: BotRegion): Record<string, string> {
 }
 
 /** The Bot Service's token service for bots with data residency in Europe. */
-export const EUROPE_TOKEN_SERVICE = 'https://europe.api.botframework.com';
+export const EUROPE_TOKEN_SERVICE = 'https://europe.token.botframework.com';
