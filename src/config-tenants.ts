@@ -73,16 +73,3 @@ export function checkTenantOrganisations(
 /** Where the Azure Bot resource keeps its data, and the Bot Service endpoints that go with it. */
 export const BOT_REGIONS = ['europe', 'global'] as const;
 export type BotRegion = (typeof BOT_REGIONS)[number];
-
-/**
- * The Bot Framework settings of a region. A bot registered in the Europe region uses the
- * European token service; `global` leaves the SDK's defaults.
- * @remarks The activities themselves arrive from and go back to the `serviceUrl` Teams gives
- * (for European tenants the EMEA Bot Connector); only the token service is configured here.
- */
-export function botRegionSettings(region: BotRegion): Record<string, string> {
-  return region === 'europe' ? { OAuthUrl: EUROPE_TOKEN_SERVICE } : {};
-}
-
-/** The Bot Service's token service for bots with data residency in Europe. */
-export const EUROPE_TOKEN_SERVICE = 'https://europe.token.botframework.com';

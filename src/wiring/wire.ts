@@ -14,7 +14,7 @@ import type { CardPoster } from '../bot/post-once.js';
 import type { ProactiveMessenger } from '../bot/proactive.js';
 import { BotAdapter } from '../bot/receiver.js';
 import { servedTenantIds, type AppConfig } from '../config.js';
-import { botRegionSettings } from '../config-tenants.js';
+import { botRegionSettings } from '../bot/bot-region.js';
 import { tenantGate } from '../bot/tenant-gate.js';
 import { ConversationService } from '../conversations/conversations.service.js';
 import { helpCapability } from '../help/help.handlers.js';

@@ -8,7 +8,7 @@ import {
   type ConfigError,
 } from '../../src/config.js';
 import { TABLE_NAMES } from '../../src/storage/table-store.js';
-import { botRegionSettings } from '../../src/config-tenants.js';
+import { botRegionSettings } from '../../src/bot/bot-region.js';
 
 /**
  * What can be checked about the Bicep templates without a Bicep compiler: names, parameters,
@@ -371,11 +371,16 @@ describe('the templates keep secrets out and identity in', () => {
     expect(botModule).toMatch(/^\s*location: botLocation$/m);
     expect(appSettings.get('BOT_REGION')).toBe("botLocation == 'westeurope' ? 'europe' : 'global'");
     expect(loadConfig({ BOT_REGION: 'europe' }).botRegion).toBe('europe');
-    expect(botRegionSettings('europe')).toEqual({
+    expect(botRegionSettings('europe')).toMatchObject({
       OAuthUrl: 'https://europe.token.botframework.com',
+      ToBotFromChannelOpenIdMetadataUrl:
+        'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+      ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+      ToChannelFromBotOAuthScope: 'https://api.botframework.com',
     });
     expect(botRegionSettings('global')).toEqual({});
-    const otherModules = [...main.matchAll(/^module (\w+) 'modules\/(\w+)\.bicep'/gm)].filter(
+    const otherModules = [...main.matchAll(/^module (\w+) 'modules\/([\w-]+)\.bicep'/gm)].filter(
       (m) => m[1] !== 'bot',
     );
     expect(otherModules.length).toBeGreaterThanOrEqual(5);

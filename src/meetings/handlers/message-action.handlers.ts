@@ -120,7 +120,11 @@ export function registerMessageAction(routes: BotRoutes, ctx: HandlerContext): v
     notice: string,
   ): Promise<DialogAnswer> => {
     const meetings = await meetingsOr(turn);
-    if (!Array.isArray(meetings)) return meetings;
+    if (!Array.isArray(meetings)) {
+      return meetings.kind === 'message' && notice !== ''
+        ? { kind: 'message', text: `${notice} ${meetings.text}` }
+        : meetings;
+    }
     const occurrence = typeof values.occurrence === 'string' ? values.occurrence : undefined;
     const known = meetings.some((m) => `${m.ref.meetingId}|${m.ref.date}` === occurrence);
     return form(meetings, known ? values : { ...values, occurrence: undefined }, notice);
