@@ -28,38 +28,8 @@ export async function callConnector(
   timeoutMs: number,
   send: typeof fetch = fetch,
 ): Promise<{ id?: string }> {
-  const started = Date.now();
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  await withTimeout(
-    credentials.signRequest({ headers: { set: (name, value) => (headers[name] = value) } }),
-    timeoutMs,
-  ).catch((error: unknown) => {
-    throw new ConnectorFailure('refused', undefined, 'token', undefined, { cause: error });
-  });
-  const signal = AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started)));
-  let response: Response;
-  try {
-    response = await send(urlOf(request), {
-      method: request.activityId ? 'PUT' : 'POST',
-      headers,
-      body: JSON.stringify(request.activity),
-      signal,
-    });
-  } catch (error) {
-    throw networkFailure(error);
-  }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw networkFailure(error);
-  }
-  if (!response.ok) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    const knowledge = response.status >= 500 ? 'unknown' : 'refused';
-    throw new ConnectorFailure(knowledge, response.status, 'http', retryAfterMs);
-  }
-  return { ...idOf(text) };
+  const method = request.activityId ? 'PUT' : 'POST';
+  return signedCall(credentials, method, urlOf(request), request.activity, timeoutMs, send);
 }
 
 /**
@@ -74,6 +44,19 @@ export async function createConversation(
   timeoutMs: number,
   send: typeof fetch = fetch,
 ): Promise<{ id?: string }> {
+  const url = `${withSlash(serviceUrl)}v3/conversations`;
+  return signedCall(credentials, 'POST', url, parameters, timeoutMs, send);
+}
+
+/** One signed request within `timeoutMs` from start to end; failures as {@link ConnectorFailure}. */
+async function signedCall(
+  credentials: ConnectorCredentials,
+  method: 'POST' | 'PUT',
+  url: string,
+  body: object,
+  timeoutMs: number,
+  send: typeof fetch,
+): Promise<{ id?: string }> {
   const started = Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   await withTimeout(
@@ -82,30 +65,27 @@ export async function createConversation(
   ).catch((error: unknown) => {
     throw new ConnectorFailure('refused', undefined, 'token', undefined, { cause: error });
   });
-  const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
+  const signal = AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started)));
   let response: Response;
   let text: string;
   try {
-    response = await send(`${base}v3/conversations`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(parameters),
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started))),
-    });
+    response = await send(url, { method, headers, body: JSON.stringify(body), signal });
     text = await response.text();
   } catch (error) {
     throw networkFailure(error);
   }
   if (!response.ok) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     const knowledge = response.status >= 500 ? 'unknown' : 'refused';
-    throw new ConnectorFailure(knowledge, response.status, 'http');
+    throw new ConnectorFailure(knowledge, response.status, 'http', retryAfterMs);
   }
   return idOf(text);
 }
 
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
 function urlOf(request: ConnectorRequest): string {
-  const base = request.serviceUrl.endsWith('/') ? request.serviceUrl : `${request.serviceUrl}/`;
-  const activities = `${base}v3/conversations/${encodeURIComponent(request.conversationId)}/activities`;
+  const activities = `${withSlash(request.serviceUrl)}v3/conversations/${encodeURIComponent(request.conversationId)}/activities`;
   return request.activityId
     ? `${activities}/${encodeURIComponent(request.activityId)}`
     : activities;
