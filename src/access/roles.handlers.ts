@@ -114,9 +114,10 @@ export function rolesCapability(access: AccessService): Capability {
           return;
         case 'grant': {
           const target = resolveTarget(command.target, ctx.mentions);
+          const tenantId = command.organisation ? undefined : await ctx.memberTenant(target.id);
           const change = await access.grant(
             principal,
-            target,
+            { ...target, ...(tenantId ? { tenantId } : {}) },
             command.role,
             command.organisation,
             ctx.activityId,
