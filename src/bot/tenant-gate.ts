@@ -29,8 +29,9 @@ export type Admission =
  * @remarks In a shared channel the conversation's tenant is the host's: members from other
  * organisations write there from their own tenants. Their own tenant is read from the roster
  * (`TeamsInfo.getMember` → `tenantId`) and kept per instance, so both the channel's tenant and
- * the sender's must be served. When the roster cannot be read the sender counts as the
- * conversation's tenant (as in a standard channel, where every member belongs to it).
+ * the sender's must be served. When the roster cannot say (the member is not in it, or Teams
+ * does not answer in time) the sender is refused: a shared channel's host tenant says nothing
+ * about a member from elsewhere. A failed look-up is asked again after a minute.
  */
 export function tenantGate(deps: TenantGateDeps) {
   const served = new Set(deps.served.map((id) => id.toLowerCase()));
@@ -43,7 +44,7 @@ export function tenantGate(deps: TenantGateDeps) {
     served.size === 0 || (!!tenantId && served.has(tenantId));
 
   /** The sender's own tenant, from the roster of a channel (cached); undefined when unknown. */
-  const rosterTenantOf = async (turn: TurnContext, userId: string) => {
+  const rosterTenantOf = async (turn: TurnContext, userId: string): Promise<string | undefined> => {
     const now = Date.now();
     const cached = cache.get(userId);
     if (cached && cached.until > now) return cached.tenantId;
@@ -79,9 +80,9 @@ export function tenantGate(deps: TenantGateDeps) {
           ...(conversationTenant ? { memberTenantId: conversationTenant } : {}),
         };
       }
-      const memberTenant = (await rosterTenantOf(turn, userId)) ?? conversationTenant;
-      if (!isServed(memberTenant)) return { admitted: false, reason: 'member' };
-      return { admitted: true, ...(memberTenant ? { memberTenantId: memberTenant } : {}) };
+      const memberTenant = await rosterTenantOf(turn, userId);
+      if (!memberTenant || !isServed(memberTenant)) return { admitted: false, reason: 'member' };
+      return { admitted: true, memberTenantId: memberTenant };
     },
   };
 }

@@ -41,6 +41,7 @@ let bot: TestBot;
 
 beforeAll(async () => {
   connector = await new FakeConnector().start();
+  connector.unlistedMembers = 'not-found';
   connector.roster = [
     { id: anna.id, name: anna.name, aadObjectId: anna.aadObjectId, tenantId: TENANT_ID },
     ...[karin, pelle, stina].map((p) => ({
@@ -156,6 +157,14 @@ describe('a member from a tenant neither allowed nor mapped', () => {
       (line) => line.includes('tenant.refused') && line.includes('member'),
     );
     expect(refused.length).toBeGreaterThan(0);
+  });
+
+  it('when the channel’s roster does not list the sender (or cannot be read), then they are refused, not taken for the host tenant', async () => {
+    const okänd = person('okand', 'Okänd Person', 6);
+    expect(await say('/hjälp', okänd, shared)).toHaveLength(0);
+    const clicked = await myRoles(okänd, shared);
+    expect(clicked.status).toBe(403);
+    expect(clicked.text).toBe('');
   });
 
   it('when a refused member writes again, then the roster is not asked again and they stay refused', async () => {

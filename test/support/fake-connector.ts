@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { TENANT_ID } from './activities.js';
 
 export interface ReceivedActivity {
   readonly method: 'POST' | 'PUT';
@@ -47,9 +48,15 @@ export class FakeConnector {
   delayMs = 0;
   /**
    * The people Teams lists as members of every team and chat (`pagedmembers`, and one member
-   * by id with their own `tenantId`); a member not listed is answered 404.
+   * by id with their own `tenantId`).
    */
   roster: { id: string; name: string; aadObjectId?: string; tenantId?: string }[] = [];
+  /**
+   * A member looked up by id who is not in `roster`: one of the förbund's own tenant (a standard
+   * channel, where everyone belongs to the host), or, for shared-channel tests, 404 as Teams
+   * answers for someone who is not a member.
+   */
+  unlistedMembers: 'host-tenant' | 'not-found' = 'host-tenant';
   /** How many times one member was looked up by id (the tenant gate's roster reads). */
   memberLookups = 0;
   /** Answers to `POST /v3/conversations` (a new 1:1 chat): a status to refuse with, or created. */
@@ -114,7 +121,11 @@ export class FakeConnector {
     });
     app.get('/v3/conversations/:conversationId/members/:userId', (req, res) => {
       this.memberLookups++;
-      const member = this.roster.find((m) => m.id === req.params.userId);
+      const member =
+        this.roster.find((m) => m.id === req.params.userId) ??
+        (this.unlistedMembers === 'host-tenant'
+          ? { id: req.params.userId, name: 'Medlem', tenantId: TENANT_ID }
+          : undefined);
       if (!member) {
         res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'x' } });
         return;
