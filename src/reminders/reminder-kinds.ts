@@ -4,7 +4,7 @@ type ReminderProblemKey = (typeof REMINDER_PROBLEMS)[number];
 
 /** How each kind of reminder is named in Swedish, in cards and lists. */
 export const reminderKindLabels: Record<ReminderKind, string> = {
-  kallelse: 'Kallelse – lämna punkter till dagordningen',
+  kallelse: 'Kallelse – lägg till punkter på dagordningen',
   agendaDeadline: 'Sista dag för punkter',
   finalAgenda: 'Dagordning inför mötet',
   meetingStart: 'Mötet börjar',
