@@ -118,7 +118,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   /** Who acts: the sender, as a member of their own tenant (read by the tenant gate). */
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
     const identity = identityOf(turn.activity, turn.turnState.get(MEMBER_TENANT) as string);
-    if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
+    if (!identity) throw invalidInput('Meddelandet saknar avsändare eller klientorganisation.');
     return deps.resolvePrincipal(identity);
   };
   const helpFor = (turn: TurnContext, error: unknown) =>

@@ -126,7 +126,7 @@ describe('a meeting series is only created with a sensible timetable', () => {
       agendaDays: '0',
     });
     expect(cardText(card)).toContain(
-      'Sista dag för punkter (kl. 12.00) ligger efter mötets början',
+      'Sista dag för punkter (kl. 12:00) ligger efter mötets början',
     );
     expect(cardText(cardOf((await say('/möten'))[0]))).toContain('Inga möten är planerade här');
   });

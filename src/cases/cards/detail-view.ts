@@ -24,7 +24,7 @@ const SHOWN_DECISIONS = 3;
 
 function decisionMeta(decision: CaseDecision): string {
   return `${decision.decidedByName || 'Samordnare'} · ${formatWhenShort(new Date(decision.at))}${
-    decision.referrerPresent ? '' : ' · anmälande organisation var inte närvarande'
+    decision.referrerPresent ? '' : ' · den anmälande organisationen var inte närvarande'
   }`;
 }
 
