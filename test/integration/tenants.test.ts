@@ -127,7 +127,7 @@ describe('a member from a mapped tenant', () => {
     const answer = replies.map((r) => r.body.text ?? cardText(cardOf(r))).join('\n');
     expect(answer).not.toMatch(/måste höra till en organisation|Nämn personen/);
     const clicked = await myRoles(stina, shared);
-    expect(clicked.text).toContain('Organisationsrepresentant');
+    expect(clicked.text).toContain('Representant');
     expect(clicked.text).toContain('Försäkringskassan');
   });
 
