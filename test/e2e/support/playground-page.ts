@@ -56,9 +56,20 @@ export class PlaygroundPage {
     return this.page.locator('.ac-adaptiveCard').filter({ hasText: text });
   }
 
+  /**
+   * The newest card with `text`, once visible. When it does not come, the page as it was is kept
+   * in `test-artifacts/e2e/failed-<time>.png` to see what came instead.
+   */
   async expectCard(text: string | RegExp, timeout = 15_000): Promise<Locator> {
     const card = this.cards(text).last();
-    await card.waitFor({ state: 'visible', timeout });
+    try {
+      await card.waitFor({ state: 'visible', timeout });
+    } catch (error) {
+      await this.page
+        .screenshot({ path: `test-artifacts/e2e/failed-${Date.now()}.png`, fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    }
     return card;
   }
 
