@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardAction,
   meetingEvent,
-  message,
   OTHER_TENANT_ID,
   TENANT_ID,
   users,
@@ -12,6 +11,7 @@ import {
 import { actionData } from '../support/card-actions.js';
 import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import { startTestBot, uniquePrefix, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * Teams' meeting start and end events: the running meeting is posted once and the samordnare
@@ -40,18 +40,10 @@ beforeAll(async () => {
   };
   bot = await startTestBot(env, { now: () => NOW });
   second = await startTestBot(env, { now: () => NOW });
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [anna, 'samordnare forbundskansliet'],
     [erik, 'representant fk'],
-  ] as const) {
-    const response = await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-    expect(response.status).toBe(200);
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

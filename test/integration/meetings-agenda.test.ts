@@ -11,6 +11,7 @@ import {
 } from '../support/fake-connector.js';
 import { storeFor } from '../support/table-snapshot.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * The agenda as a shared, living card: the posted kallelse is updated in place after every
@@ -42,20 +43,12 @@ beforeAll(async () => {
     { ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: anna.aadObjectId },
     { now: () => clock },
   );
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [erik, 'representant fk'],
     [maria, 'representant region'],
     [sara, 'representant eskilstuna'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    const response = await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-    expect(response.status).toBe(200);
-  }
+  ]);
 });
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { storedMeeting } from '../support/meeting-setup.js';
 import { CARD_BUDGET_BYTES, cardBytes, fullItem, maxText } from '../support/meeting-limits.js';
 import { storeFor } from '../support/table-snapshot.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * Meetings filled to the maximum their forms allow, with å/ä/ö, emoji, quotes and line breaks:
@@ -33,18 +34,10 @@ beforeAll(async () => {
   for (const user of [anna, erik]) {
     await bot.post(message('/hjälp', { serviceUrl: connector.url, from: user }));
   }
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [erik, 'representant fk'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    const response = await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-    expect(response.status).toBe(200);
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import {
   type ReceivedActivity,
 } from '../support/fake-connector.js';
 import { startTestBot, uniquePrefix, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * The dagordning and the minutes are posted once, however many instances get the click at the
@@ -36,17 +37,10 @@ beforeAll(async () => {
     );
   }
   await bots[0]!.post(message('/hjälp', { serviceUrl: connector.url, from: anna }));
-  for (const [person, grant] of [
+  await grantRoles(bots[0]!, connector.url, [
     [erik, 'representant fk'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    await bots[0]!.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

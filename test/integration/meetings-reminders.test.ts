@@ -12,6 +12,7 @@ import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
 import { storedMeeting } from '../support/meeting-setup.js';
 import { storeFor } from '../support/table-snapshot.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * What a meeting derives after its transaction: the reminders before each meeting, a kallelse
@@ -32,17 +33,10 @@ beforeAll(async () => {
   for (const user of [anna, erik]) {
     await bot.post(message('/hjälp', { serviceUrl: connector.url, from: user }));
   }
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [erik, 'representant fk'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

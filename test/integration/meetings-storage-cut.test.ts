@@ -10,6 +10,7 @@ import { actionData } from '../support/card-actions.js';
 import { cardText, FakeConnector } from '../support/fake-connector.js';
 import { startStorageProxy, type StorageProxy } from '../support/storage-proxy.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * Storage stopped at each step of every meeting verb that writes: before anything is read,
@@ -43,17 +44,10 @@ beforeAll(async () => {
   for (const user of [anna, erik]) {
     await bot.post(message('/hjälp', { serviceUrl: connector.url, from: user }));
   }
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [erik, 'representant fk'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

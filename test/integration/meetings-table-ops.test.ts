@@ -8,6 +8,7 @@ import { actionData } from '../support/card-actions.js';
 import { cardText, FakeConnector } from '../support/fake-connector.js';
 import { tablePortOf } from '../support/storage-proxy.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * Table operations on the answer path of each meeting card action, counted by a proxy in front
@@ -39,17 +40,10 @@ beforeAll(async () => {
   for (const user of [anna, erik]) {
     await bot.post(message('/hjälp', { serviceUrl: connector.url, from: user }));
   }
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [erik, 'representant fk'],
     [anna, 'samordnare forbundskansliet'],
-  ] as const) {
-    await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-  }
+  ]);
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAMES } from '../../src/storage/table-store.js';
 import {
   cardAction,
-  message,
   messageActionFetch,
   messageActionSubmit,
   messagePayload,
@@ -17,6 +16,7 @@ import { cardText, FakeConnector } from '../support/fake-connector.js';
 import { storedMeeting } from '../support/meeting-setup.js';
 import { storeFor } from '../support/table-snapshot.js';
 import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { grantRoles } from '../support/grant-roles.js';
 
 /**
  * "Lägg till på dagordningen" from a message's … menu: the dialog filled in from the message,
@@ -57,19 +57,11 @@ beforeAll(async () => {
     { ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: anna.aadObjectId },
     { now: () => NOW },
   );
-  for (const [person, grant] of [
+  await grantRoles(bot, connector.url, [
     [anna, 'samordnare forbundskansliet'],
     [erik, 'representant fk'],
     [oskar, 'observatör'],
-  ] as const) {
-    const response = await bot.post(
-      message(`/roller ge <at>${person.name}</at> ${grant}`, {
-        serviceUrl: connector.url,
-        mention: [person],
-      }),
-    );
-    expect(response.status).toBe(200);
-  }
+  ]);
 });
 
 afterAll(async () => {
