@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       await bot.kill('SIGTERM');
     }
 
+    ctx.connector.clear();
     log('Scheduler tick, 200 due, nothing else stored …');
     const tickEmpty = await measureTick(ctx, 0);
     log('Scheduler tick, 200 due, 100,000 more stored …');

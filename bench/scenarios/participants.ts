@@ -11,12 +11,15 @@ import { formatNumber } from '../../src/reports/number-format.js';
 import { participantRowKeys } from '../../src/storage/participant-tables.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
-import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
+import { postActivity, runLevel } from '../support/load.js';
+import { cpuMs, memoryWindow, withUsage } from '../support/process-stats.js';
 import { latencyStats, type LatencyStats } from '../support/stats.js';
+import type { CardActionResult } from './agenda.js';
 
-export interface StepResult extends LevelResult {
-  readonly tableOpsPerAction: number;
-  readonly rssMiB: number;
+export interface StepResult {
+  readonly levels: CardActionResult[];
+  readonly answerPath: AnswerPathResult;
 }
 
 export interface ReportResult {
@@ -27,13 +30,18 @@ export interface ReportResult {
   readonly documentLatency: LatencyStats;
   readonly documentBytes: number;
   readonly tableOps: number;
+  /** CPU time of the bot process per report card, in milliseconds. */
+  readonly cpuMsPerReport: number;
+  /** Peak resident memory of the bot process over the report cards and the Word files. */
   readonly rssMiB: number;
 }
 
 const LANSDEL = 'norra';
 const PERIOD_END = '2026-06-30';
 const STEPS_PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
-const REPORT_RUNS = 5;
+/** Report runs measured, after one that is not (the first use of the code paths). */
+const REPORT_RUNS = 10;
+const DOCUMENT_RUNS = 5;
 
 const WORKING_STEPS: readonly Step[] = [
   'kartlaggning',
@@ -152,40 +160,55 @@ export async function seedParticipants(
 
 /**
  * A coach's status step through the participant card (Action.Execute `participants.step`, the
- * card with the timeline comes back), each virtual user on participants of its own.
+ * card with the timeline comes back), each virtual user on participants of its own; then the
+ * sampled pass at one user that splits the table operations at the answer.
  */
-export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<StepResult[]> {
-  const results: StepResult[] = [];
+export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<StepResult> {
+  const step = (target: string, requestId: string, user: number) =>
+    cardAction(
+      'participants.step',
+      {
+        code: target,
+        requestId,
+        stepStep: 'arbetstraning',
+        stepOn: '2026-11-02',
+        stepNote: 'Startar arbetsträning hos kommunen.',
+      },
+      { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: { kind: 'personal' } },
+    );
+  const recorded = (body: unknown) => JSON.stringify(body).includes('Arbetsträning är registrerat');
+  const levels: CardActionResult[] = [];
   let next = 0;
   for (const users of ctx.levels) {
     const perUser = STEPS_PER_USER[users] ?? 10;
     const first = next;
     next += users * perUser;
     const opsBefore = ctx.proxy.count;
-    const level = await runLevel(users, perUser, async (user, iteration) => {
-      const target = code(first + user * perUser + iteration);
-      const activity = cardAction(
-        'participants.step',
-        {
-          code: target,
-          requestId: `bench-step-${users}-${user}-${iteration}`,
-          stepStep: 'arbetstraning',
-          stepOn: '2026-11-02',
-          stepNote: 'Startar arbetsträning hos kommunen.',
-        },
-        { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: { kind: 'personal' } },
-      );
-      const { status, body } = await postActivity(bot.url, activity);
-      return status === 200 && JSON.stringify(body).includes('Arbetsträning är registrerat');
-    });
-    results.push({
+    const { result: level, ...usage } = await withUsage(
+      bot.pid,
+      () =>
+        runLevel(users, perUser, async (user, iteration) => {
+          const target = code(first + user * perUser + iteration);
+          const requestId = `bench-step-${users}-${user}-${iteration}`;
+          const { status, body } = await postActivity(bot.url, step(target, requestId, user));
+          return status === 200 && recorded(body);
+        }),
+      (result) => result.latency.count,
+    );
+    levels.push({
       ...level,
       tableOpsPerAction:
         Math.round(((ctx.proxy.count - opsBefore) / level.latency.count) * 10) / 10,
-      rssMiB: bot.memory().rssMiB,
+      cpuMsPerAction: usage.cpuMsPerAction,
+      rssMiB: usage.peakMiB,
     });
   }
-  return results;
+  const answerPath = await measureAnswerPath(ctx.proxy, async (n) => {
+    const activity = step(code(next + n), `bench-step-sampled-${n}`, 0);
+    const { status, body } = await postActivity(bot.url, activity);
+    return { ok: status === 200 && recorded(body), answeredAt: nowEpoch() };
+  });
+  return { levels, answerPath };
 }
 
 /**
@@ -200,15 +223,21 @@ export async function measureReport(
   const from = ctx.users[0]!;
   const conversation = `a:personal-${from.id}`;
   const samples: number[] = [];
-  const opsBefore = ctx.proxy.count;
-  for (let run = 0; run < REPORT_RUNS; run++) {
+  const memory = memoryWindow(bot.pid);
+  let cpuBefore = 0;
+  let opsBefore = 0;
+  for (let run = -1; run < REPORT_RUNS; run++) {
+    if (run === 0) {
+      cpuBefore = cpuMs(bot.pid);
+      opsBefore = ctx.proxy.count;
+    }
     ctx.connector.clear();
     const before = performance.now();
     const { status } = await postActivity(
       bot.url,
       message(`/rapport Norra ${PERIOD_END}`, { serviceUrl: ctx.connector.url, from }),
     );
-    samples.push(performance.now() - before);
+    if (run >= 0) samples.push(performance.now() - before);
     const card = JSON.stringify(cardOf(ctx.connector.messages(conversation).at(-1)) ?? {});
     const expected = `"title":"Inskrivna sedan start","value":"${formatNumber(seeded.enrolledByPeriodEnd)} (`;
     if (status !== 200 || !card.includes(expected)) {
@@ -218,9 +247,10 @@ export async function measureReport(
     }
   }
   const tableOps = Math.round((ctx.proxy.count - opsBefore) / REPORT_RUNS);
+  const cpuMsPerReport = Math.round(((cpuMs(bot.pid) - cpuBefore) / REPORT_RUNS) * 10) / 10;
   const documentSamples: number[] = [];
   let documentBytes = 0;
-  for (let run = 0; run < REPORT_RUNS; run++) {
+  for (let run = 0; run < DOCUMENT_RUNS; run++) {
     ctx.connector.clear();
     const before = performance.now();
     const { status } = await postActivity(
@@ -251,6 +281,7 @@ export async function measureReport(
     documentLatency: latencyStats(documentSamples),
     documentBytes,
     tableOps,
-    rssMiB: bot.memory().rssMiB,
+    cpuMsPerReport,
+    rssMiB: memory.peakMiB(),
   };
 }
