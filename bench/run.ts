@@ -23,7 +23,9 @@ import { summarise, type BenchResults } from './summary.js';
  * and every scenario, then writes bench/results/<date>.json and .md and the README's table.
  * Bounded: every level has a fixed number of requests and a time cap.
  */
-const log = (text: string) => process.stdout.write(`${text}\n`);
+const begun = performance.now();
+const log = (text: string) =>
+  process.stdout.write(`[${Math.round((performance.now() - begun) / 1000)} s] ${text}\n`);
 
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) {
