@@ -8,8 +8,15 @@ targetScope = 'resourceGroup'
 @maxLength(8)
 param environmentName string
 
-@description('Region for everything except the Azure Bot (a global service). Sweden Central keeps the data in Sweden.')
+@description('Region for everything except the Azure Bot. Sweden Central keeps the data in Sweden.')
 param location string = 'swedencentral'
+
+@description('Region of the Azure Bot: westeurope is the Bot Service with data residency in the EU (the bot then uses the European token service, BOT_REGION=europe); global only for a test bot.')
+@allowed([
+  'westeurope'
+  'global'
+])
+param botLocation string = 'westeurope'
 
 @description('First part of every resource name.')
 @minLength(2)
@@ -18,6 +25,9 @@ param appName string = 'finsam'
 
 @description('Tenant ids of member organisations whose Teams may use the bot, besides this subscription\'s own tenant.')
 param allowedTenantIds array = []
+
+@description('Tenant id to organisation id for members in other tenants, e.g. { \'<FK tenant id>\': \'fk\' }; each tenant is also served.')
+param tenantOrganisations object = {}
 
 @description('Teams user ids or Entra object ids that are always administratör.')
 param bootstrapAdminIds array = []
@@ -181,6 +191,8 @@ module appService 'modules/app-service.bicep' = {
       MICROSOFT_APP_TYPE: 'UserAssignedMSI'
       MICROSOFT_APP_TENANT_ID: identity.outputs.tenantId
       ALLOWED_TENANT_IDS: join(union([subscription().tenantId], allowedTenantIds), ',')
+      TENANT_ORGANISATIONS: string(tenantOrganisations)
+      BOT_REGION: botLocation == 'westeurope' ? 'europe' : 'global'
       BOOTSTRAP_ADMIN_IDS: join(bootstrapAdminIds, ',')
       FORBUND_KOMMUNER: join(forbundKommuner, ',')
       STORAGE_ACCOUNT_URL: 'https://${storage.outputs.name}.table.${environment().suffixes.storage}'
@@ -215,6 +227,7 @@ module bot 'modules/bot.bicep' = {
     identityId: identity.outputs.id
     tenantId: identity.outputs.tenantId
     skuName: botSkuName
+    location: botLocation
   }
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CardPoster } from './bot/post-once.js';
 import type { ProactiveMessenger } from './bot/proactive.js';
 import { createReceiver } from './bot/receiver.js';
-import type { AppConfig } from './config.js';
+import { servedTenantIds, type AppConfig } from './config.js';
 import { ServerLifecycle } from './http/lifecycle.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, errorFields, type Logger } from './log.js';
@@ -123,7 +123,7 @@ export async function startApp(config: AppConfig, options: AppOptions = {}): Pro
     env: config.env,
     port,
     auth: config.auth.kind,
-    tenants: config.allowedTenantIds.length,
+    tenants: servedTenantIds(config).length,
     scheduler: config.scheduler.enabled,
   });
 

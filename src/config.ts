@@ -6,6 +6,12 @@ import {
   lansdelSchema,
   type Program,
 } from './program.js';
+import {
+  BOT_REGIONS,
+  checkTenantOrganisations,
+  tenantOrganisationsVariable,
+  type BotRegion,
+} from './config-tenants.js';
 
 /** The default kommuner of a county förbund; override with FORBUND_KOMMUNER. */
 export const DEFAULT_KOMMUNER = [
@@ -74,6 +80,8 @@ const rawEnvironment = z.object({
   MICROSOFT_APP_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
   MICROSOFT_APP_TENANT_ID: optionalText.pipe(guid.optional()),
   ALLOWED_TENANT_IDS: list(guid),
+  TENANT_ORGANISATIONS: tenantOrganisationsVariable,
+  BOT_REGION: z.enum(BOT_REGIONS).default('europe'),
   BOOTSTRAP_ADMIN_IDS: list(z.string().min(1)),
   STORAGE_CONNECTION_STRING: optionalText,
   STORAGE_ACCOUNT_URL: optionalText.pipe(z.url().optional()),
@@ -145,8 +153,16 @@ export interface AppConfig {
   readonly port: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly auth: BotAuth;
-  /** Empty only in local mode, where every tenant is served. */
+  /**
+   * Tenants served without an organisation implied (the förbund's own tenant). With
+   * {@link tenantOrganisations} they make up every served tenant; both empty only in local mode,
+   * where every tenant is served.
+   */
   readonly allowedTenantIds: readonly string[];
+  /** Tenant id (lower case) → organisation id: members from these tenants are that organisation. */
+  readonly tenantOrganisations: Readonly<Record<string, string>>;
+  /** The region the Azure Bot is registered in; decides the Bot Service endpoints used. */
+  readonly botRegion: BotRegion;
   readonly bootstrapAdminIds: readonly string[];
   readonly storage: StorageConfig;
   readonly tablePrefix: string;
@@ -175,6 +191,13 @@ export interface AppConfig {
   readonly shutdownGraceMs: number;
   /** Länsdelar (kommuner, planned flow) and insatser (follow-up interval) of the participants register. */
   readonly program: Program;
+}
+
+/** Every tenant the bot serves: the allowed ones and the mapped ones; empty means all (local). */
+export function servedTenantIds(
+  config: Pick<AppConfig, 'allowedTenantIds' | 'tenantOrganisations'>,
+) {
+  return [...new Set([...config.allowedTenantIds, ...Object.keys(config.tenantOrganisations)])];
 }
 
 /** Azurite on its default port, for local runs that name no storage. */
@@ -224,7 +247,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const auth = resolveAuth(raw, production, problems);
 
-  if (production && raw.ALLOWED_TENANT_IDS.length === 0) {
+  const kommuner =
+    raw.FORBUND_KOMMUNER.length > 0
+      ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC'))
+      : DEFAULT_KOMMUNER;
+  const tenantOrganisations = checkTenantOrganisations(
+    raw.TENANT_ORGANISATIONS,
+    kommuner,
+    problems,
+  );
+  if (
+    production &&
+    raw.ALLOWED_TENANT_IDS.length === 0 &&
+    Object.keys(tenantOrganisations).length === 0
+  ) {
     problems.push(
       'ALLOWED_TENANT_IDS: ange vilka Microsoft 365-klienter (tenant-id) som får använda boten.',
     );
@@ -267,13 +303,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: raw.LOG_LEVEL,
     auth,
     allowedTenantIds: raw.ALLOWED_TENANT_IDS.map((id) => id.toLowerCase()),
+    tenantOrganisations,
+    botRegion: raw.BOT_REGION,
     bootstrapAdminIds: raw.BOOTSTRAP_ADMIN_IDS,
     storage,
     tablePrefix: raw.TABLE_PREFIX,
-    kommuner:
-      raw.FORBUND_KOMMUNER.length > 0
-        ? raw.FORBUND_KOMMUNER.map((k) => k.normalize('NFC'))
-        : DEFAULT_KOMMUNER,
+    kommuner,
     scheduler: {
       enabled: raw.SCHEDULER_ENABLED === 'true',
       tickMs: raw.REMINDER_TICK_SECONDS * 1000,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { startApp } from './app.js';
-import { exitOnConfigError, loadConfig } from './config.js';
+import { exitOnConfigError, loadConfig, servedTenantIds } from './config.js';
 import { createLogger, errorFields } from './log.js';
 import { appVersion } from './status/version.js';
 import { startAzureMonitor, type RunningTelemetry } from './telemetry/providers.js';
@@ -19,9 +19,9 @@ async function main(): Promise<void> {
       note: 'LOCAL MODE: no Bot Framework credentials, requests are NOT authenticated. Never expose this port.',
     });
   }
-  if (config.allowedTenantIds.length === 0) {
+  if (servedTenantIds(config).length === 0) {
     logger.warn('app.all-tenants', {
-      note: 'ALLOWED_TENANT_IDS is empty: every tenant is served (local mode only).',
+      note: 'ALLOWED_TENANT_IDS and TENANT_ORGANISATIONS are empty: every tenant is served (local mode only).',
     });
   }
   let telemetry: RunningTelemetry | undefined;

@@ -11,7 +11,7 @@ export type Role = z.infer<typeof roleSchema>;
 export const roleLabels: Record<Role, string> = {
   admin: 'Administratör',
   samordnare: 'Samordnare',
-  representant: 'Organisationsrepresentant',
+  representant: 'Representant',
   coach: 'Coach',
   observator: 'Observatör',
 };

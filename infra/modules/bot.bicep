@@ -17,6 +17,13 @@ param identityId string
 
 param tenantId string
 
+@description('Where the Bot Service keeps and processes its data: westeurope is the regional (EU) Bot Service; global leaves data residency unrestricted.')
+@allowed([
+  'westeurope'
+  'global'
+])
+param location string = 'westeurope'
+
 @allowed([
   'F0'
   'S1'
@@ -25,7 +32,7 @@ param skuName string
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: name
-  location: 'global'
+  location: location
   tags: tags
   kind: 'azurebot'
   sku: {
@@ -46,7 +53,7 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
 resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   parent: bot
   name: 'MsTeamsChannel'
-  location: 'global'
+  location: location
   properties: {
     channelName: 'MsTeamsChannel'
     properties: {

@@ -21,6 +21,11 @@ export interface AccessDeps {
   readonly organisations: OrganisationRepository;
   readonly audit: AuditLog;
   readonly bootstrapAdminIds: readonly string[];
+  /**
+   * Tenant id (lower case) → organisation id (TENANT_ORGANISATIONS): a member from such a tenant
+   * is that organisation without a manual grant. Roles are still granted.
+   */
+  readonly tenantOrganisations?: Readonly<Record<string, string>>;
   readonly now: () => Date;
 }
 
@@ -74,6 +79,8 @@ export class AccessService {
     const held = new Set<Role>(stored?.value.roles ?? []);
     if (configuredAdmin) held.add('admin');
     const roles = ROLES.filter((role) => held.has(role));
+    const organisationId =
+      stored?.value.organisationId ?? this.organisationOfTenant(identity.tenantId);
     return {
       userId: identity.userId,
       tenantId: identity.tenantId,
@@ -82,8 +89,13 @@ export class AccessService {
       ...(identity.aadObjectId ? { aadObjectId: identity.aadObjectId } : {}),
       ...(identity.displayName ? { displayName: identity.displayName } : {}),
       ...(stored ? { memberId: stored.value.id } : {}),
-      ...(stored?.value.organisationId ? { organisationId: stored.value.organisationId } : {}),
+      ...(organisationId ? { organisationId } : {}),
     };
+  }
+
+  /** The organisation a tenant is mapped to (TENANT_ORGANISATIONS), if any. */
+  organisationOfTenant(tenantId: string | undefined): string | undefined {
+    return tenantId ? this.deps.tenantOrganisations?.[tenantId.toLowerCase()] : undefined;
   }
 
   async listOrganisations(): Promise<Organisation[]> {
@@ -146,7 +158,7 @@ export class AccessService {
 
   async grant(
     actor: Principal,
-    target: { id: string; displayName?: string; aadObjectId?: string },
+    target: { id: string; displayName?: string; aadObjectId?: string; tenantId?: string },
     role: Role,
     organisationWord: string | undefined,
     requestKey: string,
@@ -155,8 +167,9 @@ export class AccessService {
     const organisation = organisationWord
       ? await this.requireOrganisation(organisationWord)
       : undefined;
+    const fromTenant = this.organisationOfTenant(target.tenantId);
     const change = await this.modify(actor, target, 'roles.grant', requestKey, (member) => {
-      const organisationId = organisation?.id ?? member.organisationId;
+      const organisationId = organisation?.id ?? member.organisationId ?? fromTenant;
       if (ORGANISATION_REQUIRED.includes(role) && !organisationId) {
         throw invalidInput(
           `En ${roleLabels[role].toLowerCase()} måste höra till en organisation. Skriv till exempel: /roller ge @person ${role} Försäkringskassan`,

@@ -19,7 +19,7 @@ export function profileView(principal: Principal, organisations: readonly Organi
         : 'Inga roller ännu',
     explanation: isAdmin
       ? 'Som administratör kan du ge och ta bort roller med /roller.'
-      : 'Be förbundets administratör om en roll, till exempel organisationsrepresentant, om du behöver mer behörighet.',
+      : 'Be förbundets administratör om en roll, till exempel representant, om du behöver mer behörighet.',
     isAdmin,
   };
 }

@@ -114,16 +114,17 @@ export function rolesCapability(access: AccessService): Capability {
           return;
         case 'grant': {
           const target = resolveTarget(command.target, ctx.mentions);
+          const tenantId = command.organisation ? undefined : await ctx.memberTenant(target.id);
           const change = await access.grant(
             principal,
-            target,
+            { ...target, ...(tenantId ? { tenantId } : {}) },
             command.role,
             command.organisation,
             ctx.activityId,
           );
           const who = change.member.displayName ?? 'Personen';
           const org = organisations.find((o) => o.id === change.member.organisationId)?.name;
-          const label = roleLabels[command.role];
+          const label = roleLabels[command.role].toLowerCase();
           await ctx.reply(
             change.changed
               ? `${who} har nu rollen ${label}${org ? ` (${org})` : ''}.`
@@ -135,7 +136,7 @@ export function rolesCapability(access: AccessService): Capability {
           const target = resolveTarget(command.target, ctx.mentions);
           const change = await access.revoke(principal, target.id, command.role, ctx.activityId);
           const who = change.member.displayName ?? target.displayName ?? 'Personen';
-          const label = roleLabels[command.role];
+          const label = roleLabels[command.role].toLowerCase();
           await ctx.reply(
             change.changed
               ? `Rollen ${label} togs bort från ${who}.`
@@ -174,8 +175,8 @@ export function rolesCapability(access: AccessService): Capability {
         const change = await access.revoke(principal, data.memberId, data.role, activityId);
         const who = change.member.displayName ?? 'personen';
         const notice = change.changed
-          ? `Rollen ${roleLabels[data.role]} togs bort från ${who}.`
-          : `${who} har inte rollen ${roleLabels[data.role]} längre. Inget ändrades.`;
+          ? `Rollen ${roleLabels[data.role].toLowerCase()} togs bort från ${who}.`
+          : `${who} har inte rollen ${roleLabels[data.role].toLowerCase()} längre. Inget ändrades.`;
         return renderCard(
           'roles',
           rolesView(await access.listMembers(principal), await access.listOrganisations(), notice),

@@ -2,19 +2,22 @@ import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';
-import { hasRole, type Principal, type TurnIdentity } from '../principal.js';
+import type { Principal, TurnIdentity } from '../principal.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { invalidInput, isAppError } from '../errors.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordTurn } from '../telemetry/telemetry.js';
-import { joinSwedish } from '../text.js';
 import { renderCard, type CardJson } from './card-renderer.js';
 import { parseCommand, type ParsedCommand } from './command-parser.js';
 import { commandTable, type CommandName } from './command-table.js';
 import { ReplyNotDelivered, retryReplies } from './delivery.js';
 import { errorText } from './error-text.js';
-import { inspectInbound, type Refusal } from './inbound-guard.js';
+import { registerExtensionRoutes } from './extension-dispatch.js';
+import type { MeetingEventHandler, MeetingEventKind, MessageAction } from './extension-routes.js';
+import { inspectInbound } from './inbound-guard.js';
 import { cardInvokeResponse, safeName, unavailableInvokeResponse } from './invoke-responses.js';
+import { refuse, whoCanHelp } from './refusals.js';
+import type { TenantGate } from './tenant-gate.js';
 import { identityOf, referenceOf, tenantOf } from './turn-identity.js';
 import { turnOf, type Turn } from './turn-port.js';
 
@@ -24,6 +27,11 @@ export interface CommandContext extends Turn {
 
 export interface CardActionContext<T> extends Turn {
   readonly data: T;
+  /**
+   * `automatic` when Teams asks for a user-specific view on its own (a card's `refresh` for the
+   * people in its `userIds`), `manual` when the person clicked.
+   */
+  readonly trigger: 'automatic' | 'manual';
 }
 
 export type CommandHandler = (ctx: CommandContext) => Promise<void>;
@@ -50,6 +58,14 @@ export interface BotRoutes {
   unknownCommand(handler: (turn: Turn) => Promise<void>): void;
   /** Runs when the bot is added to a conversation; the turn's principal is whoever added it. */
   welcome(handler: (turn: Turn) => Promise<void>): void;
+  /** A message action (the … menu of a message) with its dialog; see {@link MessageAction}. */
+  messageAction<S extends z.ZodType>(action: MessageAction<S>): void;
+  /**
+   * A Teams meeting started or ended in a conversation the bot is in (needs the manifest's RSC
+   * permission). Teams sends these only when someone actually starts the meeting, and may send
+   * them twice: handlers must be idempotent and never the only way to the same result.
+   */
+  meetingEvent(kind: MeetingEventKind, handler: MeetingEventHandler): void;
 }
 
 export interface BotDeps {
@@ -60,14 +76,17 @@ export interface BotDeps {
   /** The names of the administratörer, for refusals that say who can help. */
   readonly adminNames: () => Promise<readonly string[]>;
   readonly conversations: ConversationService;
-  readonly allowedTenantIds: readonly string[];
+  /** Which tenants are served, and the sender's own tenant (shared channels). */
+  readonly tenants: TenantGate;
   readonly logger: Logger;
+  /** The time meeting events are read against when they carry none. */
+  readonly now?: () => Date;
 }
 
 export type Capability = (routes: BotRoutes) => void;
 
 export interface Bot {
-  /** Runs one inbound activity: tenant gate, conversation reference, then the routes. */
+  /** Runs one inbound activity: tenant gate, privacy guard, conversation reference, routes. */
   handle(turn: TurnContext): Promise<void>;
   /** Every registered `Action.Execute` verb, in registration order. */
   readonly verbs: readonly string[];
@@ -93,41 +112,17 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
   const cardActions = new Map<string, CardAction<z.ZodType>>();
   let unknownCommand: ((turn: Turn) => Promise<void>) | undefined;
 
+  const messageActions = new Map<string, MessageAction<z.ZodType>>();
+  const meetingEvents = new Map<MeetingEventKind, MeetingEventHandler[]>();
+
+  /** Who acts: the sender, as a member of their own tenant (read by the tenant gate). */
   const principalOf = async (turn: TurnContext): Promise<Principal> => {
-    const identity = identityOf(turn.activity);
-    if (!identity) throw invalidInput('Aktiviteten saknar avsändare eller klient-id.');
+    const identity = identityOf(turn.activity, turn.turnState.get(MEMBER_TENANT) as string);
+    if (!identity) throw invalidInput('Meddelandet saknar avsändare eller klientorganisation.');
     return deps.resolvePrincipal(identity);
   };
-
-  /**
-   * For a refusal on missing rights: who can help, and whether the person can fix it themself (an
-   * administratör can take any role on the setup card).
-   */
-  const whoCanHelp = async (
-    turn: TurnContext,
-    error: unknown,
-  ): Promise<{ text: string; canFix: boolean } | undefined> => {
-    if (!isAppError(error, 'forbidden')) return undefined;
-    try {
-      const principal = await principalOf(turn);
-      if (hasRole(principal, 'admin')) {
-        return {
-          text: 'Du är administratör och kan ge dig själv rollen under Kom igång (/kom igång).',
-          canFix: true,
-        };
-      }
-      const admins = await deps.adminNames();
-      return {
-        text:
-          admins.length > 0
-            ? `Be en administratör om rollen: ${joinSwedish(admins)}.`
-            : 'Be förbundets administratör om rollen.',
-        canFix: false,
-      };
-    } catch {
-      return undefined;
-    }
-  };
+  const helpFor = (turn: TurnContext, error: unknown) =>
+    whoCanHelp({ principalOf, adminNames: deps.adminNames }, turn, error);
 
   const routes: BotRoutes = {
     command(name, handler) {
@@ -149,10 +144,15 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
             );
           }
           const principal = await principalOf(turn);
-          const card = await action.handle({ ...turnOf(turn, principal), data: parsed.data });
+          const trigger = (turn.activity.value as { trigger?: unknown } | undefined)?.trigger;
+          const card = await action.handle({
+            ...turnOf(turn, principal),
+            data: parsed.data,
+            trigger: trigger === 'automatic' ? 'automatic' : 'manual',
+          });
           logger.info('card.action', { verb, outcome: 'ok', ms: Date.now() - started });
           recordTurn('card.action', verb, 'ok', started);
-          return card as never;
+          return (await answerOnlyTheClicker(turn, card)) as never;
         } catch (error) {
           logger.warn('card.action', {
             verb,
@@ -162,13 +162,14 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
           });
           recordTurn('card.action', verb, 'error', started);
           if (!isAppError(error)) logger.error('card.action.unexpected', errorFields(error));
-          const help = await whoCanHelp(turn, error);
-          return renderCard('notice', {
+          const help = await helpFor(turn, error);
+          const notice = renderCard('notice', {
             title: help ? 'Du saknar behörighet' : 'Det gick inte',
             text: help ? `${errorText(error)} ${help.text}` : errorText(error),
             tone: 'attention',
             ...(help?.canFix ? { actionTitle: 'Kom igång', actionVerb: 'setup.open' } : {}),
-          }) as never;
+          });
+          return (await answerOnlyTheClicker(turn, notice)) as never;
         }
       });
     },
@@ -178,6 +179,15 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
     },
     welcome(handler) {
       welcomes.push(handler);
+    },
+    messageAction(action) {
+      if (messageActions.has(action.commandId)) {
+        throw new Error(`Message action ${action.commandId} registered twice`);
+      }
+      messageActions.set(action.commandId, action as unknown as MessageAction<z.ZodType>);
+    },
+    meetingEvent(kind, handler) {
+      meetingEvents.set(kind, [...(meetingEvents.get(kind) ?? []), handler]);
     },
   };
 
@@ -224,7 +234,7 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         recordTurn('command', name, 'error', started);
         if (error instanceof ReplyNotDelivered) return;
         if (!isAppError(error)) logger.error('command.unexpected', errorFields(error));
-        const help = await whoCanHelp(turn, error);
+        const help = await helpFor(turn, error);
         await turn.sendActivity(
           MessageFactory.text(help ? `${errorText(error)} ${help.text}` : errorText(error)),
         );
@@ -251,50 +261,32 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
     }
   });
 
-  /**
-   * Answers a turn the inbound guard refused: a card action gets its form back with the refused
-   * fields emptied (when the verb can reopen it) or a notice card; a message gets the notice.
-   */
-  const refuse = async (turn: TurnContext, refusal: Refusal) => {
-    logger.warn('privacy.refused', {
-      activityType: turn.activity.type,
-      finding: refusal.finding.kind,
-      fields: refusal.finding.fields.length,
-      ...(refusal.verb && cardActions.has(refusal.verb) ? { verb: refusal.verb } : {}),
-    });
-    recordTurn('privacy', refusal.finding.kind, 'refused', Date.now());
-    if (turn.activity.type !== ActivityTypes.Invoke) {
-      await turn.sendActivity(MessageFactory.text(refusal.notice));
-      return;
-    }
-    const action = refusal.verb ? cardActions.get(refusal.verb) : undefined;
-    let card: CardJson | undefined;
-    if (action?.reopen && refusal.values) {
-      try {
-        const principal = await principalOf(turn);
-        card = await action.reopen(turnOf(turn, principal), refusal.values, refusal.notice);
-      } catch (error) {
-        logger.warn('privacy.reopen.failed', errorFields(error));
-      }
-    }
-    card ??= renderCard('notice', {
-      title: 'Inget har sparats',
-      text: refusal.notice,
-      tone: 'attention',
-    });
-    await turn.sendActivity(cardInvokeResponse(card));
+  registerExtensionRoutes(app, {
+    principalOf,
+    helpFor,
+    logger,
+    now: deps.now ?? (() => new Date()),
+    messageAction: (commandId) => messageActions.get(commandId),
+    meetingEvents: (kind) => meetingEvents.get(kind) ?? [],
+  });
+
+  const refusalDeps = {
+    principalOf,
+    adminNames: deps.adminNames,
+    logger,
+    cardAction: (verb: string) => cardActions.get(verb),
+    messageAction: (commandId: string) => messageActions.get(commandId),
   };
 
   return {
     verbs,
     async handle(turn) {
       const tenantId = tenantOf(turn.activity);
-      if (
-        deps.allowedTenantIds.length > 0 &&
-        (!tenantId || !deps.allowedTenantIds.includes(tenantId))
-      ) {
+      const admission = await deps.tenants.admit(turn);
+      if (!admission.admitted) {
         logger.warn('tenant.refused', {
           tenantId: tenantId ?? 'none',
+          who: admission.reason,
           activityType: turn.activity.type,
         });
         if (turn.activity.type === ActivityTypes.Invoke) {
@@ -302,9 +294,10 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
         }
         return;
       }
+      if (admission.memberTenantId) turn.turnState.set(MEMBER_TENANT, admission.memberTenantId);
       const refusal = inspectInbound(turn.activity);
       if (refusal) {
-        await refuse(turn, refusal);
+        await refuse(refusalDeps, turn, refusal);
         return;
       }
       await rememberConversation(turn, deps, tenantId);
@@ -317,6 +310,21 @@ export function createBot(deps: BotDeps, capabilities: readonly Capability[]): B
     },
   };
 }
+
+/**
+ * Answers a card action with `card` for the person who clicked, and no one else.
+ * @remarks teams-ai, given a card that carries a `refresh`, switches the verb to "replace for
+ * all" and PUTs the clicker's card over the posted message: one person's view (details, next
+ * steps) would then show to the whole channel. Sending the invoke response here first leaves
+ * teams-ai nothing to do.
+ */
+async function answerOnlyTheClicker(turn: TurnContext, card: CardJson): Promise<CardJson> {
+  await turn.sendActivity(cardInvokeResponse(card));
+  return card;
+}
+
+/** Where the tenant gate leaves the sender's own tenant for the turn. */
+const MEMBER_TENANT = Symbol('memberTenant');
 
 async function rememberConversation(
   turn: TurnContext,

@@ -156,9 +156,9 @@ export const commandTable = [
   {
     name: 'rapport',
     aliases: ['lägesrapport', 'lagesrapport'],
-    summary: 'Samordnare: halvårets lägesrapport per länsdel med diagram och CSV-export.',
+    summary: 'Samordnare: halvårets lägesrapport per länsdel, med diagram och som Word-, Excel- eller CSV-fil.',
     usage: [
-      '/rapport – hela förbundet, senaste halvåret',
+      '/rapport – hela förbundet, halvåret hittills',
       '/rapport Norra 2026-06-30 – en länsdel per 30 juni eller 31 december',
     ],
     scopes: ['personal'],

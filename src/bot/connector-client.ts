@@ -28,6 +28,35 @@ export async function callConnector(
   timeoutMs: number,
   send: typeof fetch = fetch,
 ): Promise<{ id?: string }> {
+  const method = request.activityId ? 'PUT' : 'POST';
+  return signedCall(credentials, method, urlOf(request), request.activity, timeoutMs, send);
+}
+
+/**
+ * Asks the Bot Connector for a 1:1 chat between the bot and one member (`POST
+ * /v3/conversations`); one attempt, bounded like {@link callConnector}. Teams answers 403 or
+ * 404 where it will not create one, e.g. for a member of another tenant in a shared channel.
+ */
+export async function createConversation(
+  credentials: ConnectorCredentials,
+  serviceUrl: string,
+  parameters: object,
+  timeoutMs: number,
+  send: typeof fetch = fetch,
+): Promise<{ id?: string }> {
+  const url = `${withSlash(serviceUrl)}v3/conversations`;
+  return signedCall(credentials, 'POST', url, parameters, timeoutMs, send);
+}
+
+/** One signed request within `timeoutMs` from start to end; failures as {@link ConnectorFailure}. */
+async function signedCall(
+  credentials: ConnectorCredentials,
+  method: 'POST' | 'PUT',
+  url: string,
+  body: object,
+  timeoutMs: number,
+  send: typeof fetch,
+): Promise<{ id?: string }> {
   const started = Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   await withTimeout(
@@ -38,18 +67,9 @@ export async function callConnector(
   });
   const signal = AbortSignal.timeout(Math.max(1, timeoutMs - (Date.now() - started)));
   let response: Response;
-  try {
-    response = await send(urlOf(request), {
-      method: request.activityId ? 'PUT' : 'POST',
-      headers,
-      body: JSON.stringify(request.activity),
-      signal,
-    });
-  } catch (error) {
-    throw networkFailure(error);
-  }
   let text: string;
   try {
+    response = await send(url, { method, headers, body: JSON.stringify(body), signal });
     text = await response.text();
   } catch (error) {
     throw networkFailure(error);
@@ -59,12 +79,13 @@ export async function callConnector(
     const knowledge = response.status >= 500 ? 'unknown' : 'refused';
     throw new ConnectorFailure(knowledge, response.status, 'http', retryAfterMs);
   }
-  return { ...idOf(text) };
+  return idOf(text);
 }
 
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
 function urlOf(request: ConnectorRequest): string {
-  const base = request.serviceUrl.endsWith('/') ? request.serviceUrl : `${request.serviceUrl}/`;
-  const activities = `${base}v3/conversations/${encodeURIComponent(request.conversationId)}/activities`;
+  const activities = `${withSlash(request.serviceUrl)}v3/conversations/${encodeURIComponent(request.conversationId)}/activities`;
   return request.activityId
     ? `${activities}/${encodeURIComponent(request.activityId)}`
     : activities;

@@ -15,7 +15,8 @@ import {
   receivedFileOf,
   type FileDeliveryDeps,
 } from './file-delivery.js';
-import { conversationKindOf, identityOf, tenantOf } from './turn-identity.js';
+import type { TenantGate } from './tenant-gate.js';
+import { conversationKindOf, identityOf } from './turn-identity.js';
 
 /** What a capability does with a file someone sent the bot in the personal chat. */
 export type FileReceiver = (
@@ -24,7 +25,7 @@ export type FileReceiver = (
 ) => Promise<CardJson | string>;
 
 export interface FileRoutesDeps {
-  readonly allowedTenantIds: readonly string[];
+  readonly tenants: TenantGate;
   readonly resolvePrincipal: (identity: TurnIdentity) => Promise<Principal>;
   readonly files: Pick<FileDeliveryDeps, 'store' | 'now' | 'logger'>;
   readonly onFile: FileReceiver;
@@ -46,13 +47,6 @@ export interface FileRoutesDeps {
  * route table grows an invoke route, these two belong there.
  */
 export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
-  const allowed = (turn: TurnContext) => {
-    const tenantId = tenantOf(turn.activity);
-    return (
-      deps.allowedTenantIds.length === 0 || (!!tenantId && deps.allowedTenantIds.includes(tenantId))
-    );
-  };
-
   const receive = async (turn: TurnContext) => {
     const received = receivedFileOf(turn.activity)!;
     const identity = identityOf(turn.activity);
@@ -95,7 +89,7 @@ export function withFileRoutes(bot: Bot, deps: FileRoutesDeps): Bot {
         conversationKindOf(activity) === 'personal' &&
         receivedFileOf(activity) !== undefined;
       if (!consent && !file) return bot.handle(turn);
-      if (!allowed(turn)) {
+      if (!(await deps.tenants.admit(turn)).admitted) {
         deps.logger.warn('tenant.refused', { activityType: activity.type });
         if (consent) {
           await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 403 } });

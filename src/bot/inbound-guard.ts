@@ -15,7 +15,9 @@ export interface Refusal {
   readonly notice: string;
   /** The card action's verb, when the turn was a card action. */
   readonly verb?: string;
-  /** The submitted card values with every refused field emptied (card actions only). */
+  /** The message action's command id, when the turn was a dialog's submit. */
+  readonly dialog?: string;
+  /** The submitted card values with every refused field emptied (card actions and dialogs). */
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
@@ -46,17 +48,31 @@ export function inspectInbound(activity: Partial<Activity>): Refusal | undefined
           ? { kind: 'person-name', fields: names }
           : undefined;
     if (!finding) return undefined;
-    const refused = new Set(finding.fields);
-    const values: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(cardAction.data)) {
-      if (refused.has(key)) values[key] = typeof value === 'string' ? '' : undefined;
-      else if (!containsPersonalIdentityNumber(key)) values[key] = value;
-    }
     return {
       finding,
       notice: noticeFor(finding, (card) => card.startsWith(cardAction.verb.split('.')[0]!)),
       verb: cardAction.verb,
-      values,
+      values: emptied(cardAction.data, new Set(finding.fields)),
+    };
+  }
+  const submit = dialogSubmitOf(activity);
+  if (submit) {
+    const numbers = findings(submit.data)
+      .filter((field) => field.number)
+      .map((field) => field.id);
+    const elsewhere = findings({ ...(activity.value as object), data: undefined }).some(
+      (field) => field.number,
+    );
+    if (numbers.length === 0 && !elsewhere) return undefined;
+    const finding: Finding = {
+      kind: 'personal-number',
+      fields: elsewhere ? [MESSAGE_FIELD] : numbers,
+    };
+    return {
+      finding,
+      notice: noticeFor(finding, (card) => card.startsWith('dialog-')),
+      dialog: submit.commandId,
+      ...(elsewhere ? {} : { values: emptied(submit.data, new Set(numbers)) }),
     };
   }
   const texts = [
@@ -77,6 +93,32 @@ export function inspectInbound(activity: Partial<Activity>): Refusal | undefined
     return { finding, notice: noticeFor(finding) };
   }
   return undefined;
+}
+
+/** The submitted values with the refused fields emptied and refused keys left out. */
+function emptied(data: Record<string, unknown>, refused: ReadonlySet<string>) {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (refused.has(key)) values[key] = typeof value === 'string' ? '' : undefined;
+    else if (!containsPersonalIdentityNumber(key)) values[key] = value;
+  }
+  return values;
+}
+
+/** A message action's submitted form: its command and values. */
+function dialogSubmitOf(
+  activity: Partial<Activity>,
+): { commandId: string; data: Record<string, unknown> } | undefined {
+  if (activity.type !== 'invoke' || activity.name !== 'composeExtension/submitAction') {
+    return undefined;
+  }
+  const value = activity.value as { commandId?: unknown; data?: unknown } | undefined;
+  if (typeof value?.commandId !== 'string') return undefined;
+  const data =
+    value.data && typeof value.data === 'object' && !Array.isArray(value.data)
+      ? (value.data as Record<string, unknown>)
+      : { data: value.data };
+  return { commandId: value.commandId, data };
 }
 
 function cardActionOf(

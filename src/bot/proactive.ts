@@ -11,6 +11,7 @@ import { CARD_BUDGET_BYTES, checkBudget, oversizeNoticeMessage } from './card-bu
 import type { CardJson } from './card-renderer.js';
 import {
   callConnector,
+  createConversation,
   withTimeout,
   type ConnectorCredentials,
   type ConnectorRequest,
@@ -158,6 +159,51 @@ export class ProactiveMessenger {
     const content = typeof card === 'function' ? await card() : card;
     const outcome = await this.update(target.record, posted.activityId, cardActivity(content));
     return outcome.kind !== 'stale';
+  }
+
+  /**
+   * Opens a 1:1 chat with `userId`, through the service of a conversation they are in (`via`),
+   * and remembers it as their personal conversation. `refused` when Teams will not (403 or
+   * 404: a member of another tenant, or one the app is not installed for); other failures throw
+   * {@link ConnectorFailure}.
+   */
+  async openPersonal(
+    via: ConversationRecord,
+    userId: string,
+    tenantId: string,
+  ): Promise<ConversationRecord | 'refused'> {
+    const { reference } = via;
+    const { timeoutMs } = this.options;
+    let answer: { id?: string };
+    try {
+      const credentials = await withTimeout(this.credentialsFor(reference), timeoutMs);
+      answer = await createConversation(
+        credentials,
+        reference.serviceUrl,
+        {
+          isGroup: false,
+          bot: reference.bot,
+          members: [{ id: userId }],
+          tenantId,
+          channelData: { tenant: { id: tenantId } },
+        },
+        timeoutMs,
+      );
+    } catch (error) {
+      const status = error instanceof ConnectorFailure ? error.statusCode : undefined;
+      if (status === 403 || status === 404) return 'refused';
+      throw error;
+    }
+    if (!answer.id) throw new ConnectorFailure('unknown', 200, 'no-id');
+    const personal: ConversationReferenceData = {
+      serviceUrl: reference.serviceUrl,
+      channelId: reference.channelId,
+      conversation: { id: answer.id, conversationType: 'personal', tenantId },
+      bot: reference.bot,
+      user: { id: userId },
+    };
+    await this.conversations.remember({ reference: personal, kind: 'personal', tenantId });
+    return (await this.conversations.find(answer.id)) ?? 'refused';
   }
 
   /** One call with the adapter's credentials; a 403 marks the conversation stale. */

@@ -21,9 +21,17 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
   return id ? id.toLowerCase() : undefined;
 }
 
-export function identityOf(activity: Partial<Activity>): TurnIdentity | undefined {
+/**
+ * Who sent an activity. `memberTenantId` is the sender's own tenant when the tenant gate read it
+ * from the roster (a shared channel's conversation belongs to the host's tenant); otherwise the
+ * conversation's tenant is the sender's.
+ */
+export function identityOf(
+  activity: Partial<Activity>,
+  memberTenantId?: string,
+): TurnIdentity | undefined {
   const from = activity.from;
-  const tenantId = tenantOf(activity);
+  const tenantId = memberTenantId ?? tenantOf(activity);
   if (!from?.id || !tenantId) return undefined;
   return {
     userId: from.id,

@@ -3,7 +3,8 @@ import type { Principal } from '../principal.js';
 import type { ConversationKind } from '../conversations/conversations.schema.js';
 import type { CardJson } from './card-renderer.js';
 import type { MentionedUser } from './command-parser.js';
-import { conversationIdOf, conversationKindOf } from './turn-identity.js';
+import { withTimeout } from './connector-client.js';
+import { conversationIdOf, conversationKindOf, tenantOf } from './turn-identity.js';
 
 /** Where a turn happens, and a way to answer in it. */
 export interface Conversation {
@@ -35,6 +36,11 @@ export interface Turn extends Conversation {
    * choosing people on a card instead of typing them. Empty in the personal chat.
    */
   roster(): Promise<readonly RosterMember[]>;
+  /**
+   * The Microsoft 365 tenant a member of this conversation belongs to, as Teams lists it (their
+   * own tenant also in a shared channel); undefined when Teams does not say.
+   */
+  memberTenant(userId: string): Promise<string | undefined>;
 }
 
 /** A member of a team or chat, as Teams lists it. */
@@ -45,6 +51,7 @@ export interface RosterMember {
 }
 
 const ROSTER_LIMIT = 500;
+const MEMBER_LOOKUP_MS = 3_000;
 
 export function conversationOf(turn: TurnContext): Conversation {
   return {
@@ -91,6 +98,17 @@ export function turnOf(
         token = page.continuationToken;
       } while (token && members.length < ROSTER_LIMIT);
       return members.slice(0, ROSTER_LIMIT);
+    },
+    async memberTenant(userId) {
+      if (conversationKindOf(activity) === 'personal') {
+        return userId === activity.from?.id ? tenantOf(activity) : undefined;
+      }
+      try {
+        const member = await withTimeout(TeamsInfo.getMember(turn, userId), MEMBER_LOOKUP_MS);
+        return member.tenantId?.toLowerCase() || undefined;
+      } catch {
+        return undefined;
+      }
     },
   };
 }

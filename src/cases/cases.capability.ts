@@ -15,6 +15,7 @@ import {
   listAction,
   logAction,
   showAction,
+  viewAction,
   waitingAction,
 } from './handlers/view-actions.js';
 
@@ -29,6 +30,7 @@ export function casesCapability(deps: CaseHandlerDeps): Capability {
     routes.cardAction(listAction(deps));
     routes.cardAction(waitingAction(deps));
     routes.cardAction(showAction(deps));
+    routes.cardAction(viewAction(deps));
     routes.cardAction(historyAction(deps));
     routes.cardAction(logAction(deps));
     routes.cardAction(planAction(deps));

@@ -193,6 +193,7 @@ export const CASE_VERBS = [
   'cases.list',
   'cases.waiting',
   'cases.show',
+  'cases.view',
   'cases.history',
   'cases.log',
   'cases.plan',

@@ -39,7 +39,7 @@ export interface ParticipantHandlerDeps {
 const NO_COACH =
   'Det finns ingen coach i förbundet ännu, och varje deltagare ska ha en coach. En administratör ger rollen under Kom igång i en kanal där coachen finns (eller med /roller ge @person coach organisation). Skriv sedan /deltagare ny igen.';
 const NO_PROGRAM =
-  'Förbundet har ingen länsdel eller insats inlagd. Be förbundets administratör att lägga in LANSDELAR och INSATSER i bottens inställningar.';
+  'Förbundet har ingen länsdel eller insats inlagd. Be förbundets administratör att lägga in LANSDELAR och INSATSER i botens inställningar.';
 
 const coachesOf = async (access: PeopleDirectory, actor: Principal): Promise<Member[]> =>
   (await access.listPeople(actor)).filter((m) => m.roles.includes('coach'));

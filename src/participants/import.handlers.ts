@@ -28,7 +28,7 @@ const COLUMNS_TEXT = [
   `Krävs: ${COLUMN_LABELS.gender}, ${COLUMN_LABELS.startDate} (ÅÅÅÅ-MM-DD), ${COLUMN_LABELS.consent} (ja/nej).`,
   `Med samtycke: ${COLUMN_LABELS.birthYear} eller ${COLUMN_LABELS.ageGroup}, ${COLUMN_LABELS.kommun}, ${COLUMN_LABELS.referral}.`,
   `Valfria: ${COLUMN_LABELS.insats}, ${COLUMN_LABELS.lansdel}, ett datum per steg (${Object.values(STEP_COLUMN_LABELS).join(', ')}), ${COLUMN_LABELS.which}, ${COLUMN_LABELS.outcome} med ${COLUMN_LABELS.outcomeDate}.`,
-  'Namn, personnummer och födelsedatum får aldrig finnas i listan: en sådan kolumn gör att hela listan avvisas.',
+  'Namn, personnummer, samordningsnummer och födelsedatum får aldrig finnas i listan: en sådan kolumn gör att hela listan avvisas.',
 ].join('\n\n');
 
 const coachesOf = async (deps: ParticipantHandlerDeps, actor: Principal): Promise<Member[]> =>
@@ -322,12 +322,14 @@ export function importActions(
           const range =
             result.created.length === 0
               ? ''
-              : ` Koderna är ${result.created[0]}${result.created.length > 1 ? ` – ${result.created.at(-1)}` : ''}.`;
+              : result.created.length === 1
+                ? ` Koden är ${result.created[0]}.`
+                : ` Koderna är ${result.created[0]} – ${result.created.at(-1)}.`;
           return doneCard(
             deps,
             principal,
             data.stagedId,
-            `${result.created.length} ${result.created.length === 1 ? 'deltagare är inläst' : 'deltagare är inlästa'}.${range} ${result.existing} fanns redan och lades inte till igen. ${checked.refusedRows} rader med fel lästes inte in.`,
+            `${result.created.length} ${result.created.length === 1 ? 'deltagare är inläst' : 'deltagare är inlästa'}.${range} ${result.existing} fanns redan och lades inte till igen. ${checked.refusedRows} ${checked.refusedRows === 1 ? 'rad' : 'rader'} med fel lästes inte in.`,
           );
         },
         data,

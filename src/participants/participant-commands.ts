@@ -98,7 +98,7 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
           );
         }
         if (step === 'annanInsats' && text.length > 80) {
-          throw invalidInput('Skriv vilken annan insats kortare (högst 80 tecken).');
+          throw invalidInput('Namnet på den andra insatsen är för långt (högst 80 tecken).');
         }
         const requestId = `msg-${turn.activityId.replace(/[^A-Za-z0-9._:-]/g, '-')}`.slice(0, 100);
         const recorded = await participants.recordStep(principal, code, {

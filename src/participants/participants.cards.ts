@@ -97,7 +97,7 @@ export function participantFormView(input: {
     kommuner: (lansdel?.kommuner ?? []).map((k) => ({ title: k, value: k })),
     kommunHint: lansdel
       ? ''
-      : 'Välj länsdel och tryck Visa kommuner för vald länsdel, så visas länsdelens kommuner.',
+      : 'Välj länsdel och sedan Visa kommuner för vald länsdel, så visas länsdelens kommuner.',
     genders: choices(GENDERS, genderLabels),
     ageGroups: choices(AGE_GROUPS, ageLabels),
     referrals: choices(REFERRALS, referralLabels),

@@ -171,7 +171,7 @@ export class ParticipantService {
   /** The canonical code of the granted case a participant is enrolled from. */
   private async admittingCase(actor: Principal, caseCode: string): Promise<string> {
     refusePersonalIdentityNumbers(caseCode);
-    if (!this.deps.cases) throw invalidInput('Inskrivning från ett ärende är inte påslaget här.');
+    if (!this.deps.cases) throw invalidInput('Inskrivning från ett ärende är inte påslagen här.');
     return (await this.deps.cases.admission(actor, caseCode)).code;
   }
 

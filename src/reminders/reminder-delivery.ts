@@ -2,6 +2,7 @@ import { cardOutbound, textMessage, type OutboundMessage } from '../bot/bot.js';
 import { renderCard, type CardJson } from '../bot/card-renderer.js';
 import type { DeliveryOutcome, ReliableSender } from '../bot/delivery.js';
 import { guaranteeFor, type Guarantee } from '../bot/delivery-rule.js';
+import type { PersonalDelivery } from '../bot/personal-delivery.js';
 import type { CardPoster, PostOnceOutcome } from '../bot/post-once.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { Logger } from '../log.js';
@@ -23,6 +24,7 @@ export function reminderDelivery(
   /** A capability's own card for a reminder (e.g. the live agenda); undefined for the default. */
   cardFor: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined,
   poster?: CardPoster,
+  people?: OwnerReach,
 ): Pick<SchedulerDeps, 'deliver' | 'report' | 'guarantees'> {
   const activityFor = async (reminder: Reminder): Promise<OutboundMessage> =>
     cardOutbound((await cardFor(reminder)) ?? renderCard('reminder', reminderView(reminder)));
@@ -37,6 +39,12 @@ export function reminderDelivery(
           { waitMs: 2_000, ...options },
         );
         return fromPostOnce(outcome);
+      }
+      if (reminder.kind === 'actionItemDue' && people) {
+        const record = await conversations.find(reminder.conversationId);
+        if (record && record.kind !== 'personal') {
+          return toOwner(people, reminder, await activityFor(reminder), options);
+        }
       }
       return sender.deliver(reminder.conversationId, await activityFor(reminder), {
         ...options,
@@ -71,6 +79,36 @@ export function reminderDelivery(
       logger.info('reminder.reported', { kind: reminder.kind, problem, outcome: outcome.kind });
     },
   };
+}
+
+/** How action item reminders reach their owner personally. */
+export interface OwnerReach {
+  readonly deliver: PersonalDelivery;
+  /** The owner's name as Teams shows it, for a mention. */
+  readonly nameOf: (userId: string) => Promise<string | undefined>;
+}
+
+/**
+ * An action item's reminder planned for the meeting's channel (the owner had no chat with the
+ * bot then): to the owner's own chat if there is one now or Teams opens one; otherwise an
+ * @mention in the channel without the task, which `/uppgifter` shows to whoever asks there.
+ */
+async function toOwner(
+  people: OwnerReach,
+  reminder: Reminder,
+  activity: OutboundMessage,
+  options: DeliverOptions,
+): Promise<DeliveryOutcome> {
+  const name = (await people.nameOf(reminder.ownerId)) ?? 'Ansvarig';
+  const reached = await people.deliver(reminder.ownerId, activity, {
+    ...options,
+    fallback: {
+      conversationId: reminder.conversationId,
+      name,
+      text: 'du har en uppgift från ett möte här som snart ska vara klar. Skriv /uppgifter här för att se den.',
+    },
+  });
+  return reached.kind === 'unreachable' ? { kind: 'unknown-conversation' } : reached.outcome;
 }
 
 function fromPostOnce(outcome: PostOnceOutcome): DeliveryOutcome {

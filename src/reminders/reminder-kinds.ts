@@ -4,8 +4,8 @@ type ReminderProblemKey = (typeof REMINDER_PROBLEMS)[number];
 
 /** How each kind of reminder is named in Swedish, in cards and lists. */
 export const reminderKindLabels: Record<ReminderKind, string> = {
-  kallelse: 'Kallelse – lämna punkter till dagordningen',
-  agendaDeadline: 'Sista dag för dagordningspunkter',
+  kallelse: 'Kallelse – lägg till punkter på dagordningen',
+  agendaDeadline: 'Sista dag för punkter',
   finalAgenda: 'Dagordning inför mötet',
   meetingStart: 'Mötet börjar',
   minutesToApprove: 'Minnesanteckningar att godkänna',
@@ -22,7 +22,7 @@ export const reminderStateLabels = {
   sent: 'Skickad',
   paused: 'Pausad',
   cancelled: 'Borttagen',
-  missed: 'Missad (boten var nere)',
+  missed: 'Missad (boten var inte igång)',
   failed: 'Kunde inte skickas',
   uncertain: 'Oklart om den kom fram',
   caughtUp: 'Skickas i efterhand',

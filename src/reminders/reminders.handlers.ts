@@ -37,7 +37,7 @@ export function parseNewReminder(
     const minutes = minutesAhead.safeParse(second);
     if (!minutes.success) throw invalidInput(minutes.error.issues[0]!.message);
     if (!third || !/^min(ut|uter)?$/.test(foldForLookup(third)))
-      throw invalidInput(`Skriv "min" efter antalet. ${USAGE}`);
+      throw invalidInput(`Skriv ”min” efter antalet. ${USAGE}`);
     const text = reminderText.safeParse(rest.join(' '));
     if (!text.success) throw invalidInput(text.error.issues[0]!.message);
     return { dueAt: new Date(now.getTime() + minutes.data * 60_000), text: text.data };
@@ -68,15 +68,15 @@ const sendNowNotices: Record<SendNowOutcome, { text: string; isError: boolean }>
     isError: false,
   },
   retrying: {
-    text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar och försöks igen.',
+    text: 'Det gick inte att skicka påminnelsen just nu. Den ligger kvar, och boten försöker igen.',
     isError: true,
   },
   uncertain: {
-    text: 'Det är oklart om påminnelsen kom fram: Teams gav inget tydligt svar. Den skickas inte igen, för att undvika dubbletter – titta i kanalen och skicka den själv om den saknas.',
+    text: 'Det är oklart om påminnelsen kom fram: Teams gav inget tydligt svar. Den skickas inte igen, för att undvika dubbletter – kontrollera kanalen och skicka den själv om den saknas.',
     isError: true,
   },
   failed: {
-    text: 'Påminnelsen kunde inte skickas och försöks inte igen. Den som planerade den har fått veta varför.',
+    text: 'Påminnelsen kunde inte skickas, och boten försöker inte igen. Den som planerade den har fått veta varför.',
     isError: true,
   },
   withdrawn: { text: 'Påminnelsen är borttagen och skickas inte.', isError: true },

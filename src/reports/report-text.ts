@@ -55,7 +55,7 @@ export function cutOffText(built: BuiltReport): string {
     case 'chosen':
       return `Per ${dateLabel(asOf)}.`;
     case 'halfYearToDate':
-      return `Halvåret hittills: ${dateLabel(halfYear.start)} – ${dateLabel(asOf)} (per idag). Ange ett datum för ett annat läge, till exempel 2026-06-30.`;
+      return `Halvåret hittills: ${dateLabel(halfYear.start)} – ${dateLabel(asOf)} (per i dag). Ange ett datum för ett annat läge, till exempel 2026-06-30.`;
     case 'latestWithData':
       return `Inget är registrerat under halvåret hittills, så rapporten visar senaste halvåret med uppgifter: per ${dateLabel(asOf)}.`;
     case 'noData':

@@ -14,7 +14,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 export const TELEMETRY_SCOPE = 'finsam-bot';
 
 export type Outcome = 'ok' | 'error' | 'refused';
-export type TurnKind = 'command' | 'card.action' | 'privacy';
+export type TurnKind = 'command' | 'card.action' | 'message.action' | 'privacy';
 export type ThrottleSource = 'teams' | 'storage';
 export type StorageErrorKind = 'unavailable' | 'throttled' | 'unexpected';
 

@@ -1,5 +1,7 @@
 import type { CaseMeetings, CasePeople } from '../cases/case-ports.js';
+import type { createDelivery } from '../bot/delivery-stack.js';
 import type { BotAuth } from '../config.js';
+import type { ChannelCards } from '../meetings/posting/channel-cards.js';
 import { isAppError } from '../errors.js';
 import type { MeetingQueries } from '../meetings/meetings.service.js';
 import type { memberTable } from '../storage/access-tables.js';
@@ -66,5 +68,38 @@ export function casePeopleOf(members: ReturnType<typeof memberTable>): CasePeopl
         .map((member) => member.displayName!)
         .sort((a, b) => a.localeCompare(b, 'sv'));
     },
+  };
+}
+
+/**
+ * Meeting cards in their channel: posted once per card key across instances (one attempt
+ * while a click waits for its answer, inside Teams' 15 s), and updated in place.
+ */
+export function meetingChannelCards({
+  poster,
+  proactive,
+  sender,
+}: ReturnType<typeof createDelivery>): ChannelCards {
+  return {
+    async postOnce(conversationId, cardKey, build) {
+      const outcome = await poster.postOnce(conversationId, cardKey, build, {
+        maxAttempts: 1,
+        repostUncertain: true,
+      });
+      switch (outcome.kind) {
+        case 'posted':
+        case 'too-large':
+          return 'posted';
+        case 'updated':
+          return 'updated';
+        case 'pending':
+          return 'pending';
+        default:
+          return 'not-sent';
+      }
+    },
+    isPosted: async (conversationId, cardKey) =>
+      (await proactive.postedCard(conversationId, cardKey)) !== undefined,
+    update: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
   };
 }

@@ -2,16 +2,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackgroundWork } from '../background.js';
 import { AccessService } from '../access/access.service.js';
+import { audienceOf } from '../access/audience.js';
 import { defaultOrganisations } from '../organisations.js';
 import { rolesCapability } from '../access/roles.handlers.js';
 import { CardFactory, type Activity } from 'botbuilder';
 import { cardMessage, createBot, textMessage, type Bot } from '../bot/bot.js';
 import type { CardJson } from '../bot/card-renderer.js';
 import { createDelivery } from '../bot/delivery-stack.js';
+import { personalDelivery } from '../bot/personal-delivery.js';
 import type { CardPoster } from '../bot/post-once.js';
 import type { ProactiveMessenger } from '../bot/proactive.js';
 import { BotAdapter } from '../bot/receiver.js';
-import type { AppConfig } from '../config.js';
+import { servedTenantIds, type AppConfig } from '../config.js';
+import { botRegionSettings } from '../bot/bot-region.js';
+import { tenantGate } from '../bot/tenant-gate.js';
 import { ConversationService } from '../conversations/conversations.service.js';
 import { helpCapability } from '../help/help.handlers.js';
 import { setupCapability } from '../access/setup.handlers.js';
@@ -27,13 +31,12 @@ import { reminderTable } from '../storage/reminder-table.js';
 import { meetingStore } from '../storage/meeting-store.js';
 import { meetingsCapability } from '../meetings/meetings.capability.js';
 import { MeetingQueries } from '../meetings/meetings.service.js';
-import type { ChannelCards } from '../meetings/posting/channel-cards.js';
 import { reconcileMeetingReminders } from '../meetings/reminders/reconcile.js';
 import { meetingReminderCards } from '../meetings/reminders/reminder-cards.js';
 import type { Reminder } from '../reminders/reminders.schema.js';
 import { type TableStore } from '../storage/table-store.js';
 import { casesCapability } from '../cases/cases.capability.js';
-import { authSettings, caseMeetingsOf, casePeopleOf } from './adapters.js';
+import { authSettings, caseMeetingsOf, casePeopleOf, meetingChannelCards } from './adapters.js';
 import { retentionFor } from './retention.js';
 import { caseUseCases, type CaseUseCases } from '../cases/case-use-cases.js';
 import { retentionCapability } from '../retention/retention.handlers.js';
@@ -111,18 +114,28 @@ export async function wire(
     organisations,
     audit,
     bootstrapAdminIds: config.bootstrapAdminIds,
+    tenantOrganisations: config.tenantOrganisations,
     now,
   });
+  const audience = audienceOf(() => access.directory());
   const conversations = new ConversationService(
     conversationTable(store),
     cardMessageTable(store),
     now,
   );
 
-  const adapter = new BotAdapter(authSettings(config.auth));
+  const adapter = new BotAdapter({
+    ...authSettings(config.auth),
+    ...botRegionSettings(config.botRegion),
+  });
+  const tenants = tenantGate({
+    served: servedTenantIds(config),
+    mapsTenants: Object.keys(config.tenantOrganisations).length > 0,
+    logger,
+  });
   const botAppId = config.auth.kind === 'none' ? '' : config.auth.appId;
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const { proactive, sender, poster } = createDelivery({
+  const createdDelivery = createDelivery({
     adapter,
     botAppId,
     conversations,
@@ -130,12 +143,16 @@ export async function wire(
     timeoutMs: config.connectorTimeoutMs,
     instanceId,
   });
+  const { proactive, sender, poster } = createdDelivery;
   const reminderRepository = reminderTable(store);
   // Meetings build their reminder cards from the agenda; bound once meetings exist below.
   let reminderCards: (reminder: Reminder) => Promise<CardJson | undefined> = async () => undefined;
   const scheduler = new ReminderScheduler({
     reminders: reminderRepository,
-    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster),
+    ...reminderDelivery(sender, conversations, logger, (r) => reminderCards(r), poster, {
+      deliver: personalDelivery({ conversations, proactive, sender, logger }),
+      nameOf: async (userId) => (await members.get(userId))?.value.displayName,
+    }),
     now,
     instanceId,
     logger,
@@ -159,7 +176,12 @@ export async function wire(
   const meetings = new MeetingQueries({ repo: meetingRepo, now });
   const meetingNames = async () =>
     new Map((await access.listOrganisations()).map((o) => [o.id, o.name] as const));
-  reminderCards = meetingReminderCards({ repo: meetingRepo, now, names: meetingNames });
+  reminderCards = meetingReminderCards({
+    repo: meetingRepo,
+    now,
+    names: meetingNames,
+    coordinators: () => audience(),
+  });
   const personalConversationOf = async (userId: string) =>
     (await conversations.findPersonal(userId))?.conversationId;
   const reconcileMeetings = () =>
@@ -170,32 +192,7 @@ export async function wire(
       personalConversationOf,
       logger,
     });
-  /**
-   * Meeting cards in their channel: posted once per card key across instances (one attempt
-   * while a click waits for its answer, inside Teams' 15 s), and updated in place.
-   */
-  const meetingCards: ChannelCards = {
-    async postOnce(conversationId, cardKey, build) {
-      const outcome = await poster.postOnce(conversationId, cardKey, build, {
-        maxAttempts: 1,
-        repostUncertain: true,
-      });
-      switch (outcome.kind) {
-        case 'posted':
-        case 'too-large':
-          return 'posted';
-        case 'updated':
-          return 'updated';
-        case 'pending':
-          return 'pending';
-        default:
-          return 'not-sent';
-      }
-    },
-    isPosted: async (conversationId, cardKey) =>
-      (await proactive.postedCard(conversationId, cardKey)) !== undefined,
-    update: (conversationId, cardKey, card) => sender.updateCard(conversationId, cardKey, card),
-  };
+  const meetingCards = meetingChannelCards(createdDelivery);
   /**
    * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
    * action waits for its answer, so it stays inside Teams' 15 s.
@@ -314,8 +311,9 @@ export async function wire(
       resolvePrincipal: (identity) => access.resolvePrincipal(identity),
       adminNames: () => access.adminNames(),
       conversations,
-      allowedTenantIds: config.allowedTenantIds,
+      tenants,
       logger,
+      now,
     },
     [
       helpCapability,
@@ -334,11 +332,13 @@ export async function wire(
         background,
         reminders,
         personalConversationOf,
+        audience,
         logger,
       }),
       casesCapability({
         cases: cases.deps,
         organisations: () => access.listOrganisations(),
+        audience,
         sendPersonalCard,
         enrolmentCard: (principal, admission) =>
           enrolmentFromCaseCard({ participants, access }, principal, admission),
@@ -358,7 +358,7 @@ export async function wire(
     ],
   );
   const bot = withFileRoutes(commandBot, {
-    allowedTenantIds: config.allowedTenantIds,
+    tenants,
     resolvePrincipal: (identity) => access.resolvePrincipal(identity),
     files: { store: fileOffers, now, logger },
     onFile: participantListReceiver(importDeps),

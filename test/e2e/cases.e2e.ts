@@ -80,6 +80,9 @@ describe('the ärendekö in the local Teams client', () => {
   it('when the case is planned and decided with the buttons on its cards, then the decision card saves the decision', async () => {
     await teams.sayMentioningBot('Finsam', '/ärenden');
     const queue = await teams.expectCard(/^Ärendekö/);
+    // The channel's copy shows what every member may see; the samordnare's own view (Teams
+    // refreshes it for them, the Playground only on Visa mina val) has the next steps.
+    await queue.getByRole('button', { name: 'Visa mina val', exact: true }).click();
     await queue.getByRole('button', { name: 'Planera', exact: true }).first().click();
     const planned = await teams.expectCard(`${code} är planerat till Psykiatri-avstämning`);
     await browser.screenshot('33-case-planned-by-button', planned);

@@ -96,6 +96,11 @@ describe('the first hour in the local Teams client', () => {
     await browser.screenshot('67-case-submitted', submitted);
     await teams.sayMentioningBot('Finsam', '/ärenden');
     const queue = await teams.expectCard(/^Ärendekö/);
+    await browser.screenshot('68-case-queue-channel', queue);
+    // The channel's copy shows what every member may see; the samordnare's own view (Teams
+    // refreshes it for them, the Playground only on Visa mina val) has the next steps.
+    await queue.getByRole('button', { name: 'Visa mina val', exact: true }).click();
+    await queue.getByRole('button', { name: 'Planera', exact: true }).first().waitFor();
     await browser.screenshot('68-case-queue', queue);
     await queue.getByRole('button', { name: 'Planera', exact: true }).first().click();
     const planned = await teams.expectCard(`${caseCode} är planerat till Referensgrupp Sikta`);
@@ -123,7 +128,7 @@ describe('the first hour in the local Teams client', () => {
     await browser.page.getByRole('option', { name: 'Leila Coach' }).click();
     await browser.screenshot('70-enrol-form', enrol);
     await enrol.getByRole('button', { name: 'Skriv in', exact: true }).click();
-    const enrolled = await teams.expectCard(/D-\d{4}-\d{4}/);
+    const enrolled = await teams.expectCard(/D-\d{4}-\d{4}/, 30_000);
     const participantCode = /D-\d{4}-\d{4}/.exec(await enrolled.innerText())![0];
     await browser.screenshot('71-enrolled', enrolled);
     const participant = await teams.expectCard(

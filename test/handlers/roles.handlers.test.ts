@@ -42,7 +42,7 @@ describe('role handlers', () => {
       message(text, { serviceUrl, mention: [users.maria] }) as unknown as Partial<Activity>,
     );
     expect(replies.map((r) => r.text)).toEqual([
-      'Maria Psykiatrin har nu rollen Samordnare (Region (Psykiatrin)).',
+      'Maria Psykiatrin har nu rollen samordnare (Region (Psykiatrin)).',
     ]);
     const stored = await wired.access.listMembers(
       await wired.access.resolvePrincipal({ userId: users.anna.id, tenantId: TENANT_ID }),

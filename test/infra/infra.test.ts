@@ -8,6 +8,7 @@ import {
   type ConfigError,
 } from '../../src/config.js';
 import { TABLE_NAMES } from '../../src/storage/table-store.js';
+import { botRegionSettings } from '../../src/bot/bot-region.js';
 
 /**
  * What can be checked about the Bicep templates without a Bicep compiler: names, parameters,
@@ -254,6 +255,7 @@ describe('the app settings match what src/config.ts reads', () => {
       LANSDELAR:
         '[{"id":"norra","name":"Norra","kommuner":["Eskilstuna","Strängnäs"],"coaches":{"Eskilstuna":4.5,"Strängnäs":2},"participantsPerCoach":20,"planYears":3,"startDate":"2025-01-01"}]',
       INSATSER: '[{"id":"sikta","name":"Sikta mot arbetslivet","followUpWeeks":6}]',
+      TENANT_ORGANISATIONS: '{"0b0b0b0b-1111-4222-8333-444455556666":"fk"}',
       STORAGE_ACCOUNT_URL: 'https://stfinsamprodabc.table.core.windows.net',
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://swedencentral-0.in.applicationinsights.azure.com/',
@@ -280,6 +282,8 @@ describe('the app settings match what src/config.ts reads', () => {
     expect(config.scheduler.enabled).toBe(true);
     expect(config.program.lansdelar.map((l) => l.id)).toEqual(['norra']);
     expect(config.retention.periods.endedParticipants).toBe(30);
+    expect(config.botRegion).toBe('europe');
+    expect(config.tenantOrganisations).toEqual({ '0b0b0b0b-1111-4222-8333-444455556666': 'fk' });
   });
 
   it('when an operations setting is malformed, then the config refuses it in Swedish', () => {
@@ -349,5 +353,41 @@ describe('the templates keep secrets out and identity in', () => {
     expect(appSettings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toMatch(
       /^'@Microsoft\.KeyVault\(SecretUri=/,
     );
+  });
+
+  it('when the bot is deployed, then the Bot Service is in the Europe region, the app uses its token service, and everything else is in Sweden Central', () => {
+    const bot = withoutComments(read(join(INFRA, 'modules', 'bot.bicep')));
+    expect(main).toMatch(
+      /@allowed\(\[\s*'westeurope'\s*'global'\s*\]\)\s*param botLocation string = 'westeurope'/,
+    );
+    expect(bot).toMatch(/param location string = 'westeurope'/);
+    expect(bot).not.toContain("location: 'global'");
+    const resources = [...bot.matchAll(/^resource \w+ '[^']+' = \{/gm)];
+    expect(resources.length).toBe(2);
+    for (const resource of resources) {
+      expect(keysOf(blockAt(bot, resource.index!)).get('location')).toBe('location');
+    }
+    const botModule = blockAt(main, main.indexOf("module bot 'modules/bot.bicep'"));
+    expect(botModule).toMatch(/^\s*location: botLocation$/m);
+    expect(appSettings.get('BOT_REGION')).toBe("botLocation == 'westeurope' ? 'europe' : 'global'");
+    expect(loadConfig({ BOT_REGION: 'europe' }).botRegion).toBe('europe');
+    expect(botRegionSettings('europe')).toMatchObject({
+      OAuthUrl: 'https://europe.token.botframework.com',
+      ToBotFromChannelOpenIdMetadataUrl:
+        'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+      ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+      ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    });
+    expect(botRegionSettings('global')).toEqual({});
+    const otherModules = [...main.matchAll(/^module (\w+) 'modules\/([\w-]+)\.bicep'/gm)].filter(
+      (m) => m[1] !== 'bot',
+    );
+    expect(otherModules.length).toBeGreaterThanOrEqual(5);
+    for (const module of otherModules) {
+      const block = blockAt(main, module.index!);
+      const params = keysOf(blockAt(block, block.indexOf('params:')));
+      expect(params.get('location'), `${module[1]} location`).toBe('location');
+    }
   });
 });

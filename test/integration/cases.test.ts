@@ -280,17 +280,36 @@ describe('who sees what', () => {
     expect(JSON.stringify(card)).not.toContain('arbetsträning i kommunens regi');
   });
 
-  it('when the referring organisation asks for details in the channel, then they go to its personal chat only', async () => {
+  it('when the referring organisation asks for details in the channel, then the channel gets the card without them and the asker’s own view shows them in place', async () => {
     connector.clear();
     await bot.post(
       message(`/arenden visa ${fkCode}`, { serviceUrl: connector.url, from: erik, where }),
     );
-    const inChannel = connector.messages(channel);
-    expect(inChannel.map((m) => m.body.text).join()).toContain('har skickats till din chatt');
-    expect(JSON.stringify(inChannel)).not.toContain(REASON_FK);
-    const personal = connector.messages(personalOf(erik)).map((m) => cardText(cardOf(m)));
-    expect(personal.join()).toContain(REASON_FK);
-    expect(personal.join()).toContain('Samtycke till informationsutbyte finns');
+    const [posted] = connector.messages(channel);
+    const card = cardOf(posted)!;
+    expect(JSON.stringify(card)).not.toContain(REASON_FK);
+    expect(cardText(card)).toContain('visas i kortet för dig');
+    const refresh = card.refresh as { userIds: string[]; action: { verb: string } };
+    expect(refresh.userIds[0]).toBe(erik.id);
+    expect(refresh.userIds).toEqual(expect.arrayContaining([admin.id, bo.id]));
+    expect(refresh.userIds).not.toContain(maria.id);
+    expect(connector.messages(personalOf(erik))).toHaveLength(0);
+    const response = await bot.post(
+      cardAction(
+        refresh.action.verb,
+        { code: fkCode },
+        {
+          serviceUrl: connector.url,
+          from: erik,
+          where,
+          trigger: 'automatic',
+          replyToId: posted!.responseId!,
+        },
+      ),
+    );
+    const own = cardText((response.body as { value: unknown }).value);
+    expect(own).toContain(REASON_FK);
+    expect(own).toContain('Samtycke till informationsutbyte finns');
   });
 
   it('when another organisation or a coach asks for the details, then they are refused and nothing is sent', async () => {
@@ -604,7 +623,7 @@ describe('the waiting list without a meeting', () => {
 });
 
 describe('the audit log', () => {
-  it('when a samordnare asks for the log, then every view and change is listed with who, in the personal chat', async () => {
+  it('when a samordnare asks for the log in the channel, then every view and change is listed with who, in the personal chat', async () => {
     connector.clear();
     await bot.post(
       message(`/ärenden logg ${fkCode}`, { serviceUrl: connector.url, from: admin, where }),

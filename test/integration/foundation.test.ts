@@ -172,10 +172,10 @@ describe('roles', () => {
       mention: [users.erik],
     });
     expect(reply!.body.text).toBe(
-      'Erik Försäkringskassan har nu rollen Organisationsrepresentant (Försäkringskassan).',
+      'Erik Försäkringskassan har nu rollen representant (Försäkringskassan).',
     );
     const profile = cardText(await click('roles.mine', {}, users.erik));
-    expect(profile).toContain('Organisationsrepresentant');
+    expect(profile).toContain('Representant');
     expect(profile).toContain('Försäkringskassan');
 
     const entries = await memberAudit();
@@ -191,7 +191,7 @@ describe('roles', () => {
   it('when the same grant is repeated, then nothing changes and the admin is told so', async () => {
     const [reply] = await say(`/roller ge ${erik} representant fk`, { mention: [users.erik] });
     expect(reply!.body.text).toBe(
-      'Erik Försäkringskassan hade redan rollen Organisationsrepresentant. Inget ändrades.',
+      'Erik Försäkringskassan hade redan rollen representant. Inget ändrades.',
     );
   });
 
@@ -233,11 +233,9 @@ describe('roles', () => {
   it('when "Ta bort" is clicked twice (Teams re-delivers), then the role goes once and the second click changes nothing', async () => {
     const data = { memberId: users.erik.id, role: 'representant' };
     const first = cardText(await click('roles.revoke', data));
-    expect(first).toContain(
-      'Rollen Organisationsrepresentant togs bort från Erik Försäkringskassan.',
-    );
+    expect(first).toContain('Rollen representant togs bort från Erik Försäkringskassan.');
     const second = cardText(await click('roles.revoke', data));
-    expect(second).toContain('har inte rollen Organisationsrepresentant längre. Inget ändrades.');
+    expect(second).toContain('har inte rollen representant längre. Inget ändrades.');
     const revokes = (await memberAudit()).filter((row) => row.action === 'roles.revoke');
     expect(revokes).toHaveLength(1);
   });

@@ -329,7 +329,7 @@ describe('the lägesrapport of a generated länsdel, number for number', () => {
   it('when /rapport is written without a date, then the card says it shows the half-year so far', async () => {
     const [reply] = await say('/rapport Norra', anna);
     expect(cardText(cardOf(reply))).toContain(
-      'Halvåret hittills: 1 juli 2026 – 2 juli 2026 (per idag)',
+      'Halvåret hittills: 1 juli 2026 – 2 juli 2026 (per i dag)',
     );
   });
 });

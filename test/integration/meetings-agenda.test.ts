@@ -126,7 +126,7 @@ describe('a meeting series is only created with a sensible timetable', () => {
       agendaDays: '0',
     });
     expect(cardText(card)).toContain(
-      'Sista dag för punkter (kl. 12.00) ligger efter mötets början',
+      'Sista dag för punkter (kl. 12:00) ligger efter mötets början',
     );
     expect(cardText(cardOf((await say('/möten'))[0]))).toContain('Inga möten är planerade här');
   });
@@ -211,7 +211,7 @@ describe('the kallelse stays current for everyone', () => {
       erik,
     );
     expect(cardText(answer)).toContain('”Gemensam kartläggning” är tillagd på dagordningen.');
-    expect(answer.refresh).toBeUndefined();
+    expect(allActionData(answer, 'agenda.manage')).toHaveLength(1);
 
     const [update, ...more] = updatesOf(kallelseId);
     expect(more).toHaveLength(0);
@@ -219,9 +219,11 @@ describe('the kallelse stays current for everyone', () => {
     const shared = cardOf(update)!;
     expect(cardText(shared)).toContain('§ 1 Gemensam kartläggning');
     expect(cardText(shared)).not.toContain('är tillagd');
+    expect(JSON.stringify(shared)).not.toContain('agenda.manage');
     const refresh = shared.refresh as { userIds: string[]; action: { verb: string } };
     expect(refresh.action.verb).toBe('agenda.open');
-    expect(refresh.userIds).toEqual([anna.id, erik.id]);
+    expect(refresh.userIds[0]).toBe(anna.id);
+    expect(refresh.userIds).toContain(erik.id);
     expect(refresh.userIds.length).toBeLessThanOrEqual(60);
   });
 
@@ -260,7 +262,7 @@ describe('the kallelse stays current for everyone', () => {
     expect(again).toContain(`§ 2 ${title}`);
   });
 
-  it('when a viewer’s card refreshes itself, then it gets the current agenda and nothing is posted or updated', async () => {
+  it('when a viewer’s card refreshes itself, then it gets the current agenda as their own view and nothing is posted or updated', async () => {
     connector.clear();
     const refresh = cardAction('agenda.open', ref, {
       serviceUrl: connector.url,
@@ -269,7 +271,9 @@ describe('the kallelse stays current for everyone', () => {
     });
     const card = await invoke({ ...refresh, value: { ...refresh.value, trigger: 'automatic' } });
     expect(cardText(card)).toMatch(/§ [23] Arbetsträning/);
-    expect(card.refresh).toBeUndefined();
+    const buttons = (card.actions as { title: string }[]).map((a) => a.title);
+    expect(buttons).toContain('Uppdatera');
+    expect(buttons).not.toContain('Visa mina val');
     expect(connector.received).toHaveLength(0);
   });
 
@@ -439,7 +443,8 @@ describe('authors edit their own items', () => {
       maria,
     );
     expect(cardText(late)).toContain('väntar på samordnarens godkännande');
-    const lateId = idsByTitle(late)['Sen statistik']!;
+    expect(allActionData(late, 'agenda.manage')).toHaveLength(0);
+    const lateId = idsByTitle(await click('agenda.open', ref))['Sen statistik']!;
     connector.clear();
     await click('agenda.item', { ...ref, itemId: lateId, action: 'approve' });
     const [update] = updatesOf(kallelseId);

@@ -247,7 +247,7 @@ describe('a card posted once, by claim, across instances', () => {
       const sentNow = answers.filter((card) => cardText(card).includes('Påminnelsen är skickad.'));
       expect(sentNow).toHaveLength(known.length);
       await idle();
-      const posts = postsByDate(channel, 'Kallelse', 'agenda.final');
+      const posts = postsByDate(channel, 'Kallelse', 'agenda.open');
       const counts = known.map((k) => posts.get(k.id.split('.')[2]!)?.length ?? 0);
       process.stdout.write(
         `kallelse Skicka nu on 3 instances: ${known.length} kallelser, posts per kallelse ${JSON.stringify(counts)}\n`,

@@ -93,6 +93,8 @@ describe('table operations on the answer path of the meeting card actions', () =
         organisations: 'fk',
       });
       const ref = actionData(created.card, 'agenda.open') as { meetingId: string; date: string };
+      // The audience of the channel's cards (samordnare first) is kept per instance too.
+      await counted('agenda.open', ref);
       const add = async () => {
         const requestId = randomUUID();
         const result = await counted('agenda.add', {

@@ -129,7 +129,9 @@ describe('reading in today’s participant list', () => {
       return [all[0]!, 'Ingegerd', ...all.slice(1)];
     };
     const { card } = await sendFile('med-namn.csv', listCsv(good.slice(0, 5), headings, cells));
-    expect(cardText(card)).toContain('kolumn med namn eller personnummer (kolumn B)');
+    expect(cardText(card)).toContain(
+      'kolumn med namn, personnummer, samordningsnummer eller födelsedatum (kolumn B)',
+    );
     expect(cardText(card)).not.toContain('Ingegerd');
     expect(await stored()).toBe(0);
   });

@@ -124,7 +124,7 @@ describe('recording steps', () => {
       `Steget studiebesök är registrerat för ${code} (2026-11-12). Nästa uppföljning senast 2026-12-10.`,
     );
     const [outcome] = await say(`/deltagare steg ${code} arbete-sub 2026-11-20`, leila);
-    expect(outcome).toContain(`Steget arbete (subventionerad) är registrerat för ${code}`);
+    expect(outcome).toContain(`Steget arbete (subventionerat) är registrerat för ${code}`);
     const [ended] = await say(`/deltagare steg ${code} avslutad 2026-11-25`, leila);
     expect(ended).toContain(
       `Steget avslutad är registrerat för ${code} (2026-11-25). Inga fler uppföljningar: deltagaren har avslutat insatsen.`,

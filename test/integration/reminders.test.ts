@@ -311,7 +311,7 @@ describe('managing reminders', () => {
         conversationId: channel,
         dueAt: new Date('2026-11-23T10:01:00Z'),
         title: 'Referensgrupp',
-        text: 'Sista dag för punkter är idag kl. 12.00.',
+        text: 'Sista dag för punkter är i dag kl. 12:00.',
         cardKey: 'deadline.test-1',
         ownerId: admin.id,
         createdBy: admin.id,

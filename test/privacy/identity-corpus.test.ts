@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cardAction, message, users, type TestUser } from '../support/activities.js';
-import { cardTargets, commandTargets, type Target } from '../support/corpus-targets.js';
+import {
+  cardAction,
+  message,
+  messageActionSubmit,
+  messagePayload,
+  users,
+  type TestUser,
+} from '../support/activities.js';
+import {
+  cardTargets,
+  commandTargets,
+  MESSAGE_ACTION,
+  type Target,
+} from '../support/corpus-targets.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import {
   identityNumbers,
@@ -96,6 +108,22 @@ function shotsFor(targets: readonly Target[], numbers: readonly IdentityNumber[]
 
 async function fire(shot: Shot, index: number): Promise<{ refused: boolean; replies: string }> {
   const { target } = shot;
+  if (target.kind === 'card' && target.verb.startsWith(MESSAGE_ACTION)) {
+    const answer = await bot.post(
+      messageActionSubmit(
+        target.verb.slice(MESSAGE_ACTION.length),
+        messagePayload('<p>Remissvägar</p>', users.anna),
+        { ...target.data, [target.inputId]: shot.text, requestId: randomUUID() },
+        {
+          serviceUrl: connector.url,
+          from: users.anna,
+          where: { kind: 'channel', conversationId: `19:corpus-dialog-${index}@thread.tacv2` },
+        },
+      ),
+    );
+    const replies = JSON.stringify(answer.body);
+    return { refused: REFUSAL.test(replies), replies };
+  }
   if (target.kind === 'card') {
     const activity = cardAction(
       target.verb,

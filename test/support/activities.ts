@@ -103,13 +103,24 @@ export function message(text: string, options: Options & { mention?: TestUser[] 
   };
 }
 
-/** An Adaptive Card Action.Execute click. */
-export function cardAction(verb: string, data: Record<string, unknown>, options: Options) {
+/**
+ * An Adaptive Card Action.Execute click, or (`trigger: 'automatic'`) the refresh Teams sends on
+ * its own for a person named in a card's `refresh.userIds`; `replyToId` is the card's message.
+ */
+export function cardAction(
+  verb: string,
+  data: Record<string, unknown>,
+  options: Options & { trigger?: 'manual' | 'automatic'; replyToId?: string },
+) {
   return {
     ...base(options),
     type: 'invoke',
     name: 'adaptiveCard/action',
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+    value: {
+      action: { type: 'Action.Execute', verb, data },
+      trigger: options.trigger ?? 'manual',
+    },
   };
 }
 
@@ -118,5 +129,80 @@ export function botAdded(options: Options) {
     ...base(options),
     type: 'conversationUpdate',
     membersAdded: [{ id: BOT.id }],
+  };
+}
+
+/**
+ * A Teams meeting start or end event in a channel or meeting chat, as Teams sends it when someone
+ * starts or ends the meeting (`StartTime` / `EndTime` in UTC).
+ */
+export function meetingEvent(kind: 'start' | 'end', at: Date, options: Options & { id?: string }) {
+  const activity = base(options);
+  return {
+    ...activity,
+    ...(options.id ? { id: options.id } : {}),
+    type: 'event',
+    name: `application/vnd.microsoft.meeting${kind === 'start' ? 'Start' : 'End'}`,
+    channelData: { ...activity.channelData, meeting: { id: 'MCMxOTptZWV0aW5n' } },
+    value: {
+      Id: 'MCMxOTptZWV0aW5n',
+      MeetingType: 'Scheduled',
+      Title: 'Referensgrupp',
+      JoinUrl: 'https://teams.microsoft.com/l/meetup-join/x',
+      [kind === 'start' ? 'StartTime' : 'EndTime']: at.toISOString(),
+    },
+  };
+}
+
+/** The message a message action is started from, as Teams puts it in the invoke. */
+export function messagePayload(html: string, from: TestUser = users.erik) {
+  return {
+    id: '1700000000000',
+    createdDateTime: new Date().toISOString(),
+    messageType: 'message',
+    from: { user: { id: from.aadObjectId, displayName: from.name } },
+    body: { contentType: 'html', content: html },
+    attachments: [],
+    mentions: [],
+  };
+}
+
+/** A message action's first step: Teams asks for the dialog (`composeExtension/fetchTask`). */
+export function messageActionFetch(
+  commandId: string,
+  payload: ReturnType<typeof messagePayload>,
+  options: Options,
+) {
+  return {
+    ...base(options),
+    type: 'invoke',
+    name: 'composeExtension/fetchTask',
+    value: {
+      commandId,
+      commandContext: 'message',
+      messagePayload: payload,
+      context: { theme: 'default' },
+    },
+  };
+}
+
+/** A message action's dialog sent (`composeExtension/submitAction`) with the form's values. */
+export function messageActionSubmit(
+  commandId: string,
+  payload: ReturnType<typeof messagePayload>,
+  data: Record<string, unknown>,
+  options: Options,
+) {
+  return {
+    ...base(options),
+    type: 'invoke',
+    name: 'composeExtension/submitAction',
+    value: {
+      commandId,
+      commandContext: 'message',
+      messagePayload: payload,
+      data,
+      context: { theme: 'default' },
+    },
   };
 }

@@ -23,6 +23,9 @@ export type Target =
       readonly inChannel: boolean;
     };
 
+/** The verb prefix of a dialog's submit: the rest is the message action's command id. */
+export const MESSAGE_ACTION = 'message-action:';
+
 /** Input types a user types or picks a value in. */
 const TYPED_INPUTS = new Set([
   'Input.Text',
@@ -55,7 +58,7 @@ export function cardTargets(): { targets: Target[]; unrendered: string[] } {
     const seen = new Set<string>();
     for (const data of Object.values(variants)) {
       const rendered = renderCard(card as CardName, data);
-      walk(rendered, [], (input, actions) => {
+      walk(card, rendered, [], (input, actions) => {
         const key = `${input.id}|${actions.map((a) => a.verb).join(',')}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -82,34 +85,48 @@ export function cardTargets(): { targets: Target[]; unrendered: string[] } {
 }
 
 function walk(
+  card: string,
   node: unknown,
   scopes: RenderedAction[][],
   onInput: (input: { id: string; type: string }, actions: RenderedAction[]) => void,
 ): void {
   if (Array.isArray(node)) {
-    for (const child of node) walk(child, scopes, onInput);
+    for (const child of node) walk(card, child, scopes, onInput);
     return;
   }
   if (!node || typeof node !== 'object') return;
   const element = node as Record<string, unknown>;
-  const own = executeActions(element);
+  const own = executeActions(element, card);
   const inner = own.length > 0 ? [...scopes, own] : scopes;
   if (typeof element.type === 'string' && TYPED_INPUTS.has(element.type) && element.id) {
     const actions = [...inner].reverse().find((scope) => scope.length > 0) ?? [];
     if (actions.length > 0) onInput({ id: String(element.id), type: element.type }, actions);
   }
-  for (const value of Object.values(element)) walk(value, inner, onInput);
+  for (const value of Object.values(element)) walk(card, value, inner, onInput);
 }
 
+/**
+ * Dialogs (task modules) a message action opens: their Action.Submit sends the form back as the
+ * message action's `composeExtension/submitAction`, named here `message-action:<command id>`.
+ */
+const DIALOG_COMMANDS: Readonly<Record<string, string>> = {
+  'dialog-agenda-item': 'addToAgenda',
+};
+
 /** The Action.Execute elements directly among an element's actions (not inside show cards). */
-function executeActions(element: Record<string, unknown>): RenderedAction[] {
+function executeActions(element: Record<string, unknown>, card: string): RenderedAction[] {
   const lists = [element.actions, element.selectAction ? [element.selectAction] : undefined];
   const found: RenderedAction[] = [];
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const action of list as Record<string, unknown>[]) {
+      const data = (action.data as Record<string, unknown>) ?? {};
       if (action.type === 'Action.Execute' && typeof action.verb === 'string') {
-        found.push({ verb: action.verb, data: (action.data as Record<string, unknown>) ?? {} });
+        found.push({ verb: action.verb, data });
+      }
+      const command = DIALOG_COMMANDS[card];
+      if (action.type === 'Action.Submit' && command) {
+        found.push({ verb: `${MESSAGE_ACTION}${command}`, data });
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { TENANT_ID } from './activities.js';
 
 export interface ReceivedActivity {
   readonly method: 'POST' | 'PUT';
@@ -45,8 +46,23 @@ export class FakeConnector {
   /** Arrival time of each received activity, in the same order as `received`. */
   readonly receivedAt: number[] = [];
   delayMs = 0;
-  /** The people Teams lists as members of every team and chat (`pagedmembers`). */
-  roster: { id: string; name: string; aadObjectId?: string }[] = [];
+  /**
+   * The people Teams lists as members of every team and chat (`pagedmembers`, and one member
+   * by id with their own `tenantId`).
+   */
+  roster: { id: string; name: string; aadObjectId?: string; tenantId?: string }[] = [];
+  /**
+   * A member looked up by id who is not in `roster`: one of the förbund's own tenant (a standard
+   * channel, where everyone belongs to the host), or, for shared-channel tests, 404 as Teams
+   * answers for someone who is not a member.
+   */
+  unlistedMembers: 'host-tenant' | 'not-found' = 'host-tenant';
+  /** How many times one member was looked up by id (the tenant gate's roster reads). */
+  memberLookups = 0;
+  /** Answers to `POST /v3/conversations` (a new 1:1 chat): a status to refuse with, or created. */
+  createConversation: { status: number } | 'create' = 'create';
+  /** The 1:1 chats the bot asked Teams to create, by member id. */
+  readonly createdConversations: { memberId: string; conversationId: string }[] = [];
   private readonly failures: { failure: ScriptedFailure; conversationId?: string }[] = [];
   private readonly afterStoring: { then: StoreThen; conversationId?: string }[] = [];
   private server?: Server;
@@ -102,6 +118,31 @@ export class FakeConnector {
     };
     app.get('/v3/conversations/:conversationId/pagedmembers', (_req, res) => {
       res.status(200).json({ members: this.roster });
+    });
+    app.get('/v3/conversations/:conversationId/members/:userId', (req, res) => {
+      this.memberLookups++;
+      const member =
+        this.roster.find((m) => m.id === req.params.userId) ??
+        (this.unlistedMembers === 'host-tenant'
+          ? { id: req.params.userId, name: 'Medlem', tenantId: TENANT_ID }
+          : undefined);
+      if (!member) {
+        res.status(404).json({ error: { code: 'MemberNotFoundInConversation', message: 'x' } });
+        return;
+      }
+      res.status(200).json(member);
+    });
+    app.post('/v3/conversations', (req, res) => {
+      const body = req.body as { members?: { id?: string }[] };
+      const memberId = body.members?.[0]?.id ?? '';
+      if (this.createConversation !== 'create') {
+        const { status } = this.createConversation;
+        res.status(status).json({ error: { code: 'Forbidden', message: 'scripted' } });
+        return;
+      }
+      const conversationId = `a:created-${memberId}`;
+      this.createdConversations.push({ memberId, conversationId });
+      res.status(201).json({ id: conversationId });
     });
     app.post('/v3/conversations/:conversationId/activities', record('POST'));
     app.post('/v3/conversations/:conversationId/activities/:replyTo', record('POST'));

@@ -39,3 +39,25 @@ describe('who the agenda card refreshes itself for', () => {
     expect(refreshUserIds(series, occurrenceWith(items))).toEqual(['29:samordnare', '29:erik']);
   });
 });
+
+describe('who the kallelse refreshes itself for, by role', () => {
+  it('when samordnare are named, then they come first, before the series’ creator and the authors, each once', () => {
+    const items = [item(1, '29:erik'), item(2, '29:bo')];
+    expect(refreshUserIds(series, occurrenceWith(items), ['29:bo', '29:anna'])).toEqual([
+      '29:bo',
+      '29:anna',
+      '29:samordnare',
+      '29:erik',
+    ]);
+  });
+
+  it('when there are more samordnare and authors than Teams allows, then the samordnare are kept and the list stops at 60', () => {
+    const coordinators = Array.from({ length: 50 }, (_, n) => `29:samordnare-${n}`);
+    const items = Array.from({ length: 30 }, (_, n) => item(n));
+    const ids = refreshUserIds(series, occurrenceWith(items), coordinators);
+    expect(ids).toHaveLength(60);
+    expect(ids.slice(0, 50)).toEqual(coordinators);
+    expect(ids).toContain('29:author-29');
+    expect(ids).not.toContain('29:author-0');
+  });
+});

@@ -17,6 +17,16 @@ export interface NextSteps {
   readonly requestId: string;
 }
 
+const NO_STEPS = {
+  canPlan: false,
+  canMove: false,
+  canPresent: false,
+  canDecide: false,
+  canClose: false,
+  canView: false,
+  hasSteps: false,
+};
+
 const COORDINATOR_STEPS: Record<CaseStatus, readonly (keyof NextSteps)[]> = {
   inkommen: ['canPlan', 'canClose'],
   planerad: ['canPresent', 'canDecide', 'canMove'],
@@ -29,12 +39,14 @@ const COORDINATOR_STEPS: Record<CaseStatus, readonly (keyof NextSteps)[]> = {
 
 /**
  * What the viewer can do next with a case: samordnare plan, move, present, decide and close as
- * the status allows; samordnare and the referring organisation's representatives may view.
+ * the status allows; samordnare and the referring organisation's representatives may view. No
+ * viewer is the channel's view (what every member may see): no steps at all.
  */
 export function nextSteps(
   summary: Pick<CaseSummary, 'status' | 'organisationId'>,
-  viewer: Principal,
+  viewer: Principal | undefined,
 ): NextSteps {
+  if (!viewer) return { ...NO_STEPS, requestId: randomUUID() };
   const coordinator = hasRole(viewer, 'samordnare', 'admin');
   const allowed = new Set(coordinator ? COORDINATOR_STEPS[summary.status] : []);
   const steps = {

@@ -22,16 +22,19 @@ export interface CaseCardOptions {
   readonly moveTo?: readonly MeetingSlot[];
   /** Ask to confirm closing. */
   readonly confirmClose?: boolean;
+  /** The people whose Teams asks for their own view of this card (channel copies). */
+  readonly refreshUserIds?: readonly string[];
 }
 
 /**
  * One case as its channel may see it (code, status, organisation, meeting), with the next steps
- * the viewer can take: the card every button on a case answers with.
+ * the viewer can take: the card every button on a case answers with. Without a viewer it is the
+ * channel's copy: no steps, and "Visa mina val" for everyone.
  */
 export function caseCardView(
   summary: CaseSummary,
   names: OrgNames,
-  viewer: Principal,
+  viewer: Principal | undefined,
   options: CaseCardOptions = {},
 ) {
   const notice = options.notice ?? NO_NOTICE;
@@ -57,5 +60,7 @@ export function caseCardView(
     chosen: choices[0]?.value ?? '',
     confirmClose: options.confirmClose ?? false,
     back: options.back ?? NO_MEETING_CARD,
+    shared: viewer === undefined,
+    refreshUserIds: [...(options.refreshUserIds ?? [])],
   };
 }

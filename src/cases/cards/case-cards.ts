@@ -26,7 +26,7 @@ const tooBig = (what: string) =>
 export const caseCard = (
   summary: CaseSummary,
   names: OrgNames,
-  viewer: Principal,
+  viewer: Principal | undefined,
   options: CaseCardOptions = {},
 ) => renderCard('case-submitted', caseCardView(summary, names, viewer, options));
 
@@ -36,10 +36,11 @@ export const detailCard = (
   names: OrgNames,
   viewer: Principal,
   notice?: Notice,
+  refreshUserIds: readonly string[] = [],
 ): CardJson =>
   renderWithin(
     'case-detail',
-    (size) => detailView(snapshot, history, names, viewer, size, notice),
+    (size) => detailView(snapshot, history, names, viewer, size, notice, refreshUserIds),
     HISTORY_PAGE_SIZES,
     () => tooBig(`Ärende ${snapshot.value.code}`),
   );

@@ -24,7 +24,7 @@ const SHOWN_DECISIONS = 3;
 
 function decisionMeta(decision: CaseDecision): string {
   return `${decision.decidedByName || 'Samordnare'} · ${formatWhenShort(new Date(decision.at))}${
-    decision.referrerPresent ? '' : ' · anmälande organisation var inte närvarande'
+    decision.referrerPresent ? '' : ' · den anmälande organisationen var inte närvarande'
   }`;
 }
 
@@ -39,6 +39,7 @@ export function detailView(
   viewer: Principal,
   pageSize: number,
   notice: Notice = NO_NOTICE,
+  refreshUserIds: readonly string[] = [],
 ) {
   const { value, decisions } = snapshot;
   const entries = history.entries.slice(0, pageSize);
@@ -74,5 +75,6 @@ export function detailView(
     hasMoreHistory: oldestShown !== undefined && oldestShown > 1,
     before: oldestShown ?? 0,
     canLog: hasRole(viewer, 'samordnare', 'admin'),
+    refreshUserIds: [...refreshUserIds],
   };
 }

@@ -42,16 +42,34 @@ function paging(total: number, page: number, size: number) {
   };
 }
 
-/** The channel's open queue, grouped by status, one page at a time, with next-step buttons. */
+/**
+ * Who a card is rendered for: one person (`viewer`, with the buttons their rights allow) or the
+ * channel (no viewer: what every member may see). `refreshUserIds` are the people whose Teams
+ * asks for their own view of the card as soon as they see it.
+ */
+export interface SharedView {
+  readonly refreshUserIds?: readonly string[];
+}
+
+const sharedFields = (viewer: Principal | undefined, shared: SharedView) => ({
+  shared: viewer === undefined,
+  refreshUserIds: [...(shared.refreshUserIds ?? [])],
+});
+
+/**
+ * The channel's open queue, grouped by status, one page at a time; next-step buttons in a
+ * viewer's own view only.
+ */
 export function queueView(
   cases: readonly CaseSummary[],
   names: OrgNames,
-  viewer: Principal,
+  viewer: Principal | undefined,
   page: number,
   filter: CaseFilter = {},
   notice: Notice = NO_NOTICE,
+  shared: SharedView = {},
 ) {
-  const { range, view } = paging(cases.length, page, PAGE_SIZE);
+  const { current, range, view } = paging(cases.length, page, PAGE_SIZE);
   const shown = cases.slice(...range);
   const groups = QUEUE_ORDER.map((status) => ({
     label: caseStatusLabels[status],
@@ -68,19 +86,28 @@ export function queueView(
     empty: cases.length === 0,
     groups: groups.map((g) => ({ ...g, label: `${g.label} (${g.rows.length})` })),
     ...view,
+    page: current,
     filter: filterData(filter),
+    ...sharedFields(viewer, shared),
   };
+}
+
+/** The organisations of the cases on one page of the queue (whose representatives may see more). */
+export function queuePageOrganisations(cases: readonly CaseSummary[], page: number): string[] {
+  const { range } = paging(cases.length, page, PAGE_SIZE);
+  return [...new Set(cases.slice(...range).map((c) => c.organisationId))];
 }
 
 /** The waiting lists (or one insats' list), positions per insats, a page at a time. */
 export function waitingListView(
   lists: WaitingLists,
   names: OrgNames,
-  viewer: Principal,
+  viewer: Principal | undefined,
   page = 1,
   asked = false,
+  shared: SharedView = {},
 ) {
-  const { range, view } = paging(lists.places.length, page, WAITING_PAGE_SIZE);
+  const { current, range, view } = paging(lists.places.length, page, WAITING_PAGE_SIZE);
   const title = lists.matched
     ? `Kö till ${lists.matched}`
     : asked
@@ -102,6 +129,14 @@ export function waitingListView(
       ...nextSteps(p.value, viewer),
     })),
     ...view,
+    page: current,
     insats: lists.matched ?? '',
+    ...sharedFields(viewer, shared),
   };
+}
+
+/** The organisations of the cases on one page of the waiting lists. */
+export function waitingPageOrganisations(lists: WaitingLists, page: number): string[] {
+  const { range } = paging(lists.places.length, page, WAITING_PAGE_SIZE);
+  return [...new Set(lists.places.slice(...range).map((p) => p.value.organisationId))];
 }

@@ -5,8 +5,14 @@ import { carriedText, ok } from '../cards/case-text.js';
 import { formView } from '../cards/form-view.js';
 import { HISTORY_PAGE_SIZES } from '../cards/detail-view.js';
 import { LOG_PAGE_SIZES } from '../cards/log-view.js';
-import { queueView, waitingListView } from '../cards/queue-view.js';
-import { requireSubmitter } from '../case-rights.js';
+import {
+  queuePageOrganisations,
+  queueView,
+  waitingListView,
+  waitingPageOrganisations,
+} from '../cards/queue-view.js';
+import { requireCase } from '../case-change.js';
+import { maySeeDetails, requireSubmitter } from '../case-rights.js';
 import { CASE_USAGE, parseCaseCommand, type CaseCommand } from '../cases.arguments.js';
 import { summaryOf } from '../cases.schema.js';
 import { caseLog } from '../use-cases/case-log.js';
@@ -24,6 +30,7 @@ import {
   deliverPrivately,
   isPersonal,
   namesOf,
+  replyView,
   type CaseHandlerDeps,
 } from './case-handler-deps.js';
 
@@ -33,6 +40,20 @@ import {
  */
 export function caseCommand(deps: CaseHandlerDeps) {
   const { cases } = deps;
+
+  /** The case card a typed step answers with: the channel's copy in a channel. */
+  const stepReply = async (
+    ctx: CommandContext,
+    step: Parameters<typeof stepNotice>[0],
+    changed: Parameters<typeof stepNotice>[1],
+  ) => {
+    const { value } = changed.snapshot;
+    const view = await replyView(deps, ctx, [value.organisationId]);
+    return caseCard(summaryOf(value), await namesOf(deps), view.viewer, {
+      notice: stepNotice(step, changed),
+      refreshUserIds: view.refreshUserIds,
+    });
+  };
 
   const run = async (ctx: CommandContext, command: CaseCommand) => {
     const { principal: actor, conversationId } = ctx;
@@ -63,10 +84,19 @@ export function caseCommand(deps: CaseHandlerDeps) {
           openQueue(cases, conversationId, command.filter),
         ]);
         const moved = carriedText(queue.carried);
+        const view = await replyView(deps, ctx, queuePageOrganisations(queue.cases, 1));
         return ctx.reply(
           renderCard(
             'case-queue',
-            queueView(queue.cases, names, actor, 1, command.filter, moved ? ok(moved) : undefined),
+            queueView(
+              queue.cases,
+              names,
+              view.viewer,
+              1,
+              command.filter,
+              moved ? ok(moved) : undefined,
+              view,
+            ),
           ),
         );
       }
@@ -75,8 +105,12 @@ export function caseCommand(deps: CaseHandlerDeps) {
           namesOf(deps),
           waitingList(cases, conversationId, command.insats),
         ]);
+        const view = await replyView(deps, ctx, waitingPageOrganisations(lists, 1));
         return ctx.reply(
-          renderCard('case-waiting', waitingListView(lists, names, actor, 1, !!command.insats)),
+          renderCard(
+            'case-waiting',
+            waitingListView(lists, names, view.viewer, 1, !!command.insats, view),
+          ),
         );
       }
       case 'enqueue': {
@@ -86,11 +120,33 @@ export function caseCommand(deps: CaseHandlerDeps) {
           await waitingList(cases, value.conversationId, value.queue?.insats)
         ).places.find((p) => p.value.code === value.code)?.position;
         const queued = `${value.code} står i kö till ${value.queue!.insats}${place ? ` på plats ${place}` : ''}.`;
+        const view = await replyView(deps, ctx, [value.organisationId]);
         return ctx.reply(
-          caseCard(summaryOf(value), await namesOf(deps), actor, { notice: ok(queued) }),
+          caseCard(summaryOf(value), await namesOf(deps), view.viewer, {
+            notice: ok(queued),
+            refreshUserIds: view.refreshUserIds,
+          }),
         );
       }
       case 'show': {
+        if (!isPersonal(ctx)) {
+          const current = await requireCase(cases.store, command.code);
+          if (
+            current.value.conversationId === conversationId &&
+            maySeeDetails(actor, current.value)
+          ) {
+            // The reply is the channel's copy; the asker's Teams refreshes it into the details.
+            const view = await replyView(deps, ctx, [current.value.organisationId], [actor.userId]);
+            return ctx.reply(
+              caseCard(summaryOf(current.value), await namesOf(deps), undefined, {
+                notice: ok(
+                  `Detaljerna i ${command.code} visas i kortet för dig, inte för alla här.`,
+                ),
+                refreshUserIds: view.refreshUserIds,
+              }),
+            );
+          }
+        }
         const { snapshot, history } = await viewCase(cases, actor, {
           code: command.code,
           limit: HISTORY_PAGE_SIZES[0],
@@ -117,10 +173,7 @@ export function caseCommand(deps: CaseHandlerDeps) {
           command.kind === 'plan'
             ? await planCase(cases, actor, request)
             : await moveCase(cases, actor, { ...request, date: command.date });
-        const notice = stepNotice(command.kind, changed);
-        return ctx.reply(
-          caseCard(summaryOf(changed.snapshot.value), await namesOf(deps), actor, { notice }),
-        );
+        return ctx.reply(await stepReply(ctx, command.kind, changed));
       }
       case 'present':
       case 'close': {
@@ -129,10 +182,7 @@ export function caseCommand(deps: CaseHandlerDeps) {
           command.kind === 'present'
             ? await presentCase(cases, actor, request)
             : await closeCase(cases, actor, request);
-        const notice = stepNotice(command.kind, changed);
-        return ctx.reply(
-          caseCard(summaryOf(changed.snapshot.value), await namesOf(deps), actor, { notice }),
-        );
+        return ctx.reply(await stepReply(ctx, command.kind, changed));
       }
       case 'decide': {
         const { snapshot, attendance } = await openDecision(cases, actor, command.code);

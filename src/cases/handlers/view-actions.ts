@@ -1,19 +1,26 @@
 import { z } from 'zod';
 import type { CardAction } from '../../bot/bot.js';
-import { renderCard, type CardJson } from '../../bot/card-renderer.js';
+import { renderCard } from '../../bot/card-renderer.js';
 import type { Turn } from '../../bot/turn-port.js';
 import { localDateSchema } from '../../schedule/schedule.schema.js';
 import { caseCard, detailCard, logCard } from '../cards/case-cards.js';
 import { carriedText, ok } from '../cards/case-text.js';
 import { HISTORY_PAGE_SIZES } from '../cards/detail-view.js';
 import { LOG_PAGE_SIZES } from '../cards/log-view.js';
-import { queueView, waitingListView } from '../cards/queue-view.js';
-import { caseCodeSchema, caseStatusSchema, summaryOf, type CaseSummary } from '../cases.schema.js';
+import {
+  queuePageOrganisations,
+  queueView,
+  waitingListView,
+  waitingPageOrganisations,
+} from '../cards/queue-view.js';
+import { requireCase } from '../case-change.js';
+import { maySeeDetails } from '../case-rights.js';
+import { caseCodeSchema, caseStatusSchema, summaryOf } from '../cases.schema.js';
 import { caseLog } from '../use-cases/case-log.js';
 import { openQueue } from '../use-cases/open-queue.js';
 import { viewCase } from '../use-cases/view-case.js';
 import { waitingList } from '../use-cases/waiting-list.js';
-import { deliverPrivately, namesOf, type CaseHandlerDeps } from './case-handler-deps.js';
+import { namesOf, type CaseHandlerDeps } from './case-handler-deps.js';
 
 const page = z.coerce.number().int().min(1).max(10_000).default(1);
 const listSchema = z.object({
@@ -50,6 +57,9 @@ export function listAction(deps: CaseHandlerDeps): CardAction<typeof listSchema>
         openQueue(deps.cases, ctx.conversationId, filter),
       ]);
       const moved = carriedText(queue.carried);
+      const refreshUserIds = await deps.audience(
+        queuePageOrganisations(queue.cases, ctx.data.page),
+      );
       return renderCard(
         'case-queue',
         queueView(
@@ -59,6 +69,7 @@ export function listAction(deps: CaseHandlerDeps): CardAction<typeof listSchema>
           ctx.data.page,
           filter,
           moved ? ok(moved) : undefined,
+          { refreshUserIds },
         ),
       );
     },
@@ -76,36 +87,71 @@ export function waitingAction(deps: CaseHandlerDeps): CardAction<typeof waitingS
         namesOf(deps),
         waitingList(deps.cases, ctx.conversationId, insats),
       ]);
+      const refreshUserIds = await deps.audience(waitingPageOrganisations(lists, ctx.data.page));
       return renderCard(
         'case-waiting',
-        waitingListView(lists, names, ctx.principal, ctx.data.page, !!insats),
+        waitingListView(lists, names, ctx.principal, ctx.data.page, !!insats, { refreshUserIds }),
       );
     },
   };
 }
 
-/** The details where they may be shown: here in the personal chat, else sent there. */
-async function privately(
+/**
+ * The whole case, in place: a card action's answer is the clicker's own view of the card (Teams
+ * shows it to them alone), so the details need not go to the personal chat.
+ */
+async function showDetails(
   deps: CaseHandlerDeps,
   turn: Turn,
-  card: CardJson,
-  what: string,
-  summary: CaseSummary,
-): Promise<CardJson> {
-  const delivered = await deliverPrivately(deps, turn, card, what);
-  if (delivered.shown) return card;
-  return caseCard(summary, await namesOf(deps), turn.principal, { notice: ok(delivered.text) });
-}
-
-async function showDetails(deps: CaseHandlerDeps, turn: Turn, code: string, before?: number) {
+  code: string,
+  options: { before?: number; key?: string } = {},
+) {
   const { snapshot, history } = await viewCase(deps.cases, turn.principal, {
     code,
     limit: HISTORY_PAGE_SIZES[0],
-    key: turn.activityId,
-    ...(before ? { before } : {}),
+    key: options.key ?? turn.activityId,
+    ...(options.before ? { before: options.before } : {}),
   });
-  const card = detailCard(snapshot, history, await namesOf(deps), turn.principal);
-  return privately(deps, turn, card, `Ärende ${code}`, summaryOf(snapshot.value));
+  const refreshUserIds = await deps.audience([snapshot.value.organisationId]);
+  return detailCard(
+    snapshot,
+    history,
+    await namesOf(deps),
+    turn.principal,
+    undefined,
+    refreshUserIds,
+  );
+}
+
+/**
+ * `cases.view`: one person's view of a case card in a channel ("Visa mina val", and what Teams
+ * asks for on its own for the people in the card's `refresh.userIds`): the details and next
+ * steps for samordnare and the referring organisation, the channel's copy for everyone else.
+ * @remarks A view Teams asks for on its own is audited once per person and posted card;
+ * a click is audited as a click.
+ */
+export function viewAction(deps: CaseHandlerDeps): CardAction<typeof showSchema> {
+  return {
+    verb: 'cases.view',
+    schema: showSchema,
+    async handle(ctx) {
+      const { principal } = ctx;
+      const current = await requireCase(deps.cases.store, ctx.data.code);
+      if (maySeeDetails(principal, current.value)) {
+        const key =
+          ctx.trigger === 'automatic'
+            ? `auto|${principal.userId}|${ctx.cardActivityId ?? ctx.activityId}`
+            : ctx.activityId;
+        return showDetails(deps, ctx, ctx.data.code, { key });
+      }
+      return caseCard(summaryOf(current.value), await namesOf(deps), principal, {
+        notice: ok(
+          'Du ser samma uppgifter som alla här. Detaljerna visas för samordnare och den anmälande organisationen.',
+        ),
+        refreshUserIds: await deps.audience([current.value.organisationId]),
+      });
+    },
+  };
 }
 
 /** `cases.show`: the whole case (samordnare and the referring organisation). */
@@ -122,7 +168,7 @@ export function historyAction(deps: CaseHandlerDeps): CardAction<typeof historyS
   return {
     verb: 'cases.history',
     schema: historySchema,
-    handle: (ctx) => showDetails(deps, ctx, ctx.data.code, ctx.data.before),
+    handle: (ctx) => showDetails(deps, ctx, ctx.data.code, { before: ctx.data.before }),
   };
 }
 
@@ -139,15 +185,7 @@ export function logAction(deps: CaseHandlerDeps): CardAction<typeof logSchema> {
         key: ctx.activityId,
         ...(after ? { after } : {}),
       });
-      const card = logCard(code, page, await namesOf(deps));
-      const delivered = await deliverPrivately(deps, ctx, card, `Loggen för ${code}`);
-      return delivered.shown
-        ? card
-        : renderCard('notice', {
-            title: `Loggen för ${code}`,
-            text: delivered.text,
-            tone: 'default',
-          });
+      return logCard(code, page, await namesOf(deps));
     },
   };
 }

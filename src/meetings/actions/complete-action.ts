@@ -35,7 +35,7 @@ export function completeAction(
       if (!stored || stored.value.row !== 'action') throw notFound('Uppgiften finns inte.');
       const { row: _row, ...action } = stored.value;
       if (action.ownerId !== actor.userId && !isCoordinator(actor)) {
-        throw forbidden('Bara den ansvarige eller en samordnare kan markera uppgiften som klar.');
+        throw forbidden('Bara den ansvariga eller en samordnare kan markera uppgiften som klar.');
       }
       if (action.done) return { result: { action, changed: false } };
       const done: ActionItem = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../access/access.schema.js';
+import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
 import { toLocal } from '../../schedule/local-time.js';
 import { meetingTypeLabels } from '../meeting-types.js';
@@ -27,7 +28,7 @@ const AGENDA_PAGE = 20;
 /** Characters of an item's description shown in the list (all of it under Hantera). */
 const DESCRIPTION_IN_LIST = 280;
 /** Teams refreshes a card automatically for at most this many users. */
-export const MAX_REFRESH_USERS = 60;
+export const MAX_REFRESH_USERS = MAX_VIEWERS;
 
 /** What an agenda card says once its meeting is over or off, so an old card is not misread. */
 const stateNotices = {
@@ -42,23 +43,31 @@ function refusedNotice(text: string): Notice {
 }
 
 /**
- * Who gets the agenda card refreshed when they look at it: the samordnare who created the
- * series, then the people who put items on this agenda, most recent first.
+ * Who gets the kallelse refreshed into their own view when they look at it, chosen by role: the
+ * samordnare (`coordinators`, who get the Hantera choices), the samordnare who created the
+ * series, then the people who put items on this agenda (who may change their own), most recent
+ * first; at most 60.
  */
 export function refreshUserIds(
   series: Pick<MeetingSeries, 'createdBy'>,
   occurrence: Pick<Occurrence, 'items'>,
+  coordinators: readonly string[] = [],
 ): string[] {
   const authors = [...occurrence.items]
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .map((i) => i.authorId);
-  return [...new Set([series.createdBy, ...authors])].slice(0, MAX_REFRESH_USERS);
+  return [...new Set([...coordinators, series.createdBy, ...authors])].slice(0, MAX_REFRESH_USERS);
 }
 
 export interface AgendaOptions {
   readonly notice?: Notice;
-  /** The copy everyone sees in the channel: it refreshes itself. */
-  readonly shared?: boolean;
+  /**
+   * Whose view this is: their Hantera choices and next steps. Absent: the copy everyone in the
+   * channel sees, with none of them and "Visa mina val".
+   */
+  readonly viewer?: Principal;
+  /** The samordnare, first in the card's `refresh.userIds`. */
+  readonly coordinators?: readonly string[];
   /** The first item shown (paging). */
   readonly start?: number;
 }
@@ -80,12 +89,21 @@ export function agendaCard(
   if (notice.text === '' && occurrence.state !== 'planned') notice = stateNotices[occurrence.state];
   const deadline = stepsFor(series, new Date(occurrence.startsAt)).deadline;
   const requestId = randomUUID();
+  const { viewer } = options;
+  const coordinator = viewer !== undefined && isCoordinator(viewer);
+  const beforeDeadline = state.now <= deadline.at;
+  const mayManage = (item: AgendaItem) =>
+    viewer !== undefined &&
+    (coordinator ||
+      (item.authorId === viewer.userId && beforeDeadline && occurrence.state === 'planned'));
   const view = (size: number) => {
     const page = pageOf(items, options.start ?? 0, size);
     return {
       ...meetingHeader(series, occurrence),
       ...noticeFields(notice),
-      refreshUserIds: options.shared ? refreshUserIds(series, occurrence) : [],
+      shared: viewer === undefined,
+      coordinator,
+      refreshUserIds: refreshUserIds(series, occurrence, options.coordinators),
       kicker: `Kallelse · ${meetingTypeLabels[series.type]}`,
       deadline: stepText(deadline),
       countText: items.length === 1 ? '1 punkt' : `${items.length} punkter`,
@@ -104,19 +122,17 @@ export function agendaCard(
         description: truncate(item.description, DESCRIPTION_IN_LIST),
         meta: itemMeta(item, names),
         badges: itemBadges(item),
+        canManage: mayManage(item),
       })),
     };
   };
-  const card = renderWithinBudget('agenda', view, AGENDA_PAGE, () =>
+  return renderWithinBudget('agenda', view, AGENDA_PAGE, () =>
     renderCard('notice', {
       title: series.name,
       text: 'Dagordningen är för stor för att visas här. Öppna den med /möte.',
       tone: 'attention',
     }),
   );
-  if (options.shared) return card;
-  const { refresh: _refresh, ...withoutRefresh } = card;
-  return withoutRefresh;
 }
 
 /** One item with everything it says and the buttons the person looking at it may use. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Member, Organisation } from '../../access/access.schema.js';
+import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
 import { formatWhenShort } from '../../schedule/format.js';
 import type { Decision, MeetingSeries, Occurrence } from '../meetings.schema.js';
@@ -42,13 +43,28 @@ export function currentDecisions(decisions: readonly Decision[]): Decision[] {
 export const byline = (d: Decision) =>
   `${d.corrects ? 'Rättat' : 'Beslutat'} av ${d.decidedByName || d.decidedBy}, ${formatWhenShort(new Date(d.at))}`;
 
-/** The samordnare's card during the meeting: attendance, and per item its notes and decisions. */
+/** Who a running-meeting card is for. */
+export interface RunView {
+  /**
+   * The samordnare's own view, with attendance, notes and closing. False: the copy everyone in
+   * the channel sees (the agenda, notes and decisions so far) with "Visa mina val".
+   */
+  readonly controls: boolean;
+  /** The samordnare, in the card's `refresh.userIds`. */
+  readonly coordinators: readonly string[];
+}
+
+/**
+ * The card during the meeting: attendance, and per item its notes and decisions; the controls
+ * only in the samordnare's own view.
+ */
 export function meetingRunCard(
   series: MeetingSeries,
   occurrence: Occurrence,
   organisations: readonly Organisation[],
   notice: Notice = noNotice,
   start = 0,
+  view: RunView = { controls: true, coordinators: [] },
 ): CardJson {
   const names = orgNames(organisations);
   const current = currentDecisions(occurrence.decisions);
@@ -60,6 +76,12 @@ export function meetingRunCard(
       return {
         ...meetingHeader(series, occurrence),
         ...noticeFields(notice),
+        controls: view.controls,
+        shared: !view.controls,
+        refreshUserIds: [...new Set([...view.coordinators, series.createdBy])].slice(
+          0,
+          MAX_VIEWERS,
+        ),
         ...attendanceTexts(series, occurrence, names),
         attendanceValue: (occurrence.attendance ?? series.organisations).join(','),
         organisationChoices: organisations.map((o) => ({ title: o.name, value: o.id })),
@@ -135,5 +157,32 @@ export function tooLarge(series: MeetingSeries): CardJson {
     title: series.name,
     text: 'Mötet har för mycket innehåll för att visas på ett kort. Öppna punkterna en och en med /möte protokoll.',
     tone: 'attention',
+  });
+}
+
+/**
+ * Asks the samordnare to close the meeting once it ended in Teams: the channel's copy says the
+ * samordnare will; the samordnare's own view closes and sends the minutes in one click.
+ */
+export function meetingEndedCard(
+  series: MeetingSeries,
+  occurrence: Occurrence,
+  view: RunView,
+  notice: Notice = noNotice,
+): CardJson {
+  const closed = occurrence.state === 'closed';
+  const text = closed
+    ? 'Mötet är avslutat och minnesanteckningarna är skickade.'
+    : view.controls
+      ? 'Mötet i Teams har avslutats. Avsluta mötet här, så skickas minnesanteckningarna till kanalen.'
+      : 'Samordnaren avslutar mötet och skickar minnesanteckningarna.';
+  return renderMeetingCard('meeting-ended', {
+    ...meetingHeader(series, occurrence),
+    ...noticeFields(notice),
+    text,
+    shared: !view.controls,
+    canClose: view.controls && !closed && occurrence.state !== 'cancelled',
+    closed,
+    refreshUserIds: [...new Set([...view.coordinators, series.createdBy])].slice(0, MAX_VIEWERS),
   });
 }

@@ -20,10 +20,10 @@ export const notices = {
     ok(
       [
         moved > 0 && to
-          ? `Mötet är inställt. ${moved} punkter är flyttade till mötet ${to}.`
+          ? `Mötet är inställt. ${moved} ${moved === 1 ? 'punkt är flyttad' : 'punkter är flyttade'} till mötet ${to}.`
           : 'Mötet är inställt.',
         notMoved > 0
-          ? `${notMoved} punkter fick inte plats där (högst 40 punkter) och finns kvar på det inställda mötet.`
+          ? `${notMoved} ${notMoved === 1 ? 'punkt' : 'punkter'} fick inte plats där (högst 40 punkter) och finns kvar på det inställda mötet.`
           : '',
       ]
         .filter(Boolean)
@@ -43,7 +43,8 @@ export const notices = {
   itemDeferred: (to: string) => ok(`Punkten är flyttad till mötet ${to}.`),
   itemReordered: (moved: boolean) =>
     ok(moved ? 'Ordningen är ändrad.' : 'Ordningen var redan ändrad.'),
-  itemTimeboxed: (minutes: number) => ok(`Punkten har nu ${minutes} minuter.`),
+  itemTimeboxed: (minutes: number) =>
+    ok(`Punkten har nu ${minutes} ${minutes === 1 ? 'minut' : 'minuter'}.`),
   dagordning: {
     posted: ok('Dagordningen är skickad till kanalen.'),
     updated: ok('Dagordningen i kanalen är uppdaterad.'),
@@ -70,7 +71,7 @@ export const notices = {
           ? `Punkter som inte behandlades är flyttade till mötet ${carried.to}.`
           : '',
         carried.to && carried.notMoved > 0
-          ? `${carried.notMoved} punkter fick inte plats på mötet ${carried.to} (högst 40 punkter); de står sist i minnesanteckningarna.`
+          ? `${carried.notMoved} ${carried.notMoved === 1 ? 'punkt' : 'punkter'} fick inte plats på mötet ${carried.to} (högst 40 punkter); de står sist i minnesanteckningarna.`
           : '',
         markdown
           ? 'Minnesanteckningarna i Markdown skickas till din chatt med boten.'
@@ -81,6 +82,6 @@ export const notices = {
     ),
   corrected: ok('Rättelsen är sparad. Det ursprungliga beslutet finns kvar i historiken.'),
   actionDone: (action: ActionItem) => ok(`”${action.what}” är markerad som klar.`),
-  noMeetings: 'Inga möten är planerade här. En samordnare skapar en serie med /möte ny.',
+  noMeetings: 'Inga möten är planerade här. En samordnare skapar en mötesserie med /möte ny.',
   kallelseText: 'Kallelse: lägg till punkter på dagordningen.',
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { Principal } from '../../access/access.schema.js';
 import type { BotRoutes } from '../../bot/bot.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';
@@ -46,29 +47,38 @@ const itemActionSchema = z.object({
 export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
   const { deps, use } = ctx;
   const read = (ref: OccurrenceRef) => readSeries(use, ref, windowFor(ref.date, deps.now()));
-  const agendaOf = async (state: SeriesState, date: string, notice?: Notice, start = 0) =>
+  /** The kallelse as `viewer` sees it: the answer to a click is the clicker's own view. */
+  const agendaOf = async (
+    viewer: Principal,
+    state: SeriesState,
+    date: string,
+    notice?: Notice,
+    start = 0,
+  ) =>
     agendaCard(state, occurrenceOf(state, date), await ctx.names(), {
       ...(notice ? { notice } : {}),
+      viewer,
+      coordinators: await ctx.coordinators(),
       start,
     });
   /** The agenda as it stands, with the reason a change was refused. */
-  const refusedOn = async (ref: OccurrenceRef, notice: Notice) =>
-    agendaOf(await read(ref), ref.date, notice);
-  const guard = async (ref: OccurrenceRef, work: () => Promise<CardJson>) => {
+  const refusedOn = async (viewer: Principal, ref: OccurrenceRef, notice: Notice) =>
+    agendaOf(viewer, await read(ref), ref.date, notice);
+  const guard = async (viewer: Principal, ref: OccurrenceRef, work: () => Promise<CardJson>) => {
     try {
       return await work();
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      return refusedOn(ref, refused(errorText(error)));
+      return refusedOn(viewer, ref, refused(errorText(error)));
     }
   };
 
   routes.cardAction({
     verb: 'agenda.open',
     schema: z.object({ ...refFields, start: startField }),
-    handle: async ({ conversationId, data }) => {
+    handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      return agendaOf(await read(ref), ref.date, undefined, startOf(data.start));
+      return agendaOf(principal, await read(ref), ref.date, undefined, startOf(data.start));
     },
   });
 
@@ -99,14 +109,14 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
       try {
         const { state, result } = await addItem(use, principal, ref, data.requestId, data);
         if (!result.created) {
-          return agendaOf(state, ref.date, notices.itemAlreadyAdded);
+          return agendaOf(principal, state, ref.date, notices.itemAlreadyAdded);
         }
         ctx.publish.agenda(ref);
-        return agendaOf(state, ref.date, notices.itemAdded(result.item));
+        return agendaOf(principal, state, ref.date, notices.itemAdded(result.item));
       } catch (error) {
         if (isFormError(error)) return reopenAdd(turn, keptValues(data, error), errorText(error));
         if (!isRefusal(error)) throw error;
-        return refusedOn(ref, refused(errorText(error)));
+        return refusedOn(principal, ref, refused(errorText(error)));
       }
     },
   });
@@ -116,7 +126,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     schema: z.object(itemRef),
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      return guard(ref, async () => {
+      return guard(principal, ref, async () => {
         const state = await read(ref);
         const occurrence = occurrenceOf(state, ref.date);
         const item = itemOf(occurrence, data.itemId);
@@ -131,17 +141,17 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     handle: async ({ principal, conversationId, activityId, data }) => {
       const ref = refOf(conversationId, data);
       const { itemId } = data;
-      return guard(ref, async () => {
+      return guard(principal, ref, async () => {
         switch (data.action) {
           case 'withdraw': {
             const done = await withdrawItem(use, principal, ref, itemId, activityId);
             if (done.result.changed) ctx.publish.agenda(ref);
-            return agendaOf(done.state, ref.date, notices.itemWithdrawn);
+            return agendaOf(principal, done.state, ref.date, notices.itemWithdrawn);
           }
           case 'approve': {
             const done = await approveItem(use, principal, ref, itemId, activityId);
             if (done.result.changed) ctx.publish.agenda(ref);
-            return agendaOf(done.state, ref.date, notices.itemApproved);
+            return agendaOf(principal, done.state, ref.date, notices.itemApproved);
           }
           case 'defer': {
             const done = await deferItem(use, principal, ref, itemId, activityId);
@@ -149,7 +159,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
               ctx.publish.agenda(ref);
               ctx.publish.agenda({ ...ref, date: done.result.to });
             }
-            return agendaOf(done.state, ref.date, notices.itemDeferred(done.result.to));
+            return agendaOf(principal, done.state, ref.date, notices.itemDeferred(done.result.to));
           }
           case 'up':
           case 'down': {
@@ -164,13 +174,18 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
               activityId,
             );
             if (done.result.moved) ctx.publish.agenda(ref);
-            return agendaOf(done.state, ref.date, notices.itemReordered(done.result.moved));
+            return agendaOf(
+              principal,
+              done.state,
+              ref.date,
+              notices.itemReordered(done.result.moved),
+            );
           }
           case 'timebox': {
             const done = await timeboxItem(use, principal, ref, itemId, activityId, data.minutes);
             if (done.result.changed) ctx.publish.agenda(ref);
             const minutes = itemOf(occurrenceOf(done.state, ref.date), itemId).minutes;
-            return agendaOf(done.state, ref.date, notices.itemTimeboxed(minutes));
+            return agendaOf(principal, done.state, ref.date, notices.itemTimeboxed(minutes));
           }
         }
       });
@@ -182,7 +197,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     schema: z.object(itemRef),
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      return guard(ref, async () => {
+      return guard(principal, ref, async () => {
         const { state, item } = await itemForEdit(use, principal, ref, data.itemId);
         return itemFormCard(
           state.series,
@@ -227,13 +242,13 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
           activityId,
           data,
         );
-        if (!result.changed) return agendaOf(state, ref.date, notices.itemUnchanged);
+        if (!result.changed) return agendaOf(principal, state, ref.date, notices.itemUnchanged);
         ctx.publish.agenda(ref);
-        return agendaOf(state, ref.date, notices.itemEdited(result.item));
+        return agendaOf(principal, state, ref.date, notices.itemEdited(result.item));
       } catch (error) {
         if (isFormError(error)) return reopenEdit(turn, keptValues(data, error), errorText(error));
         if (!isRefusal(error)) throw error;
-        return refusedOn(ref, refused(errorText(error)));
+        return refusedOn(principal, ref, refused(errorText(error)));
       }
     },
   });
@@ -243,7 +258,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     schema: z.object(refFields),
     handle: async ({ principal, conversationId, data }) => {
       const ref = refOf(conversationId, data);
-      return guard(ref, async () => {
+      return guard(principal, ref, async () => {
         const names = await ctx.names();
         const { state, occurrence, outcome } = await sendDagordning(
           ctx.post,
@@ -251,7 +266,11 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
           ref,
           (current, meeting) => dagordningCard(current.series, meeting, names),
         );
-        return agendaCard(state, occurrence, names, { notice: notices.dagordning[outcome] });
+        return agendaCard(state, occurrence, names, {
+          notice: notices.dagordning[outcome],
+          viewer: principal,
+          coordinators: await ctx.coordinators(),
+        });
       });
     },
   });

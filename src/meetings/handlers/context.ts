@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Member, Organisation, Principal } from '../../access/access.schema.js';
+import type { Audience } from '../../access/audience.port.js';
 import type { BackgroundWork } from '../../background.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';
@@ -33,6 +34,8 @@ export interface MeetingsDeps {
     sendNow(actor: Principal, ref: { id: string; dueAt: string }): Promise<unknown>;
   };
   readonly personalConversationOf: (userId: string) => Promise<string | undefined>;
+  /** Who gets their own view of a meeting card in the channel (samordnare first). */
+  readonly audience: Audience;
   readonly logger: Logger;
 }
 
@@ -43,7 +46,8 @@ const PEOPLE_TTL_MS = 60_000;
 export function handlerContext(deps: MeetingsDeps) {
   const later = (key: string, work: () => Promise<void>) =>
     deps.background.coalesce(key, 'meetings.later', work);
-  const post: PostDeps = { repo: deps.repo, now: deps.now, cards: deps.cards, later };
+  const coordinators = () => deps.audience();
+  const post: PostDeps = { repo: deps.repo, now: deps.now, cards: deps.cards, later, coordinators };
   const names = async () => orgNames(await deps.access.listOrganisations());
   let people: { at: number; list: Member[] } | undefined;
   return {
@@ -51,7 +55,8 @@ export function handlerContext(deps: MeetingsDeps) {
     use: { repo: deps.repo, now: deps.now },
     post,
     names,
-    publish: publisher({ ...post, names }),
+    coordinators,
+    publish: publisher({ ...post, names, organisations: () => deps.access.listOrganisations() }),
     later,
     /** Members a samordnare can assign an action item to (cached briefly per instance). */
     async people(actor: Principal): Promise<Member[]> {

@@ -50,6 +50,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
       await deps.access.listOrganisations(),
       notice,
       start,
+      { controls: true, coordinators: await ctx.coordinators() },
     );
   };
   const minutesOf_ = async (
@@ -122,6 +123,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
           await ctx.knownOrganisations(),
           activityId,
         );
+        ctx.publish.live(ref);
         return runOf(state, ref.date, notices.attendanceSaved);
       });
     },
@@ -201,6 +203,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
             if (input.dueAt > deps.now()) await deps.reminders.schedule(input);
           });
         }
+        ctx.publish.live(ref);
         return runOf(state, ref.date, notices.itemRecorded);
       } catch (error) {
         if (isFormError(error))
@@ -230,6 +233,7 @@ export function registerMinutes(routes: BotRoutes, ctx: HandlerContext): void {
           return minutesCard(minutes, notices.alreadyClosed);
         }
         ctx.publish.agenda(ref);
+        ctx.publish.live(ref);
         if (result.carriedTo) ctx.publish.agenda({ ...ref, date: result.carriedTo });
         const outcome = await deps.cards.postOnce(ref.conversationId, minutesKey(ref), build);
         const personal = await deps.personalConversationOf(principal.userId);

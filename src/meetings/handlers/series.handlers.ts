@@ -118,11 +118,27 @@ export function registerSeries(routes: BotRoutes, ctx: HandlerContext): void {
       await turn.reply(
         occurrence.state === 'closed'
           ? minutesCard(minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key))
-          : meetingRunCard(state.series, occurrence, await deps.access.listOrganisations()),
+          : meetingRunCard(
+              state.series,
+              occurrence,
+              await deps.access.listOrganisations(),
+              undefined,
+              0,
+              {
+                // In a channel the reply is everyone's copy; the samordnare's Teams refreshes it.
+                controls: turn.conversationKind === 'personal',
+                coordinators: await ctx.coordinators(),
+              },
+            ),
       );
       return;
     }
-    await turn.reply(agendaCard(state, occurrence, names, { shared: true }));
+    await turn.reply(
+      agendaCard(state, occurrence, names, {
+        coordinators: await ctx.coordinators(),
+        ...(turn.conversationKind === 'personal' ? { viewer: principal } : {}),
+      }),
+    );
   });
 
   routes.command('möten', async (turn) => {

@@ -1,8 +1,12 @@
 import type { CardJson } from '../../bot/card-renderer.js';
 import type { MeetingDeps } from '../series/unit-of-work.js';
 
-/** The cards a meeting posts to its channel, each once, then kept up to date. */
-export const POSTED_CARDS = ['kallelse', 'dagordning', 'minutes'] as const;
+/**
+ * The cards a meeting posts to its channel, each once, then kept up to date: the kallelse, the
+ * dagordning, the minutes, and, when Teams says the meeting started or ended, the running
+ * meeting and the request to close it.
+ */
+export const POSTED_CARDS = ['kallelse', 'dagordning', 'minutes', 'run', 'ended'] as const;
 export type PostedCard = (typeof POSTED_CARDS)[number];
 
 /** Where each posted card of a meeting is remembered (the reminders use the same keys). */
@@ -42,4 +46,6 @@ export interface PostDeps extends MeetingDeps {
   readonly cards: ChannelCards;
   /** Runs work after the answer (bringing posted cards up to date). */
   readonly later: (key: string, work: () => Promise<void>) => void;
+  /** The samordnare, who get their own view of the channel's meeting cards. */
+  readonly coordinators: () => Promise<readonly string[]>;
 }

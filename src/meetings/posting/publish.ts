@@ -1,12 +1,15 @@
+import type { Organisation } from '../../access/access.schema.js';
 import type { OrgNames } from '../cards/card-parts.js';
 import { agendaCard, dagordningCard } from '../cards/agenda-cards.js';
+import { meetingEndedCard, meetingRunCard } from '../cards/meeting-cards.js';
 import { minutesCard, minutesOf } from '../cards/minutes-cards.js';
 import { occurrenceOf } from '../series/rules.js';
 import { readSeries, windowFor, type OccurrenceRef } from '../series/unit-of-work.js';
-import { cardKeyOf, type PostDeps } from './channel-cards.js';
+import { cardKeyOf, type PostDeps, type PostedCard } from './channel-cards.js';
 
 export interface PublishDeps extends PostDeps {
   readonly names: () => Promise<OrgNames>;
+  readonly organisations: () => Promise<readonly Organisation[]>;
 }
 
 /**
@@ -17,37 +20,64 @@ export interface PublishDeps extends PostDeps {
  * update leaves the change saved; the card's own refresh and Uppdatera catch up.
  */
 export function publisher(deps: PublishDeps) {
-  const update = async (ref: OccurrenceRef, minutes: boolean) => {
+  type Part = 'agenda' | 'minutes' | 'live';
+  const update = async (ref: OccurrenceRef, parts: readonly Part[]) => {
     const state = await readSeries(deps, ref, windowFor(ref.date, deps.now()));
     const occurrence = occurrenceOf(state, ref.date);
-    const names = await deps.names();
-    const key = (kind: 'kallelse' | 'dagordning' | 'minutes') =>
-      cardKeyOf(kind, ref.meetingId, ref.date);
-    await Promise.all([
-      deps.cards.update(ref.conversationId, key('kallelse'), async () =>
-        agendaCard(state, occurrence, names, { shared: true }),
-      ),
-      deps.cards.update(ref.conversationId, key('dagordning'), async () =>
-        dagordningCard(state.series, occurrence, names),
-      ),
-      minutes
-        ? deps.cards.update(ref.conversationId, key('minutes'), async () =>
-            minutesCard(minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key)),
-          )
-        : Promise.resolve(false),
-    ]);
+    const [names, coordinators] = await Promise.all([deps.names(), deps.coordinators()]);
+    const key = (kind: PostedCard) => cardKeyOf(kind, ref.meetingId, ref.date);
+    const shared = { controls: false, coordinators };
+    const minutesNow = async () =>
+      minutesCard(minutesOf(state.series, occurrence, names, state.nextAfter(ref.date)?.key));
+    const updates: Promise<boolean>[] = [];
+    if (parts.includes('agenda')) {
+      updates.push(
+        deps.cards.update(ref.conversationId, key('kallelse'), async () =>
+          agendaCard(state, occurrence, names, { coordinators }),
+        ),
+        deps.cards.update(ref.conversationId, key('dagordning'), async () =>
+          dagordningCard(state.series, occurrence, names),
+        ),
+      );
+    }
+    if (parts.includes('minutes')) {
+      updates.push(deps.cards.update(ref.conversationId, key('minutes'), minutesNow));
+    }
+    if (parts.includes('live')) {
+      updates.push(
+        deps.cards.update(ref.conversationId, key('run'), async () =>
+          occurrence.state === 'closed'
+            ? minutesNow()
+            : meetingRunCard(
+                state.series,
+                occurrence,
+                await deps.organisations(),
+                undefined,
+                0,
+                shared,
+              ),
+        ),
+        deps.cards.update(ref.conversationId, key('ended'), async () =>
+          meetingEndedCard(state.series, occurrence, shared),
+        ),
+      );
+    }
+    await Promise.all(updates);
   };
+  const later = (name: string, ref: OccurrenceRef, parts: readonly Part[]) =>
+    deps.later(`${name}|${ref.conversationId}|${ref.meetingId}|${ref.date}`, () =>
+      update(ref, parts),
+    );
   return {
     /** The kallelse and dagordning of a meeting, after its agenda changed. */
-    agenda: (ref: OccurrenceRef) =>
-      deps.later(`publish|${ref.conversationId}|${ref.meetingId}|${ref.date}`, () =>
-        update(ref, false),
-      ),
-    /** Every posted card of a meeting, minutes included. */
-    all: (ref: OccurrenceRef) =>
-      deps.later(`publish-all|${ref.conversationId}|${ref.meetingId}|${ref.date}`, () =>
-        update(ref, true),
-      ),
+    agenda: (ref: OccurrenceRef) => later('publish', ref, ['agenda']),
+    /**
+     * The cards posted when Teams said the meeting started or ended, after attendance, notes,
+     * decisions or the closing changed.
+     */
+    live: (ref: OccurrenceRef) => later('publish-live', ref, ['live']),
+    /** Every posted card of a meeting. */
+    all: (ref: OccurrenceRef) => later('publish-all', ref, ['agenda', 'minutes', 'live']),
   };
 }
 export type Publisher = ReturnType<typeof publisher>;

@@ -50,9 +50,9 @@ export function stepReminders(series: MeetingSeries, key: string, startsAt: Date
     },
     {
       kind: 'agendaDeadline' as const,
-      // The morning of the deadline day: the deadline itself is at 12.00.
+      // The morning of the deadline day: the deadline itself is at 12:00.
       dueAt: toInstant(steps.deadline.date, STEP_TIME),
-      text: `Sista dag för punkter är idag kl. 12.00.${movedNote(steps.deadline)}`,
+      text: `Sista dag för punkter är i dag kl. 12:00.${movedNote(steps.deadline)}`,
       cardKey: `deadline.${series.id}.${key}`,
     },
     {

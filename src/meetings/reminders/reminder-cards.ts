@@ -14,7 +14,13 @@ const meetingReminder = /^mtg\.([a-z0-9-]+)\.(\d{4}-\d{2}-\d{2})\.(kallelse|fina
  * once per card key (a dagordning a samordnare already sent by hand is updated, not posted
  * again).
  */
-export function meetingReminderCards(deps: MeetingDeps & { names: () => Promise<OrgNames> }) {
+export function meetingReminderCards(
+  deps: MeetingDeps & {
+    names: () => Promise<OrgNames>;
+    /** The samordnare, who get their own view of the kallelse. */
+    coordinators: () => Promise<readonly string[]>;
+  },
+) {
   return async (reminder: Reminder): Promise<CardJson | undefined> => {
     const match = meetingReminder.exec(reminder.id);
     if (!match) return undefined;
@@ -24,7 +30,7 @@ export function meetingReminderCards(deps: MeetingDeps & { names: () => Promise<
     const occurrence = occurrenceOf(state, date);
     const names = await deps.names();
     return step === 'kallelse'
-      ? agendaCard(state, occurrence, names, { shared: true })
+      ? agendaCard(state, occurrence, names, { coordinators: await deps.coordinators() })
       : dagordningCard(state.series, occurrence, names);
   };
 }

@@ -74,7 +74,7 @@ export async function createSeries(
   const unshifted = stepsFor({ ...series, stepDays: 'keep' }, first.start);
   if (unshifted.deadline.at >= first.start) {
     throw invalidInput(
-      `Sista dag för punkter (kl. ${DEADLINE_TIME.replace(':', '.')}) ligger efter mötets början. Välj fler dagar före mötet.`,
+      `Sista dag för punkter (kl. ${DEADLINE_TIME}) ligger efter mötets början. Välj fler dagar före mötet.`,
     );
   }
   if (unshifted.dagordning.at <= unshifted.deadline.at) {

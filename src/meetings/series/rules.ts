@@ -14,7 +14,7 @@ export function requireCoordinator(actor: Principal, what = 'Bara samordnare kan
 /** The meeting a card points at; refuses a date the series has no meeting on. */
 export function occurrenceOf(state: SeriesState, date: string): Occurrence {
   const occurrence = state.occurrence(date);
-  if (!occurrence) throw notFound('Mötet finns inte det datumet.');
+  if (!occurrence) throw notFound('Det finns inget möte det datumet.');
   return occurrence;
 }
 

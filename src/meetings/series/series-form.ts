@@ -130,7 +130,7 @@ export function seriesFromForm(
     throw invalidInput('Startdatumet ska skrivas ÅÅÅÅ-MM-DD, till exempel 2027-01-19.');
   }
   if (startDate < today) {
-    throw invalidInput('Startdatumet har redan passerat. Välj ett datum från idag och framåt.');
+    throw invalidInput('Startdatumet har redan passerat. Välj ett datum från i dag och framåt.');
   }
   const time = value(form.time);
   if (!localTimeSchema.safeParse(time).success) {

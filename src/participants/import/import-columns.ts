@@ -142,7 +142,7 @@ export function mapColumns(table: ListTable): Column[] {
     }
     if (IDENTITY.some((pattern) => pattern.test(folded))) {
       throw invalidInput(
-        `Listan har en kolumn med namn eller personnummer (kolumn ${letter}). Sådana uppgifter får aldrig lämnas till boten. Ta bort kolumnen och skicka listan igen. Inget har sparats.`,
+        `Listan har en kolumn med namn, personnummer, samordningsnummer eller födelsedatum (kolumn ${letter}). Sådana uppgifter får aldrig lämnas till boten. Ta bort kolumnen och skicka listan igen. Inget har sparats.`,
       );
     }
     const kind = HEADINGS[folded];

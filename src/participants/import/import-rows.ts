@@ -271,7 +271,10 @@ export function checkRows(
         problem(outcomeOn.column ?? outcome.column, `Utfallet behöver ett datum. ${DATE_HINT}`);
       else addStep(outcomeOn.column, step, outcomeOn.value);
     } else if (outcomeOn.value) {
-      problem(outcome.column ?? outcomeOn.column, 'Datumet för utfallet saknar utfall.');
+      problem(
+        outcome.column ?? outcomeOn.column,
+        'Det finns ett datum för utfallet men inget utfall.',
+      );
     }
     let descriptors = {};
     if (rowProblems.length === 0 && consent) {
