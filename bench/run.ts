@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       agenda = await measureAgendaAdd(ctx, bot);
       log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
       queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
-      log('Participants: 10,000 in one länsdel with 100,000 status events …');
+      log('Participants: 10,000 over nine länsdelar with 100,000 status events …');
       const seeded = await seedParticipants(ctx, prefix, 10_000, 10);
       log('A status step through the participant card …');
       step = await measureStep(ctx, bot);

@@ -199,7 +199,8 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
       },
       { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: { kind: 'personal' } },
     );
-  const recorded = (body: unknown) => JSON.stringify(body).includes('Arbetsträning är registrerat');
+  const recorded = (body: unknown) =>
+    JSON.stringify(body).includes('Steget arbetsträning är registrerat');
   const levels: CardActionResult[] = [];
   let next = 0;
   for (const users of ctx.levels) {
