@@ -23,7 +23,9 @@ import { summarise, type BenchResults } from './summary.js';
  * and every scenario, then writes bench/results/<date>.json and .md and the README's table.
  * Bounded: every level has a fixed number of requests and a time cap.
  */
-const log = (text: string) => process.stdout.write(`${text}\n`);
+const begun = performance.now();
+const log = (text: string) =>
+  process.stdout.write(`[${Math.round((performance.now() - begun) / 1000)} s] ${text}\n`);
 
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-build')) {
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
       agenda = await measureAgendaAdd(ctx, bot);
       log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
       queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
-      log('Participants: 10,000 in one länsdel with 100,000 status events …');
+      log('Participants: 10,000 over nine länsdelar with 100,000 status events …');
       const seeded = await seedParticipants(ctx, prefix, 10_000, 10);
       log('A status step through the participant card …');
       step = await measureStep(ctx, bot);
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
       await bot.kill('SIGTERM');
     }
 
+    ctx.connector.clear();
     log('Scheduler tick, 200 due, nothing else stored …');
     const tickEmpty = await measureTick(ctx, 0);
     log('Scheduler tick, 200 due, 100,000 more stored …');

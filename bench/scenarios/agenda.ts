@@ -3,16 +3,26 @@ import { addDays } from '../../src/schedule/local-time.js';
 import { cardAction } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import type { BenchContext } from '../support/context.js';
+import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
 import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { withUsage } from '../support/process-stats.js';
 
 export interface CardActionResult extends LevelResult {
   readonly tableOpsPerAction: number;
+  /** CPU time of the bot process per action (user + system), in milliseconds. */
+  readonly cpuMsPerAction: number;
+  /** Peak resident memory of the bot process during the level. */
   readonly rssMiB: number;
+}
+
+export interface AgendaResult {
+  readonly levels: CardActionResult[];
+  readonly answerPath: AnswerPathResult;
 }
 
 const PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
 /** A channel per level, so each level's series is the only one its list card shows. */
-const channel = (users: number) => ({
+const channel = (users: number | 'sampled') => ({
   kind: 'channel' as const,
   conversationId: `19:bench-agenda-${users}@thread.tacv2`,
 });
@@ -21,45 +31,63 @@ const channel = (users: number) => ({
  * Members adding agenda items through the kallelse card (Action.Execute, the card comes back).
  * Each virtual user adds to the agenda of its own meeting date, as members of different
  * channels would; a fresh series per level keeps every agenda under its 40-item limit.
- * @remarks The table operations counted per action are those of the whole request: the answer
- * path (one read of the series' headers and the meeting's elements, in parallel, and one
- * transaction) plus the principal and, after the answer, the update of a posted kallelse.
+ * @remarks The table operations counted per action under load are those of the whole request
+ * (the principal and, after the answer, the update of a posted kallelse included); the sampled
+ * pass at one user splits them at the answer.
  */
-export async function measureAgendaAdd(
-  ctx: BenchContext,
-  bot: BotProcess,
-): Promise<CardActionResult[]> {
-  const results: CardActionResult[] = [];
+export async function measureAgendaAdd(ctx: BenchContext, bot: BotProcess): Promise<AgendaResult> {
+  const add = (
+    meetingId: string,
+    date: string,
+    user: number,
+    n: number,
+    users: number | 'sampled',
+  ) =>
+    cardAction(
+      'agenda.add',
+      {
+        meetingId,
+        date,
+        requestId: randomUUID(),
+        title: `Punkt ${n + 1} från användare ${user + 1}`,
+        description: 'Genomgång av gemensamma rutiner för kartläggning.',
+        category: 'fraga',
+        presenter: ctx.users[user]!.name,
+        minutes: '5',
+      },
+      { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: channel(users) },
+    );
+  const added = (body: unknown) => JSON.stringify(body).includes('är tillagd på dagordningen');
+  const levels: CardActionResult[] = [];
   for (const users of ctx.levels) {
     const meetingId = await createSeries(ctx, bot, users);
     const dates = seriesDates(users);
     const opsBefore = ctx.proxy.count;
-    const level = await runLevel(users, PER_USER[users] ?? 10, async (user, iteration) => {
-      const activity = cardAction(
-        'agenda.add',
-        {
-          meetingId,
-          date: dates[user],
-          requestId: randomUUID(),
-          title: `Punkt ${iteration + 1} från användare ${user + 1}`,
-          description: 'Genomgång av gemensamma rutiner för kartläggning.',
-          category: 'fraga',
-          presenter: ctx.users[user]!.name,
-          minutes: '5',
-        },
-        { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: channel(users) },
-      );
-      const { status, body } = await postActivity(bot.url, activity);
-      return status === 200 && JSON.stringify(body).includes('är tillagd på dagordningen');
-    });
-    const actions = level.latency.count;
-    results.push({
+    const { result: level, ...usage } = await withUsage(
+      bot.pid,
+      () =>
+        runLevel(users, PER_USER[users] ?? 10, async (user, iteration) => {
+          const activity = add(meetingId, dates[user]!, user, iteration, users);
+          const { status, body } = await postActivity(bot.url, activity);
+          return status === 200 && added(body);
+        }),
+      (result) => result.latency.count,
+    );
+    levels.push({
       ...level,
-      tableOpsPerAction: Math.round(((ctx.proxy.count - opsBefore) / actions) * 10) / 10,
-      rssMiB: bot.memory().rssMiB,
+      tableOpsPerAction:
+        Math.round(((ctx.proxy.count - opsBefore) / level.latency.count) * 10) / 10,
+      cpuMsPerAction: usage.cpuMsPerAction,
+      rssMiB: usage.peakMiB,
     });
   }
-  return results;
+  const meetingId = await createSeries(ctx, bot, 'sampled');
+  const date = seriesDates(1)[0]!;
+  const answerPath = await measureAnswerPath(ctx.proxy, async (n) => {
+    const { status, body } = await postActivity(bot.url, add(meetingId, date, 0, n, 'sampled'));
+    return { ok: status === 200 && added(body), answeredAt: nowEpoch() };
+  });
+  return { levels, answerPath };
 }
 
 const today = () =>
@@ -71,8 +99,12 @@ function seriesDates(count: number): string[] {
   return Array.from({ length: Math.max(count, 1) }, (_, n) => addDays(first, 7 * n));
 }
 
-async function createSeries(ctx: BenchContext, bot: BotProcess, users: number): Promise<string> {
-  const dates = seriesDates(users);
+async function createSeries(
+  ctx: BenchContext,
+  bot: BotProcess,
+  users: number | 'sampled',
+): Promise<string> {
+  const dates = seriesDates(users === 'sampled' ? 1 : users);
   const activity = cardAction(
     'meeting.create',
     {

@@ -1,28 +1,51 @@
 import type { Case, CaseSummary } from '../../src/cases/cases.schema.js';
 import { casePrefix, closedRowId, openRowId, yearPartition } from '../../src/storage/case-rows.js';
-import { message } from '../../test/support/activities.js';
+import { randomUUID } from 'node:crypto';
+import { cardAction, message } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
+import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
 import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { withUsage } from '../support/process-stats.js';
 
-export interface QueueResult extends LevelResult {
+export interface QueueLevel extends LevelResult {
   readonly stored: number;
   readonly tableOpsPerAction: number;
+  readonly cpuMsPerAction: number;
+  readonly rssMiB: number;
+}
+
+export interface QueueResult {
+  readonly levels: QueueLevel[];
+  /** `/ärenden` at one user, split at the reply (with the largest number of closed cases). */
+  readonly answerPath: AnswerPathResult;
+  /** A decision on a case (Action.Execute `cases.decide`) at one user, split at the answer. */
+  readonly decideAnswerPath: AnswerPathResult;
 }
 
 const CHANNEL = '19:bench-arenden@thread.tacv2';
+/** Where the cases being decided are: their own queue, so `/ärenden` above is not changed. */
+const DECIDE_CHANNEL = '19:bench-beslut@thread.tacv2';
 const OPEN = 25;
+/** Cases on the table (dragen) for the sampled decisions: a warm-up and eight samples. */
+const ON_THE_TABLE = 9;
 const PER_USER: Record<number, number> = { 1: 20, 8: 10, 32: 5 };
 
 /** Closed cases are spread over the ten years before this one; open ones are this year's. */
 const CLOSED_YEARS = 10;
 const THIS_YEAR = new Date().getUTCFullYear();
 
-function caseValue(n: number, year: number, status: Case['status'], at: string): Case {
+function caseValue(
+  n: number,
+  year: number,
+  status: Case['status'],
+  at: string,
+  conversationId = CHANNEL,
+): Case {
   return {
     code: `Ä-${year}-${String(n).padStart(6, '0')}`,
-    conversationId: CHANNEL,
+    conversationId,
     organisationId: n % 3 === 0 ? 'fk' : n % 3 === 1 ? 'region' : 'kommun-eskilstuna',
     submittedBy: '29:bench-1',
     submittedAt: at,
@@ -71,19 +94,27 @@ async function loadClosed(ctx: BenchContext, prefix: string, from: number, to: n
 }
 
 async function loadOpen(ctx: BenchContext, prefix: string) {
-  const rows: BulkRow[] = [row(THIS_YEAR, 'n|last', 'counter', { year: THIS_YEAR, last: OPEN })];
-  for (let n = 1; n <= OPEN; n++) {
-    const value = caseValue(n, THIS_YEAR, 'inkommen', new Date().toISOString());
+  const last = OPEN + ON_THE_TABLE;
+  const rows: BulkRow[] = [row(THIS_YEAR, 'n|last', 'counter', { year: THIS_YEAR, last })];
+  for (let n = 1; n <= last; n++) {
+    const [status, channel] = n <= OPEN ? ['inkommen', CHANNEL] : ['dragen', DECIDE_CHANNEL];
+    const value = caseValue(
+      n,
+      THIS_YEAR,
+      status as Case['status'],
+      new Date().toISOString(),
+      channel,
+    );
     const summary: CaseSummary = {
       code: value.code,
-      conversationId: CHANNEL,
+      conversationId: channel,
       organisationId: value.organisationId,
       status: value.status,
       urgency: value.urgency,
       revision: 1,
     };
     rows.push(header(n, THIS_YEAR, value));
-    rows.push(row(THIS_YEAR, `o|${openRowId(CHANNEL, n, 1)}`, 'open', summary));
+    rows.push(row(THIS_YEAR, `o|${openRowId(channel, n, 1)}`, 'open', summary));
   }
   await loadRows(ctx.azurite.connectionString, `${prefix}Cases`, rows);
 }
@@ -92,48 +123,83 @@ async function loadOpen(ctx: BenchContext, prefix: string) {
  * `/ärenden` (the first page of the open queue, 25 open cases of this year) in a channel while
  * 1,000, 10,000 and 100,000 closed cases of the ten years before are stored, at every
  * concurrency level. Reports the table operations per `/ärenden` (principal and conversation
- * bookkeeping included).
+ * bookkeeping included); then, at one user, the operations before and after the reply, and the
+ * same for a decision on a case that is on the table.
  */
 export async function measureQueue(
   ctx: BenchContext,
   bot: BotProcess,
   prefix: string,
   sizes: readonly number[],
-): Promise<QueueResult[]> {
+): Promise<QueueResult> {
   await loadOpen(ctx, prefix);
-  await postActivity(
-    bot.url,
+  const list = (user: number) =>
     message('/ärenden', {
       serviceUrl: ctx.connector.url,
-      from: ctx.users[0]!,
+      from: ctx.users[user]!,
       where: { kind: 'channel', conversationId: CHANNEL },
-    }),
-  );
+    });
+  await postActivity(bot.url, list(0));
   const shown = JSON.stringify(ctx.connector.messages(CHANNEL).at(-1)?.body ?? {});
   if (!shown.includes(`Ä-${THIS_YEAR}-000001`))
     throw new Error(`/ärenden did not list the queue: ${shown}`);
-  const results: QueueResult[] = [];
+  const levels: QueueLevel[] = [];
   let loaded = 0;
   for (const size of sizes) {
     await loadClosed(ctx, prefix, loaded, size);
     loaded = size;
     for (const users of ctx.levels) {
       const opsBefore = ctx.proxy.count;
-      const level = await runLevel(users, PER_USER[users] ?? 5, async (user) => {
-        const activity = message('/ärenden', {
-          serviceUrl: ctx.connector.url,
-          from: ctx.users[user]!,
-          where: { kind: 'channel', conversationId: CHANNEL },
-        });
-        return (await postActivity(bot.url, activity)).status === 200;
-      });
-      results.push({
+      const { result: level, ...usage } = await withUsage(
+        bot.pid,
+        () =>
+          runLevel(users, PER_USER[users] ?? 5, async (user) => {
+            return (await postActivity(bot.url, list(user))).status === 200;
+          }),
+        (result) => result.latency.count,
+      );
+      levels.push({
         ...level,
         stored: size,
         tableOpsPerAction:
           Math.round(((ctx.proxy.count - opsBefore) / level.latency.count) * 10) / 10,
+        cpuMsPerAction: usage.cpuMsPerAction,
+        rssMiB: usage.peakMiB,
       });
     }
   }
-  return results;
+  const answerPath = await measureAnswerPath(ctx.proxy, async () => {
+    const before = ctx.connector.received.length;
+    const { status } = await postActivity(bot.url, list(0));
+    const reply = ctx.connector.received.findIndex(
+      (m, i) => i >= before && m.conversationId === CHANNEL,
+    );
+    // The connector stamps arrivals in whole milliseconds: count that millisecond as before.
+    return {
+      ok: status === 200 && reply >= 0,
+      answeredAt: (ctx.connector.receivedAt[reply] ?? 0) + 1,
+    };
+  });
+  const decideAnswerPath = await measureAnswerPath(ctx.proxy, async (n) => {
+    const activity = cardAction(
+      'cases.decide',
+      {
+        code: `Ä-${THIS_YEAR}-${String(OPEN + 1 + n).padStart(6, '0')}`,
+        requestId: randomUUID(),
+        outcome: 'avslag',
+        motivation: 'Insatsen motsvarar inte behovet som beskrivs i anmälan.',
+      },
+      {
+        serviceUrl: ctx.connector.url,
+        from: ctx.users[0]!,
+        where: { kind: 'channel', conversationId: DECIDE_CHANNEL },
+      },
+    );
+    const { status, body } = await postActivity(bot.url, activity);
+    return {
+      ok: status === 200 && JSON.stringify(body).includes('Beslutet är sparat'),
+      answeredAt: nowEpoch(),
+    };
+  });
+  return { levels, answerPath, decideAnswerPath };
 }

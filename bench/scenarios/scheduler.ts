@@ -8,6 +8,7 @@ import { reminderKeys, reminderTable } from '../../src/storage/reminder-table.js
 import { createTableStore } from '../../src/storage/table-store.js';
 import { BOT } from '../../test/support/activities.js';
 import { freshPrefix, type BenchContext } from '../support/context.js';
+import { cpuMs, memoryWindow } from '../support/process-stats.js';
 
 export interface TickResult {
   readonly stored: number;
@@ -21,6 +22,13 @@ export interface TickResult {
   readonly tableOps: number;
   /** Table operations of the first tick of a fresh instance, which reads the references. */
   readonly coldTableOps: number;
+  /** CPU time of the ticking process per tick (median), in milliseconds. */
+  readonly cpuMs: number;
+  /**
+   * Peak resident memory of the ticking process over the ticks. The scheduler runs inside the
+   * benchmark's own process here, so this includes the load driver, proxy and connector.
+   */
+  readonly rssMiB: number;
 }
 
 const DUE = 200;
@@ -106,9 +114,11 @@ export async function measureTick(ctx: BenchContext, stored: number): Promise<Ti
     tickMs: number;
     dueQueryMs: number;
     tableOps: number;
+    cpuMs: number;
     due: number;
     sent: number;
   }[] = [];
+  const memory = memoryWindow('self');
   for (let round = 0; round < ROUNDS; round++) {
     const dueAt = new Date(Date.now() - 30_000).toISOString();
     await Promise.all(
@@ -120,10 +130,12 @@ export async function measureTick(ctx: BenchContext, stored: number): Promise<Ti
     await repository.due(new Date(Date.now() - 3_600_000), new Date(), ['scheduled']);
     const dueQueryMs = performance.now() - started;
     const opsBefore = ctx.proxy.count;
+    const cpuBefore = cpuMs('self');
     started = performance.now();
     const report = await wired.scheduler.tick();
     rounds.push({
       tickMs: performance.now() - started,
+      cpuMs: cpuMs('self') - cpuBefore,
       dueQueryMs,
       tableOps: ctx.proxy.count - opsBefore,
       due: report.due,
@@ -140,5 +152,7 @@ export async function measureTick(ctx: BenchContext, stored: number): Promise<Ti
     dueQueryMs: Math.round(median((r) => r.dueQueryMs) * 10) / 10,
     tableOps: median((r) => r.tableOps),
     coldTableOps: rounds[0]!.tableOps,
+    cpuMs: median((r) => r.cpuMs),
+    rssMiB: memory.peakMiB(),
   };
 }

@@ -1,6 +1,7 @@
 import { azuriteConnectionString } from '../../scripts/local/azurite.js';
 import { startBotProcess, type BotProcess } from '../../test/support/bot-process.js';
 import type { BenchContext } from './context.js';
+import { BENCH_LANSDELAR } from '../scenarios/participants.js';
 
 /** How production runs the bot: the compiled `dist/index.js`. */
 export const PRODUCTION_ENTRY = ['dist/index.js'];
@@ -15,6 +16,7 @@ export function startBenchBot(ctx: BenchContext, tablePrefix: string): Promise<B
       BOOTSTRAP_ADMIN_IDS: ctx.users.map((u) => u.aadObjectId).join(','),
       SCHEDULER_ENABLED: 'false',
       LOG_LEVEL: 'info',
+      LANSDELAR: JSON.stringify(BENCH_LANSDELAR),
     },
     30_000,
     PRODUCTION_ENTRY,
