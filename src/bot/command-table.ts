@@ -156,7 +156,8 @@ export const commandTable = [
   {
     name: 'rapport',
     aliases: ['lägesrapport', 'lagesrapport'],
-    summary: 'Samordnare: halvårets lägesrapport per länsdel, med diagram och som Word-, Excel- eller CSV-fil.',
+    summary:
+      'Samordnare: halvårets lägesrapport per länsdel, med diagram och som Word-, Excel- eller CSV-fil.',
     usage: [
       '/rapport – hela förbundet, halvåret hittills',
       '/rapport Norra 2026-06-30 – en länsdel per 30 juni eller 31 december',
