@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { GENDERS } from '../participants/participants.schema.js';
 import { REPORT_COLUMNS, type ReportLine } from './report-table.js';
 
@@ -7,6 +6,8 @@ import { REPORT_COLUMNS, type ReportLine } from './report-table.js';
  * shares as numbers with one decimal (Excel shows the decimal comma in a Swedish locale).
  */
 export async function reportXlsx(lines: readonly ReportLine[], title: string): Promise<Buffer> {
+  // Loaded when a file is made, not at start (it is the largest library the bot uses).
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Finsam';
   workbook.created = new Date(0);

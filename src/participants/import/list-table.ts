@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type { CellValue } from 'exceljs';
 import { invalidInput } from '../../errors.js';
 
 /** A participant list as read: the heading row and the data rows, every cell as text. */
@@ -15,12 +15,11 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const isoDate = (d: Date) =>
   `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
-function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: CellValue): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return isoDate(value);
   if (typeof value === 'object') {
-    if ('result' in value && value.result !== undefined)
-      return cellText(value.result as ExcelJS.CellValue);
+    if ('result' in value && value.result !== undefined) return cellText(value.result as CellValue);
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
     if ('text' in value) return String(value.text);
     return '';
@@ -48,6 +47,7 @@ function fromRows(all: readonly { number: number; cells: string[] }[]): ListTabl
 
 /** The first worksheet of an .xlsx file. */
 export async function readXlsx(bytes: Buffer): Promise<ListTable> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
