@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/access.schema.js';
 import { requireCase } from './case-change.js';
 import type { CaseDeps } from './case-ports.js';
@@ -7,6 +6,7 @@ import { carryOverAll } from './use-cases/carry-over.js';
 import { caseLog } from './use-cases/case-log.js';
 import { openQueue, type CaseFilter } from './use-cases/open-queue.js';
 import { waitingList } from './use-cases/waiting-list.js';
+import { newId } from '../ids.js';
 
 /**
  * The case use cases the rest of the bot calls (the periodic carry-over, enrolment from a
@@ -33,7 +33,7 @@ export function caseUseCases(deps: CaseDeps) {
         const page = await caseLog(deps, actor, {
           code,
           limit: 500,
-          key: randomUUID(),
+          key: newId(),
           ...(after ? { after } : {}),
         });
         entries.push(...page.entries);

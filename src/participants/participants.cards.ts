@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Member, Organisation } from '../access/access.schema.js';
 import { isOverdue } from './follow-up.js';
 import {
@@ -19,6 +18,7 @@ import {
   type ParticipantEvent,
 } from './participants.schema.js';
 import type { Program } from '../program.js';
+import { newId } from '../ids.js';
 
 export interface Notice {
   readonly text: string;
@@ -84,7 +84,7 @@ export function participantFormView(input: {
   const lansdel = program.lansdelar.find((l) => l.id === values.lansdelId);
   if (lansdel && !lansdel.kommuner.includes(values.kommun)) values.kommun = '';
   return {
-    requestId: input.requestId ?? randomUUID(),
+    requestId: input.requestId ?? newId(),
     error: input.error ?? '',
     blocked: input.blocked ?? '',
     showCoach: input.coaches !== undefined,
@@ -280,8 +280,8 @@ export function participantView(
       deviationNote: '',
       ...input.values,
     },
-    stepRequestId: randomUUID(),
-    followUpRequestId: randomUUID(),
-    deviationRequestId: randomUUID(),
+    stepRequestId: newId(),
+    followUpRequestId: newId(),
+    deviationRequestId: newId(),
   };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Capability } from '../bot/bot.js';
 import { renderCard } from '../bot/card-renderer.js';
@@ -7,6 +6,7 @@ import { toLocal } from '../schedule/local-time.js';
 import { foldForLookup } from '../text.js';
 import { extractMessages } from './register-extract.js';
 import type { RetentionLine, RetentionService } from './retention.service.js';
+import { newId } from '../ids.js';
 
 const USAGE = [
   '/gallring – vad nästa gallring tar bort',
@@ -43,7 +43,7 @@ function gallringView(lines: readonly RetentionLine[], done: boolean, notice = '
       counts: countsText(line, done),
     })),
     canRun: !done,
-    requestId: randomUUID(),
+    requestId: newId(),
   };
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { hasRole, type Principal } from '../access/access.schema.js';
 import type { AuditEntry, AuditLog } from '../audit/audit.schema.js';
 import { auditEntryOf } from '../audit/audit-entry.js';
@@ -12,6 +11,7 @@ import type {
   RetentionPeriods,
   RetentionSource,
 } from './retention.schema.js';
+import { newId } from '../ids.js';
 
 export interface RetentionDeps {
   readonly sources: readonly RetentionSource[];
@@ -126,7 +126,7 @@ export class RetentionService {
   async extract(
     actor: Principal,
     code: string,
-    key: string = randomUUID(),
+    key: string = newId(),
   ): Promise<{ record: Record<string, unknown>; audit: AuditEntry[] }> {
     await this.requireAdmin(actor);
     const register = this.registerFor(code);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import { auditEntrySchema, type AuditEntry } from '../audit/audit.schema.js';
@@ -12,6 +12,7 @@ import {
   isUnavailable,
   toAppError,
 } from './table-errors.js';
+import { newId } from '../ids.js';
 
 /**
  * One kind of row in an aggregate's partition: its row-key prefix, its schema and the schema
@@ -195,7 +196,7 @@ export class AggregateTable<K extends RowKinds> {
       const checked = auditEntrySchema.parse(entry);
       actions.push([
         'create',
-        this.entity(pk, rowKey(AUDIT, `${checked.at}|${randomUUID()}`), 1, {
+        this.entity(pk, rowKey(AUDIT, `${checked.at}|${newId()}`), 1, {
           ...checked,
           details: checked.details ? JSON.stringify(checked.details) : undefined,
         }),

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { odata } from '@azure/data-tables';
 import { auditEntrySchema, type AuditEntry, type AuditLog } from '../audit/audit.schema.js';
 import { isAppError } from '../errors.js';
 import { EntityTable } from './entity-table.js';
 import { encodeKey } from './keys.js';
 import type { TableStore } from './table-store.js';
+import { newId } from '../ids.js';
 
 /**
  * Append-only: one partition per subject (so a subject's history is one narrow query), row keys
@@ -18,7 +18,7 @@ export function auditTable(store: TableStore): AuditLog {
       try {
         await table.create(
           partition(entry.subjectType, entry.subjectId),
-          `${entry.at}|${key ? encodeKey(key) : randomUUID()}`,
+          `${entry.at}|${key ? encodeKey(key) : newId()}`,
           entry,
         );
       } catch (error) {

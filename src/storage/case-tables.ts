@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit.schema.js';
 import type {
   CaseChange,
@@ -30,6 +29,7 @@ import {
 } from './case-rows.js';
 import { CaseYears } from './case-years.js';
 import type { TableStore } from './table-store.js';
+import { newId } from '../ids.js';
 
 /** How often a submission is tried again when another one took the same code first. */
 const CREATE_ATTEMPTS = 60;
@@ -53,7 +53,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const logWrite = (entry: AuditEntry): RowWrite<CaseKinds> => ({
   op: 'create',
   kind: 'log',
-  id: logRowId(entry.at, randomUUID().slice(0, 8)),
+  id: logRowId(entry.at, newId().slice(0, 8)),
   value: entry,
 });
 
@@ -99,7 +99,7 @@ export function caseTables(
   const create = async (year: number, record: NewCaseRecord, key: string): Promise<Written> => {
     await years.add([year]);
     const partition = yearPartition(year);
-    const nonce = randomUUID();
+    const nonce = newId();
     for (let attempt = 1; ; attempt++) {
       try {
         const counter = (await tables(0).load(partition, ['counter'])).get('counter', COUNTER);
@@ -219,7 +219,7 @@ export function caseTables(
       decisionCount: cur.decisionCount + (change.decision ? 1 : 0),
       lastChange,
     };
-    const nonce = randomUUID();
+    const nonce = newId();
     const commit = (repair: boolean) =>
       tables(number).commit(yearPartition(year), {
         writes: changeWrites(current, change, next, repair),

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackgroundWork } from '../background.js';
 import { AccessService } from '../access/access.service.js';
@@ -63,6 +63,7 @@ import { fileOfferTable } from '../storage/file-offer-table.js';
 import { isTeamsCloud, teamsFileDelivery } from '../bot/file-delivery.js';
 import { withFileRoutes } from '../bot/file-routes.js';
 import { downloadLinks, type DownloadRoute } from '../http/downloads.js';
+import { newId } from '../ids.js';
 
 export interface Wired {
   readonly bot: Bot;
@@ -240,7 +241,7 @@ export async function wire(
     notifyOrganisation: notifyRepresentatives(() => members.list(), sendPersonal),
     organisationName: async (id) =>
       (await access.listOrganisations()).find((o) => o.id === id)?.name,
-    later: (name, work) => background.coalesce(`${name}|${randomUUID()}`, name, work),
+    later: (name, work) => background.coalesce(`${name}|${newId()}`, name, work),
     cases: {
       admission: (actor, caseCode) =>
         cases.admissionOf(actor, parseCaseCode(caseCode, 'Ä-2026-0042')),

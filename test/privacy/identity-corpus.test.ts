@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -113,7 +113,7 @@ async function fire(shot: Shot, index: number): Promise<{ refused: boolean; repl
       messageActionSubmit(
         target.verb.slice(MESSAGE_ACTION.length),
         messagePayload('<p>Remissvägar</p>', users.anna),
-        { ...target.data, [target.inputId]: shot.text, requestId: randomUUID() },
+        { ...target.data, [target.inputId]: shot.text, requestId: newId() },
         {
           serviceUrl: connector.url,
           from: users.anna,
@@ -127,7 +127,7 @@ async function fire(shot: Shot, index: number): Promise<{ refused: boolean; repl
   if (target.kind === 'card') {
     const activity = cardAction(
       target.verb,
-      { ...target.data, [target.inputId]: shot.text, requestId: randomUUID() },
+      { ...target.data, [target.inputId]: shot.text, requestId: newId() },
       {
         serviceUrl: connector.url,
         from: target.verb.startsWith('participants.') ? coach : users.anna,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../access/access.schema.js';
 import { maySeeDetails } from '../case-rights.js';
 import { hasRole } from '../../access/access.schema.js';
 import type { CaseStatus, CaseSummary } from '../cases.schema.js';
+import { newId } from '../../ids.js';
 
 /** The next steps a card offers for one case, as flags its template turns into buttons. */
 export interface NextSteps {
@@ -46,7 +46,7 @@ export function nextSteps(
   summary: Pick<CaseSummary, 'status' | 'organisationId'>,
   viewer: Principal | undefined,
 ): NextSteps {
-  if (!viewer) return { ...NO_STEPS, requestId: randomUUID() };
+  if (!viewer) return { ...NO_STEPS, requestId: newId() };
   const coordinator = hasRole(viewer, 'samordnare', 'admin');
   const allowed = new Set(coordinator ? COORDINATOR_STEPS[summary.status] : []);
   const steps = {
@@ -57,5 +57,5 @@ export function nextSteps(
     canClose: allowed.has('canClose'),
     canView: maySeeDetails(viewer, summary),
   };
-  return { ...steps, hasSteps: Object.values(steps).some(Boolean), requestId: randomUUID() };
+  return { ...steps, hasSteps: Object.values(steps).some(Boolean), requestId: newId() };
 }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CaseSnapshot } from '../case-store.js';
 import { caseOutcomeLabels, CASE_OUTCOMES, summaryOf } from '../cases.schema.js';
 import type { Attendance } from '../use-cases/attendance.js';
 import { NO_NOTICE, orgName, summaryRow, type Notice, type OrgNames } from './case-text.js';
+import { newId } from '../../ids.js';
 
 /** What the samordnare had filled in, given back when the card is shown again. */
 export interface DecisionValues {
@@ -53,7 +53,7 @@ export function decisionView(
       last && !open
         ? `Beslut: ${caseOutcomeLabels[last.outcome]}${last.insats ? ` (${last.insats})` : ''}`
         : '',
-    requestId: z.uuid().safeParse(values.requestId).success ? values.requestId! : randomUUID(),
+    requestId: z.uuid().safeParse(values.requestId).success ? values.requestId! : newId(),
     meetingId: value.plan?.meetingId ?? '',
     meetingDate: value.plan?.date ?? '',
     outcome: values.outcome ?? '',

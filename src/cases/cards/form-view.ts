@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { MeetingSlot } from '../case-ports.js';
 import { caseRequestLabels, CASE_REQUESTS } from '../cases.schema.js';
 import { NO_MEETING_CARD, type BackToMeeting } from './case-card-view.js';
+import { newId } from '../../ids.js';
 
 /** The form's choice for "no preference": the next meeting in the channel. */
 export const NEXT_MEETING = 'nasta';
@@ -55,7 +55,7 @@ export function formView(
   return {
     organisation: organisationName,
     error,
-    requestId: z.uuid().safeParse(values.requestId).success ? values.requestId! : randomUUID(),
+    requestId: z.uuid().safeParse(values.requestId).success ? values.requestId! : newId(),
     reason: values.reason ?? '',
     request,
     insats: values.insats ?? '',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../access/access.schema.js';
 import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
@@ -22,6 +21,7 @@ import {
   type Notice,
   type OrgNames,
 } from './card-parts.js';
+import { newId } from '../../ids.js';
 
 /** Items per page of the agenda, before the budget shrinks it. */
 const AGENDA_PAGE = 20;
@@ -88,7 +88,7 @@ export function agendaCard(
   let notice = options.notice ?? noNotice;
   if (notice.text === '' && occurrence.state !== 'planned') notice = stateNotices[occurrence.state];
   const deadline = stepsFor(series, new Date(occurrence.startsAt)).deadline;
-  const requestId = randomUUID();
+  const requestId = newId();
   const { viewer } = options;
   const coordinator = viewer !== undefined && isCoordinator(viewer);
   const beforeDeadline = state.now <= deadline.at;

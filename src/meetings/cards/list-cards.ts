@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Organisation } from '../../access/access.schema.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
 import { formatWhenShort } from '../../schedule/format.js';
@@ -7,6 +6,7 @@ import { meetingTypeSchema, type ActionItem, type MeetingType } from '../meeting
 import type { UpcomingOccurrence } from '../meetings.service.js';
 import { pageOf, renderWithinBudget, truncate } from './card-budget.js';
 import { noNotice, noticeFields, type Notice } from './card-parts.js';
+import { newId } from '../../ids.js';
 
 const LIST_PAGE = 12;
 /** Later meetings offered as a target when one is cancelled. */
@@ -149,7 +149,7 @@ export function meetingFormCard(
   );
   return renderCard('meeting-form', {
     notice,
-    requestId: randomUUID(),
+    requestId: newId(),
     defaultsText: `kallelse ${offsets.callDays}, sista dag ${offsets.deadlineDays}, dagordning ${offsets.agendaDays}`,
     organisationChoices: organisations.map((o) => ({ title: o.name, value: o.id })),
     values: {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Member, Organisation } from '../../access/access.schema.js';
 import { MAX_VIEWERS } from '../../access/audience.port.js';
 import { renderCard, type CardJson } from '../../bot/card-renderer.js';
@@ -15,6 +14,7 @@ import {
   type Notice,
   type OrgNames,
 } from './card-parts.js';
+import { newId } from '../../ids.js';
 
 /** Items per page of the running-meeting card, before the budget shrinks it. */
 const RUN_PAGE = 20;
@@ -139,7 +139,7 @@ export function recordFormCard(
     notice,
     itemId,
     itemTitle: item?.title ?? '',
-    requestId: randomUUID(),
+    requestId: newId(),
     decisions: decided.map((d) => ({ text: d.text, byline: byline(d) })),
     people: people.map((p) => ({ title: p.displayName ?? p.id, value: p.id })),
     values: {

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { formatWhenShort } from '../../schedule/format.js';
 import type { MeetingSeries, Occurrence } from '../meetings.schema.js';
 import { pageOf, renderWithinBudget, truncate } from './card-budget.js';
 import { meetingHeader, noNotice, noticeFields, type Notice, type OrgNames } from './card-parts.js';
 import { attendanceTexts, byline, tooLarge } from './meeting-cards.js';
+import { newId } from '../../ids.js';
 
 const MINUTES_PAGE = 12;
 const NOTES_ON_CARD = 600;
@@ -81,7 +81,7 @@ export function minutesCard(minutes: Minutes, notice: Notice = noNotice, start =
           decisions: item.decisions.map((d) => ({
             ...d,
             text: truncate(d.text, DECISION_ON_CARD),
-            requestId: randomUUID(),
+            requestId: newId(),
           })),
         })),
         actionItems: minutes.actionItems.map((a) => ({

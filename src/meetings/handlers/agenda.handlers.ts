@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Principal } from '../../access/access.schema.js';
 import type { BotRoutes } from '../../bot/bot.js';
@@ -31,6 +30,7 @@ import {
   startOf,
   type HandlerContext,
 } from './context.js';
+import { newId } from '../../ids.js';
 
 const itemRef = { ...refFields, itemId: elementIdSchema };
 const addSchema = z.object({ ...refFields, requestId: z.uuid(), ...itemFormFields });
@@ -93,7 +93,7 @@ export function registerAgenda(routes: BotRoutes, ctx: HandlerContext): void {
     return itemFormCard(
       state.series,
       occurrenceOf(state, ref.date),
-      { kind: 'add', requestId: requestId.success ? requestId.data : randomUUID() },
+      { kind: 'add', requestId: requestId.success ? requestId.data : newId() },
       values,
       notice,
     );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { hasRole } from '../../access/access.schema.js';
 import type { BotRoutes } from '../../bot/bot.js';
@@ -14,6 +13,7 @@ import { renderMeetingCard } from '../cards/meeting-card-names.js';
 import { LIMITS, seriesIdSchema } from '../meetings.schema.js';
 import { localDateSchema } from '../../schedule/schedule.schema.js';
 import { isFormError, isRefusal, keptValues, type HandlerContext } from './context.js';
+import { newId } from '../../ids.js';
 
 /** The message action's id in the manifest (`composeExtensions[].commands[].id`). */
 export const ADD_TO_AGENDA = 'addToAgenda';
@@ -96,7 +96,7 @@ export function registerMessageAction(routes: BotRoutes, ctx: HandlerContext): v
       card: renderMeetingCard('dialog-agenda-item', {
         notice,
         shortened,
-        requestId: requestId.success ? requestId.data : randomUUID(),
+        requestId: requestId.success ? requestId.data : newId(),
         meetings: meetings.map((m) => ({
           title: `${m.seriesName} · ${formatWhenShort(m.startsAt)}`,
           value: `${m.ref.meetingId}|${m.ref.date}`,
