@@ -5,8 +5,13 @@ import { AccessService } from '../access/access.service.js';
 import { audienceOf } from '../access/audience.js';
 import { defaultOrganisations } from '../organisations.js';
 import { rolesCapability } from '../access/roles.handlers.js';
-import { CardFactory, type Activity } from 'botbuilder';
-import { cardMessage, createBot, textMessage, type Bot } from '../bot/bot.js';
+import {
+  cardOutbound,
+  createBot,
+  textMessage,
+  type Bot,
+  type OutboundMessage,
+} from '../bot/bot.js';
 import type { CardJson } from '../bot/card-renderer.js';
 import { createDelivery } from '../bot/delivery-stack.js';
 import { personalDelivery } from '../bot/personal-delivery.js';
@@ -198,7 +203,7 @@ export async function wire(
    * Sends to a user's personal chat; false when there is none yet. `attempts: 1` while a card
    * action waits for its answer, so it stays inside Teams' 15 s.
    */
-  const sendToPerson = async (userId: string, activity: Partial<Activity>, attempts?: number) => {
+  const sendToPerson = async (userId: string, activity: OutboundMessage, attempts?: number) => {
     const personal = await conversations.findPersonal(userId);
     if (!personal) return false;
     const outcome = await sender.send(
@@ -221,7 +226,7 @@ export async function wire(
     now,
   });
   const sendPersonalCard = (userId: string, card: CardJson, attempts?: number) =>
-    sendToPerson(userId, cardMessage(CardFactory.adaptiveCard(card)), attempts);
+    sendToPerson(userId, cardOutbound(card), attempts);
   const participantStore = participantTables(
     store,
     config.program.lansdelar.map((l) => l.id),
