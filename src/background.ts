@@ -1,4 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { errorFields, type Logger } from './log.js';
+
+/** Work held back while an answer is being made: started once it is sent. */
+const answering = new AsyncLocalStorage<(() => void)[]>();
+
+/**
+ * Makes an answer: background work asked for while `make` runs starts only after `send` has
+ * sent it, so that work never delays the answer nor competes with it for storage.
+ */
+export async function answerFirst<T>(
+  make: () => Promise<T>,
+  send: (made: T) => void,
+): Promise<void> {
+  const held: (() => void)[] = [];
+  try {
+    send(await answering.run(held, make));
+  } finally {
+    for (const start of held) start();
+  }
+}
 
 /**
  * Work that follows a user's action but need not delay the answer to it, such as bringing a
@@ -12,8 +32,14 @@ export class BackgroundWork {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Runs `work` soon; a failure is logged (by event name, never by content) and not retried. */
+  /**
+   * Runs `work` soon (after the answer, when asked for while one is being made); a failure is logged (by event name, never by content) and not retried. */
   coalesce(key: string, event: string, work: () => Promise<void>): void {
+    const held = answering.getStore();
+    if (held) {
+      held.push(() => answering.exit(() => this.coalesce(key, event, work)));
+      return;
+    }
     const lane = this.lanes.get(key);
     if (lane) {
       lane.again = true;

@@ -187,11 +187,13 @@ export async function seedParticipants(
  * sampled pass at one user that splits the table operations at the answer.
  */
 export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<StepResult> {
-  const step = (target: string, requestId: string, user: number) =>
+  // As the participant card's Spara button sends it: the code and the länsdel the card names.
+  const step = (n: number, requestId: string, user: number) =>
     cardAction(
       'participants.step',
       {
-        code: target,
+        code: code(n),
+        lansdel: lansdelOf(n).id,
         requestId,
         stepStep: 'arbetstraning',
         stepOn: '2026-11-02',
@@ -212,7 +214,7 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
       bot.pid,
       () =>
         runLevel(users, perUser, async (user, iteration) => {
-          const target = code(first + user * perUser + iteration);
+          const target = first + user * perUser + iteration;
           const requestId = `bench-step-${users}-${user}-${iteration}`;
           const { status, body } = await postActivity(bot.url, step(target, requestId, user));
           return status === 200 && recorded(body);
@@ -228,7 +230,7 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
     });
   }
   const answerPath = await measureAnswerPath(ctx.proxy, async (n) => {
-    const activity = step(code(next + n), `bench-step-sampled-${n}`, 0);
+    const activity = step(next + n, `bench-step-sampled-${n}`, 0);
     const { status, body } = await postActivity(bot.url, activity);
     return { ok: status === 200 && recorded(body), answeredAt: nowEpoch() };
   });

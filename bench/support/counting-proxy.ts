@@ -8,6 +8,8 @@ export interface ProxiedRequest {
   readonly method: string;
   /** The table addressed; for a batch, `$batch <table of its first operation>`. */
   table: string;
+  /** How long the request took until its answer was sent on, in milliseconds. */
+  ms?: number;
 }
 
 export interface CountingProxy {
@@ -47,6 +49,7 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
     const settle = () => {
       if (settled) return;
       settled = true;
+      entry.ms = performance.timeOrigin + performance.now() - entry.at;
       inFlight--;
       lastActivity = performance.now();
     };

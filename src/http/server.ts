@@ -5,6 +5,7 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
+import { answerFirst } from '../background.js';
 import type { ActivityReceiver } from '../bot/receiver.js';
 import { errorFields, type Logger } from '../log.js';
 import { recordHttpRequest } from '../telemetry/telemetry.js';
@@ -141,7 +142,13 @@ export function createHttpApp(deps: HttpDeps): Express {
 }
 
 async function processActivity(deps: HttpDeps, req: Request, res: Response): Promise<void> {
-  const received = await deps.receive(req.headers.authorization ?? '', req.body as object);
+  await answerFirst(
+    () => deps.receive(req.headers.authorization ?? '', req.body as object),
+    (received) => answer(res, received),
+  );
+}
+
+function answer(res: Response, received: Awaited<ReturnType<ActivityReceiver>>): void {
   if (res.headersSent) return;
   switch (received.kind) {
     case 'answered':

@@ -174,7 +174,7 @@ async function enrol(
       text: saved.text,
       isError: false,
     },
-    saved.participant,
+    { participant: saved.participant },
   );
 }
 

@@ -22,9 +22,10 @@ export async function requireVisible(
   participants: Pick<ParticipantRepository, 'get'>,
   actor: Principal,
   code: string,
+  lansdelHint?: string,
 ): Promise<Versioned<Participant>> {
   requireRegisterRole(actor);
-  const stored = await participants.get(code);
+  const stored = await participants.get(code, lansdelHint);
   if (!stored) throw notFound(`Det finns ingen deltagare med koden ${code}.`);
   if (!canManageAll(actor) && !coachIds(actor).includes(stored.value.coachId)) {
     throw forbidden('Du kan bara se och uppdatera dina egna deltagare.');

@@ -15,9 +15,9 @@ import {
   recordBase,
 } from './participant-forms.js';
 import { participantView, type Notice, type RecordFormValues } from './participants.cards.js';
-import { participantCodeSchema, type Participant } from './participants.schema.js';
+import { participantCodeSchema } from './participants.schema.js';
 import type { ParticipantService, Recorded } from './participants.service.js';
-import { stepFormSchema } from './participant-forms.js';
+import { lansdelHintSchema, stepFormSchema } from './participant-forms.js';
 
 export const PERSONAL_ONLY =
   'Deltagaruppgifter visas bara i din personliga chatt med boten. Öppna chatten med Finsam och skriv /deltagare där.';
@@ -39,12 +39,14 @@ export async function detailCard(
     notice?: Notice;
     values?: RecordFormValues;
     after?: string;
-    recorded?: Participant;
+    lansdelHint?: string;
+    recorded?: Pick<Recorded, 'participant' | 'timeline'>;
   } = {},
 ): Promise<CardJson> {
-  const view = options.recorded
-    ? await participants.viewOf(actor, options.recorded, undefined, false)
-    : await participants.view(actor, code, options.after);
+  const { recorded } = options;
+  const view = recorded
+    ? await participants.viewOf(actor, recorded.participant, undefined, false, recorded.timeline)
+    : await participants.view(actor, code, options.after, options.lansdelHint);
   const p = view.participant;
   const coachName =
     p.coachName ?? (p.coachId === actor.userId ? (actor.displayName ?? 'Du') : 'Coach');
@@ -73,7 +75,7 @@ export async function savedCard(
   actor: Principal,
   code: string,
   notice: Notice,
-  recorded: Participant,
+  recorded: Pick<Recorded, 'participant' | 'timeline'>,
 ): Promise<CardJson> {
   try {
     return await detailCard(participants, actor, code, { notice, recorded });
@@ -127,13 +129,7 @@ function recordAction(
         values,
       });
     }
-    return savedCard(
-      participants,
-      turn.principal,
-      data.code,
-      saved.notice,
-      saved.recorded.participant,
-    );
+    return savedCard(participants, turn.principal, data.code, saved.notice, saved.recorded);
   };
   return {
     verb,
@@ -150,6 +146,7 @@ function recordAction(
 export function participantCardActions(participants: ParticipantService) {
   const open = z.object({
     code: participantCodeSchema,
+    lansdel: lansdelHintSchema,
     after: z
       .string()
       .regex(/^D-\d{4}-\d{4,6}\|\d{8}\|\d{7}$/)
@@ -162,6 +159,7 @@ export function participantCardActions(participants: ParticipantService) {
       requirePersonal(ctx);
       return detailCard(participants, ctx.principal, ctx.data.code, {
         ...(ctx.data.after ? { after: ctx.data.after } : {}),
+        ...(ctx.data.lansdel ? { lansdelHint: ctx.data.lansdel } : {}),
       });
     },
   };
@@ -171,6 +169,7 @@ export function participantCardActions(participants: ParticipantService) {
       const form = parseCardInput(stepFormSchema, data);
       const recorded = await participants.recordStep(principal, form.code, {
         requestId: form.requestId,
+        lansdelHint: form.lansdel,
         step: form.stepStep,
         on: form.stepOn,
         ...(form.stepWhich ? { which: form.stepWhich } : {}),
@@ -185,6 +184,7 @@ export function participantCardActions(participants: ParticipantService) {
       const form = parseCardInput(followUpFormSchema, data);
       const recorded = await participants.recordFollowUp(principal, form.code, {
         requestId: form.requestId,
+        lansdelHint: form.lansdel,
         on: form.followUpOn,
         ...(form.followUpNote ? { note: form.followUpNote } : {}),
       });
@@ -195,6 +195,7 @@ export function participantCardActions(participants: ParticipantService) {
       const form = parseCardInput(deviationFormSchema, data);
       const recorded = await participants.recordDeviation(principal, form.code, {
         requestId: form.requestId,
+        lansdelHint: form.lansdel,
         deviation: form.deviationKind,
         on: form.deviationOn,
         ...(form.deviationNote ? { note: form.deviationNote } : {}),

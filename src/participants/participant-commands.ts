@@ -119,7 +119,7 @@ export function participantCommand(deps: ImportDeps): CommandHandler {
             principal,
             code,
             { text: notice, isError: false },
-            recorded.participant,
+            recorded,
           ),
         );
         return;

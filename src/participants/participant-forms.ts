@@ -70,7 +70,17 @@ export const ENROL_FORM_FIELDS = [
 const note = field.pipe(
   z.string().max(300, { error: 'Anteckningen är för lång (högst 300 tecken).' }),
 );
-export const recordBase = z.object({ code: participantCodeSchema, requestId: requestIdSchema });
+/** The länsdel a participant card names: a hint for reading, checked against storage. */
+export const lansdelHintSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,40}$/)
+  .optional()
+  .catch(undefined);
+export const recordBase = z.object({
+  code: participantCodeSchema,
+  lansdel: lansdelHintSchema,
+  requestId: requestIdSchema,
+});
 export const stepFormSchema = recordBase.extend({
   stepStep: field.pipe(z.enum(recordableStepSchema.options, { error: 'Välj ett steg.' })),
   stepOn: dateField('Välj datum för steget.'),

@@ -248,6 +248,7 @@ export function participantView(
       : `${p.eventCount} ${p.eventCount === 1 ? 'händelse' : 'händelser'}, nyaste först.`;
   return {
     code: p.code,
+    lansdel: p.lansdelId,
     stepLine: `${stepLabels[p.currentStep]} sedan ${p.currentStepOn}`,
     notice: notice.text,
     noticeIsError: notice.isError,

@@ -84,9 +84,19 @@ export interface ParticipantRepository {
   codeOfRequest(requestId: string): Promise<string | undefined>;
   /** Every imported row's request id with the code it got (one read). */
   importedRequests(): Promise<Map<string, string>>;
-  get(code: string): Promise<Versioned<Participant> | undefined>;
+  /**
+   * A participant's header. `lansdelHint` is the länsdel a card the bot rendered names: looked
+   * in first (one point read), never trusted (the code's own index decides when it is not there).
+   */
+  get(code: string, lansdelHint?: string): Promise<Versioned<Participant> | undefined>;
   /** The newest history rows first, `limit` at a time, from `after` (a page's `next`). */
-  timeline(participant: Participant, limit: number, after?: string): Promise<TimelinePage>;
+  timeline(
+    participant: Pick<Participant, 'code' | 'lansdelId'>,
+    limit: number,
+    after?: string,
+  ): Promise<TimelinePage>;
+  /** The first page as it reads once `events` are stored too (no read: the key order applied). */
+  pageWith(page: TimelinePage, events: readonly ParticipantEvent[], limit: number): TimelinePage;
   /** The whole history, oldest first (registerutdrag, a back-dated step). */
   history(participant: Participant): Promise<ParticipantEvent[]>;
   /** The outcome rows already stored for a participant. */

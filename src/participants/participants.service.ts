@@ -80,6 +80,14 @@ export interface Recorded {
   readonly created: boolean;
   /** For deviations: how many people of the responsible organisation were told. */
   readonly notified?: number;
+  /** The first page of the history after the change, when known without reading it again. */
+  readonly timeline?: TimelinePage;
+}
+
+/** Where a change comes from: the länsdel the clicked card names (see `get`'s hint). */
+export interface ChangeSource {
+  readonly requestId: string;
+  readonly lansdelHint?: string | undefined;
 }
 
 /** How many history rows one page of the participant card shows. */
@@ -197,15 +205,31 @@ export class ParticipantService {
   }
 
   /** Details and the newest page of the timeline (or an older page); every view is audited. */
-  async view(actor: Principal, code: string, after?: string): Promise<ParticipantView> {
-    const { value: participant } = await requireVisible(this.deps.participants, actor, code);
+  async view(
+    actor: Principal,
+    code: string,
+    after?: string,
+    lansdelHint?: string,
+  ): Promise<ParticipantView> {
+    const { value: participant } = await requireVisible(
+      this.deps.participants,
+      actor,
+      code,
+      lansdelHint,
+    );
     return this.viewOf(actor, participant, after);
   }
 
   /** The view of a participant already read (right after a change). */
-  async viewOf(actor: Principal, participant: Participant, after?: string, audited = true) {
+  async viewOf(
+    actor: Principal,
+    participant: Participant,
+    after?: string,
+    audited = true,
+    page?: TimelinePage,
+  ) {
     const [timeline] = await Promise.all([
-      this.deps.participants.timeline(participant, TIMELINE_PAGE, after),
+      page ?? this.deps.participants.timeline(participant, TIMELINE_PAGE, after),
       audited ? this.auditView(actor, participant) : Promise.resolve(),
     ]);
     return {
@@ -219,8 +243,7 @@ export class ParticipantService {
   recordStep(
     actor: Principal,
     code: string,
-    input: {
-      requestId: string;
+    input: ChangeSource & {
       step: RecordableStep;
       on: LocalDate;
       which?: string;
@@ -230,42 +253,60 @@ export class ParticipantService {
     if (input.step === 'annanInsats' && !input.which) {
       throw invalidInput('Skriv vilken annan insats deltagaren går vidare till.');
     }
-    return this.record(actor, code, 'participants.step', {
-      id: input.requestId,
-      kind: 'step',
-      step: input.step,
-      on: input.on,
-      ...(input.step === 'annanInsats' && input.which ? { which: input.which } : {}),
-      ...(input.note ? { note: input.note } : {}),
-    });
+    return this.record(
+      actor,
+      code,
+      'participants.step',
+      {
+        id: input.requestId,
+        kind: 'step',
+        step: input.step,
+        on: input.on,
+        ...(input.step === 'annanInsats' && input.which ? { which: input.which } : {}),
+        ...(input.note ? { note: input.note } : {}),
+      },
+      input.lansdelHint,
+    );
   }
 
   recordFollowUp(
     actor: Principal,
     code: string,
-    input: { requestId: string; on: LocalDate; note?: string },
+    input: ChangeSource & { on: LocalDate; note?: string },
   ): Promise<Recorded> {
-    return this.record(actor, code, 'participants.followUp', {
-      id: input.requestId,
-      kind: 'followUp',
-      on: input.on,
-      ...(input.note ? { note: input.note } : {}),
-    });
+    return this.record(
+      actor,
+      code,
+      'participants.followUp',
+      {
+        id: input.requestId,
+        kind: 'followUp',
+        on: input.on,
+        ...(input.note ? { note: input.note } : {}),
+      },
+      input.lansdelHint,
+    );
   }
 
   /** Records an avvikelse and tells the responsible handläggare's organisation at once. */
   async recordDeviation(
     actor: Principal,
     code: string,
-    input: { requestId: string; deviation: Deviation; on: LocalDate; note?: string },
+    input: ChangeSource & { deviation: Deviation; on: LocalDate; note?: string },
   ): Promise<Recorded> {
-    const result = await this.record(actor, code, 'participants.deviation', {
-      id: input.requestId,
-      kind: 'deviation',
-      deviation: input.deviation,
-      on: input.on,
-      ...(input.note ? { note: input.note } : {}),
-    });
+    const result = await this.record(
+      actor,
+      code,
+      'participants.deviation',
+      {
+        id: input.requestId,
+        kind: 'deviation',
+        deviation: input.deviation,
+        on: input.on,
+        ...(input.note ? { note: input.note } : {}),
+      },
+      input.lansdelHint,
+    );
     if (!result.created) return result;
     const { participant } = result;
     const insats = requireInsats(this.deps.program, participant.insatsId);
@@ -310,15 +351,27 @@ export class ParticipantService {
     return this.deps.organisationName(id);
   }
 
+  /**
+   * Records one history row; the first page of the history is read alongside the change, so the
+   * card after it needs no further read.
+   */
   private async record(
     actor: Principal,
     code: string,
     action: string,
     event: NewEvent,
+    lansdelHint?: string,
   ): Promise<Recorded> {
-    const recorded = await recordEvent(this.deps, actor, code, action, event);
+    const recorded = await recordEvent(this.deps, actor, code, action, event, {
+      lansdelHint,
+      page: TIMELINE_PAGE,
+    });
     if (recorded.created) this.moveFollowUp(recorded.before, recorded.participant);
-    return { participant: recorded.participant, created: recorded.created };
+    return {
+      participant: recorded.participant,
+      created: recorded.created,
+      ...(recorded.timeline ? { timeline: recorded.timeline } : {}),
+    };
   }
 
   /** Moves the follow-up reminder after the answer: it is not part of the change. */

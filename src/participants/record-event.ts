@@ -8,7 +8,7 @@ import { requireInsats, withoutSummary, type EnrolDeps } from './enrol-participa
 import { summaryAfter } from './follow-up.js';
 import { outcomeSteps } from './outcome-steps.js';
 import { requireVisible } from './participant-access.js';
-import type { OutcomeRow } from './participants.repository.js';
+import type { OutcomeRow, TimelinePage } from './participants.repository.js';
 import { ENDING_STEPS, type Participant, type ParticipantEvent } from './participants.schema.js';
 
 export type NewEvent = Omit<ParticipantEvent, 'code' | 'seq' | 'recordedBy' | 'recordedAt'>;
@@ -18,6 +18,15 @@ export interface RecordedEvent {
   /** The header before the change (to move the follow-up reminder). */
   readonly before: Participant;
   readonly created: boolean;
+  /** The first page of the history after the change, when it was read alongside it. */
+  readonly timeline?: TimelinePage;
+}
+
+export interface RecordOptions {
+  /** The länsdel the clicked card names (see the repository's `get`). */
+  readonly lansdelHint?: string | undefined;
+  /** Read the first page of the history, this long, alongside the change. */
+  readonly page?: number;
 }
 
 const OUTCOME_OR_END: readonly string[] = [
@@ -67,10 +76,13 @@ export function recordEvent(
   code: string,
   action: string,
   input: NewEvent,
+  options: RecordOptions = {},
 ): Promise<RecordedEvent> {
   refusePersonalIdentityNumbers(input.note, input.which);
+  let tries = 0;
   return retryOnConflict(async () => {
-    const stored = await requireVisible(deps.participants, actor, code);
+    tries++;
+    const stored = await requireVisible(deps.participants, actor, code, options.lansdelHint);
     const before = stored.value;
     const today = toLocal(deps.now()).date;
     if (input.on > today) throw invalidInput('Datumet kan inte vara framåt i tiden.');
@@ -109,6 +121,13 @@ export function recordEvent(
         on: input.on,
       },
     };
+    // Read after the header: it holds every row written before it (a later one fails our
+    // change); whether it holds our own row depends on timing, and the merge keeps one.
+    const size = options.page;
+    const page =
+      size && tries === 1
+        ? deps.participants.timeline(before, size).catch(() => undefined)
+        : undefined;
     const outcome = await deps.participants.commit({
       participant,
       version: stored.version,
@@ -120,6 +139,8 @@ export function recordEvent(
     if (outcome.kind === 'repeated') {
       return { participant: before, before, created: false };
     }
-    return { participant, before, created: true };
+    const read = await page;
+    const timeline = read && size ? deps.participants.pageWith(read, [event], size) : undefined;
+    return { participant, before, created: true, ...(timeline ? { timeline } : {}) };
   }, 3);
 }

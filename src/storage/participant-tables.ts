@@ -8,7 +8,11 @@ import type {
   ParticipantRepository,
   ParticipantRetentionStore,
 } from '../participants/participants.repository.js';
-import { participantEventSchema, type Participant } from '../participants/participants.schema.js';
+import {
+  participantEventSchema,
+  type Participant,
+  type ParticipantEvent,
+} from '../participants/participants.schema.js';
 import type { ReportParticipant } from '../reports/lagesrapport.js';
 import type { ReportSource } from '../reports/report.repository.js';
 import { AggregateTable, rowKey } from './aggregate-table.js';
@@ -17,7 +21,7 @@ import { participantCodeSeries, type PendingEnrolment } from './participant-code
 import { fenceLostChange } from './participant-fence.js';
 import { participantHousekeeping } from './participant-housekeeping.js';
 import { legacyParticipantMigration } from './participant-legacy.js';
-import { markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
+import { eventId, markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
 import { toAppError } from './table-errors.js';
 import type { TableName, TableStore } from './table-store.js';
 
@@ -104,16 +108,23 @@ export function participantTables(
     return lansdelId;
   };
 
-  const get = async (code: string) => {
-    const lansdelId = await lansdelOf(code);
-    if (!lansdelId) return undefined;
+  const headerIn = async (lansdelId: string, code: string) => {
     await ready(lansdelId);
-    const [row] = await aggregates.range(lansdelId, 'header', {
-      from: code,
-      to: `${code}\u0001`,
-      limit: 1,
-    });
+    const row = await aggregates.row(lansdelId, 'header', code);
     return row ? { value: row.value, version: row.etag } : undefined;
+  };
+
+  const get = async (code: string, lansdelHint?: string) => {
+    const known = knownLansdel.get(code);
+    const hinted = lansdelHint && lansdelIds.includes(lansdelHint) ? lansdelHint : undefined;
+    const first = known ?? hinted;
+    if (first) {
+      const found = await headerIn(first, code);
+      if (found || known) return found;
+    }
+    const lansdelId = await lansdelOf(code);
+    if (!lansdelId || lansdelId === first) return undefined;
+    return headerIn(lansdelId, code);
   };
 
   /** The first `limit` rows of a key range, in one request of that size. */
@@ -223,6 +234,19 @@ export function participantTables(
       const events = rows.slice(0, limit).map((row) => participantEventSchema.parse(plain(row)));
       const next = rows[limit] ? AggregateTable.idOf(String(rows[limit].rowKey)) : undefined;
       return { events, ...(next ? { next } : {}) };
+    },
+
+    pageWith(page, events, limit) {
+      const byId = new Map<string, ParticipantEvent>();
+      for (const event of [...page.events, ...events]) {
+        byId.set(eventId(event.code, event.on, event.seq), event);
+      }
+      const rows = [...byId]
+        .map(([id, event]) => ({ id, event }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const later = [...rows.slice(limit).map((row) => row.id), ...(page.next ? [page.next] : [])];
+      const next = later.sort()[0];
+      return { events: rows.slice(0, limit).map((row) => row.event), ...(next ? { next } : {}) };
     },
 
     async history(participant) {
