@@ -33,11 +33,14 @@ export class BackgroundWork {
   constructor(private readonly logger: Logger) {}
 
   /**
-   * Runs `work` soon (after the answer, when asked for while one is being made); a failure is logged (by event name, never by content) and not retried. */
-  coalesce(key: string, event: string, work: () => Promise<void>): void {
+   * Runs `work` soon (after the answer, when asked for while one is being made); a failure is
+   * logged (by event name, never by content) and not retried. With `settleMs`, a lane waits that
+   * long before it starts, so a burst of requests for the same key costs one run.
+   */
+  coalesce(key: string, event: string, work: () => Promise<void>, settleMs = 0): void {
     const held = answering.getStore();
     if (held) {
-      held.push(() => answering.exit(() => this.coalesce(key, event, work)));
+      held.push(() => answering.exit(() => this.coalesce(key, event, work, settleMs)));
       return;
     }
     const lane = this.lanes.get(key);
@@ -48,6 +51,7 @@ export class BackgroundWork {
     const fresh = { again: false };
     this.lanes.set(key, fresh);
     const run = (async () => {
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
       do {
         fresh.again = false;
         try {

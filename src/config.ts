@@ -101,6 +101,7 @@ const rawEnvironment = z.object({
     .default(360),
   REMINDER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   CONNECTOR_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  CARD_UPDATE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   RETENTION_ENABLED: z.enum(['true', 'false']).default('true'),
   RETENTION_DAILY_AT: z
     .string()
@@ -177,6 +178,8 @@ export interface AppConfig {
   };
   /** The longest one call to the Bot Connector may take (sends, updates, replies, token). */
   readonly connectorTimeoutMs: number;
+  /** How long changes to a meeting collect before its posted channel cards are updated. */
+  readonly cardUpdateDelayMs: number;
   readonly retention: {
     /** Run the daily gallring job in this instance (instances coordinate through a lease row). */
     readonly enabled: boolean;
@@ -316,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: raw.REMINDER_LEASE_SECONDS * 1000,
     },
     connectorTimeoutMs: raw.CONNECTOR_TIMEOUT_SECONDS * 1000,
+    cardUpdateDelayMs: raw.CARD_UPDATE_DELAY_MS,
     retention: {
       enabled: raw.RETENTION_ENABLED === 'true',
       dailyAt: raw.RETENTION_DAILY_AT,

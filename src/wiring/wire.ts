@@ -336,6 +336,7 @@ export async function wire(
         cards: meetingCards,
         sendPersonal,
         background,
+        cardUpdateDelayMs: config.cardUpdateDelayMs,
         reminders,
         personalConversationOf,
         audience,

@@ -20,6 +20,7 @@ export function faultBotEnv(
     ALLOWED_TENANT_IDS: TENANT_ID,
     BOOTSTRAP_ADMIN_IDS: ADMIN_IDS,
     SCHEDULER_ENABLED: 'false',
+    CARD_UPDATE_DELAY_MS: '0',
     ...overrides,
   };
 }

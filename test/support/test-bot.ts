@@ -34,6 +34,7 @@ export async function startTestBot(
     STORAGE_CONNECTION_STRING: inject('tableConnectionString'),
     TABLE_PREFIX: tablePrefix,
     SCHEDULER_ENABLED: 'false',
+    CARD_UPDATE_DELAY_MS: '0',
     ...env,
   });
   const logLines: string[] = [];

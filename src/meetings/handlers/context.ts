@@ -29,6 +29,8 @@ export interface MeetingsDeps {
   /** Sends text to a user's personal chat with the bot; false when there is none yet. */
   readonly sendPersonal: (userId: string, text: string) => Promise<boolean>;
   readonly background: BackgroundWork;
+  /** How long changes to a meeting collect before its posted cards are updated (`CARD_UPDATE_DELAY_MS`). */
+  readonly cardUpdateDelayMs: number;
   readonly reminders: MeetingReminderPort & {
     /** Sends a scheduled reminder at once (through the scheduler's claim). */
     sendNow(actor: Principal, ref: { id: string; dueAt: string }): Promise<unknown>;
@@ -44,8 +46,8 @@ const PEOPLE_TTL_MS = 60_000;
 
 /** Shared by the handler modules: the use-case deps, card helpers and after-answer work. */
 export function handlerContext(deps: MeetingsDeps) {
-  const later = (key: string, work: () => Promise<void>) =>
-    deps.background.coalesce(key, 'meetings.later', work);
+  const later = (key: string, work: () => Promise<void>, settleMs?: number) =>
+    deps.background.coalesce(key, 'meetings.later', work, settleMs);
   const coordinators = () => deps.audience();
   const post: PostDeps = { repo: deps.repo, now: deps.now, cards: deps.cards, later, coordinators };
   const names = async () => orgNames(await deps.access.listOrganisations());
@@ -56,7 +58,12 @@ export function handlerContext(deps: MeetingsDeps) {
     post,
     names,
     coordinators,
-    publish: publisher({ ...post, names, organisations: () => deps.access.listOrganisations() }),
+    publish: publisher({
+      ...post,
+      names,
+      organisations: () => deps.access.listOrganisations(),
+      settleMs: deps.cardUpdateDelayMs,
+    }),
     later,
     /** Members a samordnare can assign an action item to (cached briefly per instance). */
     async people(actor: Principal): Promise<Member[]> {

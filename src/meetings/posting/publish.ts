@@ -10,14 +10,18 @@ import { cardKeyOf, type PostDeps, type PostedCard } from './channel-cards.js';
 export interface PublishDeps extends PostDeps {
   readonly names: () => Promise<OrgNames>;
   readonly organisations: () => Promise<readonly Organisation[]>;
+  /** How long a meeting's changes collect before its posted cards are updated. */
+  readonly settleMs: number;
 }
 
 /**
  * Brings the channel's posted cards of a meeting up to date after a change, so everyone sees
  * the same agenda, not only the person who clicked.
  * @remarks Runs after the answer, coalesced per meeting, and reads the meeting afresh: another
- * instance may have changed it since, and the last update must show the last state. A failed
- * update leaves the change saved; the card's own refresh and Uppdatera catch up.
+ * instance may have changed it since, and the last update must show the last state. Changes
+ * collect for `settleMs` first, so ten items added in a row update the channel's card once or
+ * twice, not ten times (Teams also limits how often one conversation's messages may change).
+ * A failed update leaves the change saved; the card's own refresh and Uppdatera catch up.
  */
 export function publisher(deps: PublishDeps) {
   type Part = 'agenda' | 'minutes' | 'live';
@@ -65,8 +69,10 @@ export function publisher(deps: PublishDeps) {
     await Promise.all(updates);
   };
   const later = (name: string, ref: OccurrenceRef, parts: readonly Part[]) =>
-    deps.later(`${name}|${ref.conversationId}|${ref.meetingId}|${ref.date}`, () =>
-      update(ref, parts),
+    deps.later(
+      `${name}|${ref.conversationId}|${ref.meetingId}|${ref.date}`,
+      () => update(ref, parts),
+      deps.settleMs,
     );
   return {
     /** The kallelse and dagordning of a meeting, after its agenda changed. */
