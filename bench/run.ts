@@ -12,6 +12,7 @@ import { measureQueue } from './scenarios/cases.js';
 import { measureColdStart } from './scenarios/cold-start.js';
 import { measureReport, measureStep, seedParticipants } from './scenarios/participants.js';
 import { measureTick } from './scenarios/scheduler.js';
+import { measureStepStorage } from './scenarios/step-storage.js';
 import { startBenchBot } from './support/bot.js';
 import { benchTenant, benchUsers, freshPrefix, type BenchContext } from './support/context.js';
 import { startCountingProxy } from './support/counting-proxy.js';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     let agenda;
     let queue;
     let step;
+    let stepStorage;
     let report;
     try {
       log('Agenda items through the kallelse card …');
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
       const seeded = await seedParticipants(ctx, prefix, 10_000, 10);
       log('A status step through the participant card …');
       step = await measureStep(ctx, bot);
+      log('The same storage operations alone, straight to Azurite …');
+      stepStorage = await measureStepStorage(ctx, prefix);
       log('The lägesrapport over the länsdel …');
       report = await measureReport(ctx, bot, seeded);
     } finally {
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
       agenda,
       queue,
       step,
+      stepStorage: stepStorage ?? [],
       report,
       tick: [tickEmpty, tickFull],
     };

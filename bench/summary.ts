@@ -17,6 +17,8 @@ export interface BenchResults {
   readonly agenda: AgendaResult;
   readonly queue: QueueResult;
   readonly step: StepResult;
+  /** A step's three table operations alone, straight to Azurite (see step-storage.ts). */
+  readonly stepStorage: readonly LevelResult[];
   readonly report: ReportResult;
   readonly tick: readonly TickResult[];
 }
@@ -125,6 +127,9 @@ export function summarise(results: BenchResults): string {
     ...baseline.echoInvoke.map((l) => baselineRow('bare botbuilder bot, card action', l)),
     storageRow('raw Azurite write', baseline.storage.write),
     storageRow('raw Azurite read', baseline.storage.read),
+    ...(results.stepStorage ?? []).map((l) =>
+      baselineRow('Azurite alone: a step’s 3 table operations on the seeded participant table', l),
+    ),
     '',
     ...answerPathTable([
       ['adding an agenda item (`agenda.add`)', agenda.answerPath],

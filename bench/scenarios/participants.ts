@@ -80,7 +80,9 @@ const OUTCOMES: readonly Step[] = [
   'avbrott',
 ];
 
-const code = (n: number) => `D-2025-${String(n + 1).padStart(6, '0')}`;
+/** The code of the n-th seeded participant (0-based). */
+export const benchCode = (n: number) => `D-2025-${String(n + 1).padStart(6, '0')}`;
+const code = benchCode;
 const isoDay = (start: string, days: number) =>
   new Date(Date.parse(`${start}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
