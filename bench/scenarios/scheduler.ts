@@ -1,14 +1,17 @@
 import { TableClient, type TransactionAction } from '@azure/data-tables';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { azuriteConnectionString } from '../../scripts/local/azurite.js';
 import { wire } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Reminder } from '../../src/reminders/reminders.schema.js';
-import { reminderKeys, reminderTable } from '../../src/storage/reminder-table.js';
+import { reminderKeys } from '../../src/storage/reminder-table.js';
 import { createTableStore } from '../../src/storage/table-store.js';
 import { BOT } from '../../test/support/activities.js';
 import { freshPrefix, type BenchContext } from '../support/context.js';
-import { cpuMs, memoryWindow } from '../support/process-stats.js';
+import { projectRoot } from '../../scripts/local/playground.js';
 
 export interface TickResult {
   readonly stored: number;
@@ -24,18 +27,23 @@ export interface TickResult {
   readonly coldTableOps: number;
   /** CPU time of the ticking process per tick (median), in milliseconds. */
   readonly cpuMs: number;
-  /**
-   * Peak resident memory of the ticking process over the ticks. The scheduler runs inside the
-   * benchmark's own process here, so this includes the load driver, proxy and connector.
-   */
+  /** Peak resident memory of the ticking process (the scheduler and its counting proxy). */
   readonly rssMiB: number;
 }
 
-const DUE = 200;
-/** Ticks measured per setting; the median is reported. */
-const ROUNDS = 3;
+/** What the ticking process is told: where storage is and what was seeded. */
+export interface TickInput {
+  readonly azuritePort: number;
+  readonly prefix: string;
+  readonly stored: number;
+}
 
-function reminder(n: number, dueAt: string, conversationId: string): Reminder {
+export const DUE = 200;
+/** Ticks measured per setting; the median is reported. */
+export const ROUNDS = 3;
+export const tickConversation = (n: number) => `19:bench-tick-${n}@thread.tacv2`;
+
+export function reminder(n: number, dueAt: string, conversationId: string): Reminder {
   return {
     id: `bench.tick.${n}`,
     kind: 'custom',
@@ -79,27 +87,30 @@ async function seedFuture(ctx: BenchContext, tableName: string, count: number): 
 /**
  * Scheduler ticks with DUE reminders due (each to its own channel, so Teams' per-thread rate
  * limit does not dominate) and `stored` more due later, through the real scheduler and delivery.
- * Table operations are counted at the storage proxy for the whole tick: watermark, due query,
- * claims, `sending` marks, settlements and the conversation references (target: ≤ 20).
+ * Storage is seeded here; the ticks run in a process of their own (bench/tick-process.ts) behind
+ * its own counting proxy, so its CPU time and memory are the scheduler's alone. Table operations
+ * are counted for the whole tick: watermark, due query, claims, `sending` marks, settlements and
+ * the conversation references (target: ≤ 20).
  */
 export async function measureTick(ctx: BenchContext, stored: number): Promise<TickResult> {
   const prefix = freshPrefix();
   const config = loadConfig({
-    STORAGE_CONNECTION_STRING: azuriteConnectionString(ctx.proxy.port),
+    STORAGE_CONNECTION_STRING: azuriteConnectionString(ctx.azurite.port),
     TABLE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     SCHEDULER_ENABLED: 'false',
   });
   const store = createTableStore(config.storage, prefix);
-  const options = { logger: createLogger('silent'), now: () => new Date() };
-  const seeding = await wire(config, store, options);
-  const conversationOf = (n: number) => `19:bench-tick-${n}@thread.tacv2`;
+  const seeding = await wire(config, store, {
+    logger: createLogger('silent'),
+    now: () => new Date(),
+  });
   for (let n = 0; n < DUE; n++) {
     await seeding.conversations.remember({
       reference: {
         serviceUrl: ctx.connector.url,
         channelId: 'msteams',
-        conversation: { id: conversationOf(n), conversationType: 'channel' },
+        conversation: { id: tickConversation(n), conversationType: 'channel' },
         bot: BOT,
       },
       kind: 'channel',
@@ -107,52 +118,13 @@ export async function measureTick(ctx: BenchContext, stored: number): Promise<Ti
     });
   }
   if (stored > 0) await seedFuture(ctx, `${prefix}Reminders`, stored);
-  // The ticking instance is another one: it has not heard from these conversations itself.
-  const wired = await wire(config, store, options);
-  const repository = reminderTable(store);
-  const rounds: {
-    tickMs: number;
-    dueQueryMs: number;
-    tableOps: number;
-    cpuMs: number;
-    due: number;
-    sent: number;
-  }[] = [];
-  const memory = memoryWindow('self');
-  for (let round = 0; round < ROUNDS; round++) {
-    const dueAt = new Date(Date.now() - 30_000).toISOString();
-    await Promise.all(
-      Array.from({ length: DUE }, (_, n) =>
-        repository.create(reminder(round * DUE + n, dueAt, conversationOf(n))),
-      ),
-    );
-    let started = performance.now();
-    await repository.due(new Date(Date.now() - 3_600_000), new Date(), ['scheduled']);
-    const dueQueryMs = performance.now() - started;
-    const opsBefore = ctx.proxy.count;
-    const cpuBefore = cpuMs('self');
-    started = performance.now();
-    const report = await wired.scheduler.tick();
-    rounds.push({
-      tickMs: performance.now() - started,
-      cpuMs: cpuMs('self') - cpuBefore,
-      dueQueryMs,
-      tableOps: ctx.proxy.count - opsBefore,
-      due: report.due,
-      sent: report.sent,
-    });
-  }
-  const median = (pick: (r: (typeof rounds)[number]) => number) =>
-    [...rounds.map(pick)].sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
-  return {
-    stored,
-    due: median((r) => r.due),
-    sent: median((r) => r.sent),
-    tickMs: Math.round(median((r) => r.tickMs)),
-    dueQueryMs: Math.round(median((r) => r.dueQueryMs) * 10) / 10,
-    tableOps: median((r) => r.tableOps),
-    coldTableOps: rounds[0]!.tableOps,
-    cpuMs: median((r) => r.cpuMs),
-    rssMiB: memory.peakMiB(),
-  };
+  const input: TickInput = { azuritePort: ctx.azurite.port, prefix, stored };
+  // Asynchronously: the Bot Connector the ticks post to runs in this process.
+  const { stdout: output } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', join(projectRoot, 'bench', 'tick-process.ts'), JSON.stringify(input)],
+    { cwd: projectRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const last = output.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(last) as TickResult;
 }
