@@ -248,9 +248,7 @@ export function participantReportRows(deps: {
     const at = deps.now().getTime();
     const known = copies.get(lansdelId);
     const full = !known || at - known.fullAt >= refreshMs;
-    const copy: Copy = full
-      ? { fullAt: at, entries: new Map(), removed: new Map() }
-      : known;
+    const copy: Copy = full ? { fullAt: at, entries: new Map(), removed: new Map() } : known;
     let filter = `${odata`PartitionKey eq ${encodeKey(lansdelId)}`} and (${kinds})`;
     if (copy.newest) {
       const since = new Date(Date.parse(copy.newest) - overlapMs);
