@@ -155,8 +155,10 @@ function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
     if (key.startsWith(`${REMOVAL_PREFIX}|`)) {
       const { code } = removalSchema.parse({ code: row.code, at: row.at });
       const known = copy.removed.get(code);
-      if (!known || stamp > known) copy.removed.set(code, stamp);
-      entryOf(code);
+      if (!known || stamp > known) {
+        copy.removed.set(code, stamp);
+        entryOf(code);
+      }
     } else {
       later.push({ key, stamp, row });
     }
@@ -165,7 +167,10 @@ function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
     const code = String(row.code);
     const removedAt = copy.removed.get(code);
     if (removedAt && stamp <= removedAt) continue;
+    // Rows read again inside the overlap are the same rows: nothing to parse or redo.
+    const known = copy.entries.get(code);
     if (key.startsWith(`${HEADER}|`)) {
+      if (known?.header?.stamp === stamp) continue;
       const facts = headerFactsSchema.parse({
         code: row.code,
         gender: row.gender,
@@ -176,6 +181,7 @@ function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
       });
       entryOf(facts.code).header = { facts, stamp };
     } else if (key.startsWith(`${OUTCOME}|`)) {
+      if (known?.outcomes.get(key)?.stamp === stamp) continue;
       const facts = outcomeFactsSchema.parse({
         code: row.code,
         step: row.step,
