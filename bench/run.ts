@@ -10,7 +10,8 @@ import { measureAgendaAdd } from './scenarios/agenda.js';
 import { measureBaseline } from './scenarios/baseline.js';
 import { measureQueue } from './scenarios/cases.js';
 import { measureColdStart } from './scenarios/cold-start.js';
-import { measureReport, measureStep, seedParticipants } from './scenarios/participants.js';
+import { measureStep, seedParticipants } from './scenarios/participants.js';
+import { measureReport } from './scenarios/report.js';
 import { measureTick } from './scenarios/scheduler.js';
 import { measureStepStorage } from './scenarios/step-storage.js';
 import { startBenchBot } from './support/bot.js';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       log('The same storage operations alone, straight to Azurite …');
       stepStorage = await measureStepStorage(ctx, prefix);
       log('The lägesrapport over the länsdel …');
-      report = await measureReport(ctx, bot, seeded);
+      report = await measureReport(ctx, bot, prefix, seeded);
     } finally {
       await bot.kill('SIGTERM');
     }

@@ -32,8 +32,10 @@ export function targetLines(results: BenchResults): string[] {
   const echo8p95 = echo8?.latency.p95 ?? Number.NaN;
   const stepFloor = at(results.stepStorage ?? [], 8)?.latency.p95;
   const tickRatio = tickEmpty && tickFull ? ratio(tickFull.tickMs, tickEmpty.tickMs) : Number.NaN;
+  const reportMax = Math.max(report.latency.max, report.afterSteps.latency.max);
   const maxLatency = Math.max(
-    report.latency.max,
+    reportMax,
+    report.firstReport.latency.max,
     ...[...agenda.levels, ...queue.levels, ...step.levels].map((level) => level.latency.max),
   );
   const queueAt = (stored: number) =>
@@ -47,6 +49,7 @@ export function targetLines(results: BenchResults): string[] {
     ['`/ärenden`', peak(queue.levels)],
     ['step', peak(step.levels)],
     ['report', report.rssMiB],
+    ['report (fresh process)', report.firstReport.rssMiB],
     ['tick', peak(tick)],
   ];
   const answerRow = (what: string, path: AnswerPathResult) =>
@@ -92,9 +95,9 @@ export function targetLines(results: BenchResults): string[] {
       verdict(rss.every(([, mib]) => mib <= RSS_MIB)),
     ]),
     row([
-      `lägesrapport over ${report.participants.toLocaleString('en')} participants and ${report.events.toLocaleString('en')} events ≤ ${REPORT_MS} ms (max of ${report.latency.count} runs)`,
-      `max ${report.latency.max} ms (p50 ${report.latency.p50})`,
-      verdict(report.latency.max <= REPORT_MS),
+      `lägesrapport over ${report.participants.toLocaleString('en')} participants and ${report.events.toLocaleString('en')} events ≤ ${REPORT_MS} ms on a running bot (max of ${report.latency.count} unchanged and ${report.afterSteps.latency.count} after steps)`,
+      `max ${reportMax} ms (unchanged p50 ${report.latency.p50}, after ${report.afterSteps.steps} steps p50 ${report.afterSteps.latency.p50}); a fresh process's first report ${report.firstReport.latency.max} ms`,
+      verdict(reportMax <= REPORT_MS),
     ]),
     row([
       'scheduler tick independent of future reminders (100,000 vs 0 stored)',

@@ -3,38 +3,21 @@ import type {
   ParticipantEvent,
   Step,
 } from '../../src/participants/participants.schema.js';
-import { cardAction, message } from '../../test/support/activities.js';
+import { cardAction } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
-import { cardOf } from '../../test/support/fake-connector.js';
 import { DEFAULT_KOMMUNER } from '../../src/config.js';
 import { outcomeSteps } from '../../src/participants/outcome-steps.js';
-import { formatNumber } from '../../src/reports/number-format.js';
 import { participantRowKeys } from '../../src/storage/participant-tables.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
 import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
 import { postActivity, runLevel } from '../support/load.js';
-import { cpuMs, memoryWindow, withUsage } from '../support/process-stats.js';
-import { latencyStats, type LatencyStats } from '../support/stats.js';
+import { withUsage } from '../support/process-stats.js';
 import type { CardActionResult } from './agenda.js';
 
 export interface StepResult {
   readonly levels: CardActionResult[];
   readonly answerPath: AnswerPathResult;
-}
-
-export interface ReportResult {
-  readonly participants: number;
-  readonly events: number;
-  readonly latency: LatencyStats;
-  /** The same report as a Word file: counted, written, stored and offered as a link. */
-  readonly documentLatency: LatencyStats;
-  readonly documentBytes: number;
-  readonly tableOps: number;
-  /** CPU time of the bot process per report card, in milliseconds. */
-  readonly cpuMsPerReport: number;
-  /** Peak resident memory of the bot process over the report cards and the Word files. */
-  readonly rssMiB: number;
 }
 
 const slug = (text: string) =>
@@ -59,11 +42,9 @@ export const BENCH_LANSDELAR = DEFAULT_KOMMUNER.map((kommun) => ({
   startDate: '2025-01-01',
 }));
 const lansdelOf = (n: number) => BENCH_LANSDELAR[n % BENCH_LANSDELAR.length]!;
-const PERIOD_END = '2026-06-30';
+/** The report's cut-off in every report scenario. */
+export const PERIOD_END = '2026-06-30';
 const STEPS_PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
-/** Report runs measured, after one that is not (the first use of the code paths). */
-const REPORT_RUNS = 10;
-const DOCUMENT_RUNS = 5;
 
 const WORKING_STEPS: readonly Step[] = [
   'kartlaggning',
@@ -237,79 +218,4 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
     return { ok: status === 200 && recorded(body), answeredAt: nowEpoch() };
   });
   return { levels, answerPath };
-}
-
-/**
- * `/rapport 2026-06-30` by a samordnare over the whole förbund, one request at a time.
- * Each run's card must show the number of participants enrolled by the period end.
- */
-export async function measureReport(
-  ctx: BenchContext,
-  bot: BotProcess,
-  seeded: { count: number; enrolledByPeriodEnd: number; events: number },
-): Promise<ReportResult> {
-  const from = ctx.users[0]!;
-  const conversation = `a:personal-${from.id}`;
-  const samples: number[] = [];
-  const memory = memoryWindow(bot.pid);
-  let cpuBefore = 0;
-  let opsBefore = 0;
-  for (let run = -1; run < REPORT_RUNS; run++) {
-    if (run === 0) {
-      cpuBefore = cpuMs(bot.pid);
-      opsBefore = ctx.proxy.count;
-    }
-    ctx.connector.clear();
-    const before = performance.now();
-    const { status } = await postActivity(
-      bot.url,
-      message(`/rapport ${PERIOD_END}`, { serviceUrl: ctx.connector.url, from }),
-    );
-    if (run >= 0) samples.push(performance.now() - before);
-    const card = JSON.stringify(cardOf(ctx.connector.messages(conversation).at(-1)) ?? {});
-    const expected = `"title":"Inskrivna sedan start","value":"${formatNumber(seeded.enrolledByPeriodEnd)} (`;
-    if (status !== 200 || !card.includes(expected)) {
-      throw new Error(
-        `The report did not count ${seeded.enrolledByPeriodEnd}: ${card.slice(0, 400)}`,
-      );
-    }
-  }
-  const tableOps = Math.round((ctx.proxy.count - opsBefore) / REPORT_RUNS);
-  const cpuMsPerReport = Math.round(((cpuMs(bot.pid) - cpuBefore) / REPORT_RUNS) * 10) / 10;
-  const documentSamples: number[] = [];
-  let documentBytes = 0;
-  for (let run = 0; run < DOCUMENT_RUNS; run++) {
-    ctx.connector.clear();
-    const before = performance.now();
-    const { status } = await postActivity(
-      bot.url,
-      cardAction(
-        'reports.file',
-        { scope: 'alla', asOf: PERIOD_END, format: 'docx' },
-        { serviceUrl: ctx.connector.url, from, where: { kind: 'personal' } },
-      ),
-    );
-    documentSamples.push(performance.now() - before);
-    const text = ctx.connector
-      .messages(conversation)
-      .map((m) => m.body.text ?? '')
-      .join('\n');
-    const link = /\((http:\/\/[^)]+\/filer\/[^)]+)\)/.exec(text)?.[1];
-    if (status !== 200 || !link) throw new Error('The report document was not offered');
-    const document = await fetch(link);
-    documentBytes = (await document.arrayBuffer()).byteLength;
-    if (document.status !== 200 || documentBytes < 5_000) {
-      throw new Error(`The report document could not be fetched (${document.status})`);
-    }
-  }
-  return {
-    participants: seeded.count,
-    events: seeded.events,
-    latency: latencyStats(samples),
-    documentLatency: latencyStats(documentSamples),
-    documentBytes,
-    tableOps,
-    cpuMsPerReport,
-    rssMiB: memory.peakMiB(),
-  };
 }

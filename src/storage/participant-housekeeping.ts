@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { encodeKey } from './keys.js';
+import { REMOVAL_PREFIX } from './participant-report-rows.js';
 import { toAppError } from './table-errors.js';
 
 /** Row-key prefixes the aggregate table gives audit entries and request markers. */
@@ -55,6 +56,33 @@ export function participantHousekeeping(client: TableClient) {
       const pk = encodeKey(lansdelId);
       const filter = odata`PartitionKey eq ${pk} and RowKey ge ${`${AUDIT}|`} and RowKey lt ${`${AUDIT}|${cutoff.toISOString()}`}`;
       return sweep(lansdelId, filter, remove);
+    },
+
+    /**
+     * Deletes a header and writes the given rows (a removal mark) in one transaction, so the
+     * mark exists exactly when the header is gone.
+     */
+    async removeHeader(
+      lansdelId: string,
+      headerKey: string,
+      marks: readonly { partitionKey: string; rowKey: string; [key: string]: unknown }[],
+    ) {
+      const actions: TransactionAction[] = [
+        ['delete', { partitionKey: encodeKey(lansdelId), rowKey: headerKey }],
+        ...marks.map((mark): TransactionAction => ['upsert', mark, 'Replace']),
+      ];
+      try {
+        await client.submitTransaction(actions);
+      } catch (error) {
+        throw toAppError(error);
+      }
+    },
+
+    /** Removal marks written before `cutoff`; answers how many were removed. */
+    oldRemovals(lansdelId: string, cutoff: Date) {
+      const pk = encodeKey(lansdelId);
+      const filter = odata`PartitionKey eq ${pk} and RowKey ge ${`${REMOVAL_PREFIX}|`} and RowKey lt ${`${REMOVAL_PREFIX}}`} and at lt ${cutoff.toISOString()}`;
+      return sweep(lansdelId, filter, true);
     },
 
     /** Request markers written before `cutoff`. */

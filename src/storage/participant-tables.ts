@@ -3,7 +3,6 @@ import { isAppError } from '../errors.js';
 import type {
   ChangeOutcome,
   FinishOutcome,
-  OutcomeRow,
   ParticipantChange,
   ParticipantRepository,
   ParticipantRetentionStore,
@@ -13,7 +12,6 @@ import {
   type Participant,
   type ParticipantEvent,
 } from '../participants/participants.schema.js';
-import type { ReportParticipant } from '../reports/lagesrapport.js';
 import type { ReportSource } from '../reports/report.repository.js';
 import { AggregateTable, rowKey } from './aggregate-table.js';
 import { encodeKey } from './keys.js';
@@ -21,6 +19,7 @@ import { participantCodeSeries, type PendingEnrolment } from './participant-code
 import { fenceLostChange } from './participant-fence.js';
 import { participantHousekeeping } from './participant-housekeeping.js';
 import { legacyParticipantMigration } from './participant-legacy.js';
+import { participantReportRows, REMOVAL_KEEP_MS } from './participant-report-rows.js';
 import { eventId, markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
 import { toAppError } from './table-errors.js';
 import type { TableName, TableStore } from './table-store.js';
@@ -62,7 +61,8 @@ export type ParticipantStore = ParticipantRepository &
  * first in key order, so the card's first page is one short range read), and the outcome rows
  * the lägesrapport needs `o|<kod>|<datum>|…`; audit and request-marker rows beside them. A change
  * to a participant is one transaction in that partition, conditional on the header's ETag. The
- * lägesrapport reads only header and outcome rows, in one query.
+ * lägesrapport's rows are kept per instance and brought up to date by reading only what changed
+ * (see {@link participantReportRows}); a removal leaves a mark `gone|<kod>` for that.
  * Codes come from the code series in `participantKeys` (see {@link participantCodeSeries}).
  * The previous release's rows are moved into this shape the first time a länsdel is read (and at
  * start-up), before anything of that länsdel is answered.
@@ -83,6 +83,8 @@ export function participantTables(
     aggregates,
     now,
   });
+
+  const reportCopy = participantReportRows({ client, ready: (id) => ready(id), now });
 
   const migrated = new Map<string, { at: number; done: Promise<number> }>();
   /** Resolves once the länsdel holds no rows of the previous release (checked every 10 min). */
@@ -279,29 +281,7 @@ export function participantTables(
 
     listLansdel: (lansdelId) => headers(lansdelId),
 
-    async reportRows(lansdelId) {
-      await ready(lansdelId);
-      const rows = await aggregates.load(lansdelId, ['header', 'outcome']);
-      const byCode = new Map<string, OutcomeRow[]>();
-      for (const { value } of rows.list('outcome')) {
-        const list = byCode.get(value.code) ?? [];
-        list.push(value);
-        byCode.set(value.code, list);
-      }
-      return rows.list('header').map(({ value: p }): ReportParticipant => {
-        const outcomes = (byCode.get(p.code) ?? []).sort(
-          (a, b) => a.on.localeCompare(b.on) || a.seq - b.seq,
-        );
-        return {
-          gender: p.gender,
-          consent: p.consent,
-          ageGroup: p.ageGroup,
-          kommun: p.kommun,
-          enrolledOn: p.enrolledOn,
-          outcomes,
-        };
-      });
-    },
+    reportRows: (lansdelId) => reportCopy.rows(lansdelId),
 
     async listEndedBefore(cutoff) {
       const lists = await Promise.all(
@@ -318,8 +298,14 @@ export function participantTables(
     oldAuditRows: (cutoff, remove) =>
       sweepAll((lansdelId) => housekeeping.oldAudit(lansdelId, cutoff, remove)),
 
+    /** Also removes (uncounted) the removal marks no report copy needs any longer. */
     oldMarkers: (cutoff, remove) =>
-      sweepAll((lansdelId) => housekeeping.oldMarkers(lansdelId, cutoff, remove)),
+      sweepAll(async (lansdelId) => {
+        if (remove) {
+          await housekeeping.oldRemovals(lansdelId, new Date(now().getTime() - REMOVAL_KEEP_MS));
+        }
+        return housekeeping.oldMarkers(lansdelId, cutoff, remove);
+      }),
 
     async remove(code) {
       const lansdelId = await lansdelOf(code);
@@ -329,7 +315,11 @@ export function participantTables(
         const own = await Promise.all(
           ['e', 'o', 'audit'].map((prefix) => housekeeping.ownRows(lansdelId, prefix, code)),
         );
-        await housekeeping.removeRows(lansdelId, [...own.flat(), rowKey('h', code)]);
+        // The header goes last, with the mark that takes the participant out of report copies.
+        await housekeeping.removeRows(lansdelId, own.flat());
+        await housekeeping.removeHeader(lansdelId, rowKey('h', code), [
+          reportCopy.removalRow(lansdelId, code),
+        ]);
       }
       await codes.forget(code, stored?.value.enrolRequestId);
       knownLansdel.delete(code);

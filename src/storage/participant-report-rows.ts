@@ -1,0 +1,321 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import {
+  ageGroupSchema,
+  genderSchema,
+  PARTICIPANT_CODE_PATTERN,
+  stepSchema,
+} from '../participants/participants.schema.js';
+import type { ReportParticipant } from '../reports/lagesrapport.js';
+import { localDateSchema } from '../schedule/schedule.schema.js';
+import { rowKey } from './aggregate-table.js';
+import { encodeKey } from './keys.js';
+import { participantKinds } from './participant-rows.js';
+import { toAppError } from './table-errors.js';
+
+/**
+ * Row-key prefix of a removal mark (`gone|<kod>`): written in the transaction that deletes a
+ * participant's header, so every instance's copy of the report rows drops the participant.
+ */
+export const REMOVAL_PREFIX = 'gone';
+/**
+ * Each read asks for rows stamped since the server's time at the previous read, less this: a
+ * write stamped just before that read may have become visible just after it (and the server's
+ * `Date` has whole seconds).
+ */
+export const REPORT_OVERLAP_MS = 30_000;
+/** An instance reads a länsdel's report rows in full again when its copy is this old. */
+export const REPORT_REFRESH_MS = 24 * 60 * 60_000;
+/**
+ * How long a removal mark is kept: longer than any copy lives without a full read, so every
+ * copy that still holds the participant sees the mark first.
+ */
+export const REMOVAL_KEEP_MS = REPORT_REFRESH_MS + REPORT_OVERLAP_MS;
+
+const HEADER = participantKinds.header.prefix;
+const OUTCOME = participantKinds.outcome.prefix;
+/** The aggregate table's own prefixes (audit entries, request markers). */
+const AGGREGATE_RESERVED = ['audit', 'req'];
+
+/** True when `prefix` is taken by a participant row kind or by the aggregate table itself. */
+export const clashesWithRowKinds = (prefix: string) =>
+  AGGREGATE_RESERVED.includes(prefix) ||
+  Object.values(participantKinds).some((kind) => kind.prefix === prefix);
+
+if (clashesWithRowKinds(REMOVAL_PREFIX)) {
+  throw new Error(`The removal prefix ${REMOVAL_PREFIX} is taken by another row kind`);
+}
+
+/** Only what the report counts, with what keeps rows apart and in order. */
+const SELECT = [
+  'RowKey',
+  'Timestamp',
+  'code',
+  'gender',
+  'consent',
+  'ageGroup',
+  'kommun',
+  'enrolledOn',
+  'step',
+  'on',
+  'seq',
+  'at',
+];
+const code = z.string().regex(PARTICIPANT_CODE_PATTERN);
+const headerFactsSchema = z.object({
+  code,
+  gender: genderSchema,
+  consent: z.boolean(),
+  ageGroup: ageGroupSchema.optional(),
+  kommun: z.string().min(2).max(60).optional(),
+  enrolledOn: localDateSchema,
+});
+const outcomeFactsSchema = z.object({
+  code,
+  step: stepSchema,
+  on: localDateSchema,
+  seq: z.number().int().min(0),
+});
+const removalSchema = z.object({ code, at: z.iso.datetime() });
+/** Server time of a row, `2026-12-03T15:54:14.0838785Z`; up to 7 fraction digits. */
+const stampSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$/);
+
+type HeaderFacts = z.infer<typeof headerFactsSchema>;
+type OutcomeFacts = z.infer<typeof outcomeFactsSchema>;
+
+/** Fixed width (7 fraction digits), so stamps compare as strings. */
+const normalStamp = (value: unknown) => {
+  const stamp = stampSchema.parse(value);
+  const [whole, fraction = ''] = stamp.slice(0, -1).split('.');
+  return `${whole}.${fraction.padEnd(7, '0')}Z`;
+};
+
+interface Entry {
+  header?: { readonly facts: HeaderFacts; readonly stamp: string };
+  readonly outcomes: Map<string, { readonly facts: OutcomeFacts; readonly stamp: string }>;
+  view?: ReportParticipant | undefined;
+}
+
+/** One instance's copy of a länsdel's report rows. */
+interface Copy {
+  readonly fullAt: number;
+  readonly entries: Map<string, Entry>;
+  /** Removal marks seen, by code: rows of that code stamped no later are gone. */
+  readonly removed: Map<string, string>;
+  newest?: string;
+  /** The storage server's time when the last read answered (its `Date`, whole seconds). */
+  readAt?: number;
+  list?: ReportParticipant[] | undefined;
+}
+
+/** Reads rows by an OData filter with the given properties; the real one pages through storage. */
+/** Rows of a query, and the storage server's time when it answered the first page. */
+export interface QueryResult {
+  readonly rows: Record<string, unknown>[];
+  readonly serverTime?: number;
+}
+
+export type RowQuery = (filter: string, select: readonly string[]) => Promise<QueryResult>;
+
+export const tableQuery =
+  (client: TableClient): RowQuery =>
+  async (filter, select) => {
+    const rows: Record<string, unknown>[] = [];
+    let serverTime: number | undefined;
+    try {
+      for await (const row of client.listEntities<Record<string, unknown>>({
+        queryOptions: { filter, select: [...select] },
+        onResponse: (response) => {
+          const date = Date.parse(response.headers.get('date') ?? '');
+          if (serverTime === undefined && Number.isFinite(date)) serverTime = date;
+        },
+      })) {
+        rows.push(row);
+      }
+    } catch (error) {
+      throw toAppError(error);
+    }
+    return { rows, ...(serverTime === undefined ? {} : { serverTime }) };
+  };
+
+const viewOf = (header: HeaderFacts, outcomes: Entry['outcomes']): ReportParticipant => ({
+  gender: header.gender,
+  consent: header.consent,
+  ageGroup: header.ageGroup,
+  kommun: header.kommun,
+  enrolledOn: header.enrolledOn,
+  outcomes: [...outcomes.values()]
+    .map(({ facts }) => facts)
+    .sort((a, b) => a.on.localeCompare(b.on) || a.seq - b.seq)
+    .map(({ step, on }) => ({ step, on })),
+});
+
+function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
+  const touched = new Set<string>();
+  const entryOf = (code: string) => {
+    let entry = copy.entries.get(code);
+    if (!entry) {
+      entry = { outcomes: new Map() };
+      copy.entries.set(code, entry);
+    }
+    touched.add(code);
+    return entry;
+  };
+  const later: { key: string; stamp: string; row: Record<string, unknown> }[] = [];
+  for (const row of rows) {
+    const stamp = normalStamp(row.timestamp);
+    if (!copy.newest || stamp > copy.newest) copy.newest = stamp;
+    const key = String(row.rowKey);
+    if (key.startsWith(`${REMOVAL_PREFIX}|`)) {
+      const { code } = removalSchema.parse({ code: row.code, at: row.at });
+      const known = copy.removed.get(code);
+      if (!known || stamp > known) {
+        copy.removed.set(code, stamp);
+        entryOf(code);
+      }
+    } else {
+      later.push({ key, stamp, row });
+    }
+  }
+  for (const { key, stamp, row } of later) {
+    const code = String(row.code);
+    const removedAt = copy.removed.get(code);
+    if (removedAt && stamp <= removedAt) continue;
+    // Rows read again inside the overlap are the same rows: nothing to parse or redo.
+    const known = copy.entries.get(code);
+    if (key.startsWith(`${HEADER}|`)) {
+      if (known?.header?.stamp === stamp) continue;
+      const facts = headerFactsSchema.parse({
+        code: row.code,
+        gender: row.gender,
+        consent: row.consent,
+        ageGroup: row.ageGroup ?? undefined,
+        kommun: row.kommun ?? undefined,
+        enrolledOn: row.enrolledOn,
+      });
+      entryOf(facts.code).header = { facts, stamp };
+    } else if (key.startsWith(`${OUTCOME}|`)) {
+      if (known?.outcomes.get(key)?.stamp === stamp) continue;
+      const facts = outcomeFactsSchema.parse({
+        code: row.code,
+        step: row.step,
+        on: row.on,
+        seq: row.seq,
+      });
+      entryOf(facts.code).outcomes.set(key, { facts, stamp });
+    }
+  }
+  for (const code of touched) {
+    const entry = copy.entries.get(code)!;
+    const removedAt = copy.removed.get(code);
+    if (removedAt) {
+      if (entry.header && entry.header.stamp <= removedAt) delete entry.header;
+      for (const [key, outcome] of entry.outcomes) {
+        if (outcome.stamp <= removedAt) entry.outcomes.delete(key);
+      }
+    }
+    if (!entry.header && entry.outcomes.size === 0) copy.entries.delete(code);
+    entry.view = undefined;
+  }
+  if (touched.size > 0) copy.list = undefined;
+}
+
+function listOf(copy: Copy): ReportParticipant[] {
+  if (!copy.list) {
+    const list: ReportParticipant[] = [];
+    for (const entry of copy.entries.values()) {
+      if (!entry.header) continue;
+      entry.view ??= viewOf(entry.header.facts, entry.outcomes);
+      list.push(entry.view);
+    }
+    copy.list = list;
+  }
+  return [...copy.list];
+}
+
+/**
+ * The lägesrapport's rows, kept per instance and länsdel as small objects (the report facts of
+ * each participant and its outcome rows, never whole entities) and brought up to date before
+ * each report by one query for the rows whose server time (`Timestamp`) is at or after the
+ * server's time at the previous read (its `Date` header; without one, the newest row seen), less
+ * {@link REPORT_OVERLAP_MS}. Headers merge by code, outcome rows by row key, so reading
+ * a row twice changes nothing. Rows are only ever deleted by a participant's removal, whose mark
+ * ({@link REMOVAL_PREFIX}) takes the participant out of every copy; a copy older than
+ * {@link REPORT_REFRESH_MS} is read in full again, so a mark never needs to live longer than
+ * {@link REMOVAL_KEEP_MS}. `ready` (the migration of older rows) runs before every read.
+ * @remarks Reports on one instance are served in order: a report starts its own read after the
+ * one under way, so it sees every change made before it was asked for.
+ */
+export function participantReportRows(deps: {
+  readonly client: TableClient;
+  readonly ready: (lansdelId: string) => Promise<unknown>;
+  readonly now: () => Date;
+  readonly query?: RowQuery;
+  readonly overlapMs?: number;
+  readonly refreshMs?: number;
+}) {
+  const query = deps.query ?? tableQuery(deps.client);
+  const overlapMs = deps.overlapMs ?? REPORT_OVERLAP_MS;
+  const refreshMs = deps.refreshMs ?? REPORT_REFRESH_MS;
+  const copies = new Map<string, Copy>();
+  const turns = new Map<string, { running?: Promise<unknown>; queued?: Promise<Copy> }>();
+
+  const kinds = [REMOVAL_PREFIX, HEADER, OUTCOME]
+    .map((prefix) => odata`(RowKey ge ${`${prefix}|`} and RowKey lt ${`${prefix}}`})`)
+    .join(' or ');
+
+  const update = async (lansdelId: string): Promise<Copy> => {
+    await deps.ready(lansdelId);
+    const at = deps.now().getTime();
+    const known = copies.get(lansdelId);
+    const full = !known || at - known.fullAt >= refreshMs;
+    const copy: Copy = full ? { fullAt: at, entries: new Map(), removed: new Map() } : known;
+    let filter = `${odata`PartitionKey eq ${encodeKey(lansdelId)}`} and (${kinds})`;
+    const from = copy.readAt ?? (copy.newest ? Date.parse(copy.newest) : undefined);
+    if (from !== undefined) {
+      filter = `${filter} and ${odata`Timestamp ge ${new Date(from - overlapMs)}`}`;
+    }
+    const read = await query(filter, SELECT);
+    merge(copy, read.rows);
+    if (read.serverTime !== undefined) copy.readAt = read.serverTime;
+    copies.set(lansdelId, copy);
+    return copy;
+  };
+
+  return {
+    /** One länsdel's participants as the report counts them, up to date. */
+    async rows(lansdelId: string): Promise<ReportParticipant[]> {
+      let turn = turns.get(lansdelId);
+      if (!turn) {
+        turn = {};
+        turns.set(lansdelId, turn);
+      }
+      const current = turn;
+      let mine = current.queued;
+      if (!mine) {
+        const previous = current.running ?? Promise.resolve();
+        mine = previous
+          .catch(() => undefined)
+          .then(() => {
+            current.queued = undefined;
+            return update(lansdelId);
+          });
+        current.queued = mine;
+        current.running = mine;
+      }
+      return listOf(await mine);
+    },
+
+    /** The removal mark of `code`, for the transaction that deletes its header. */
+    removalRow(lansdelId: string, participantCode: string) {
+      return {
+        partitionKey: encodeKey(lansdelId),
+        rowKey: rowKey(REMOVAL_PREFIX, participantCode),
+        code: participantCode,
+        at: deps.now().toISOString(),
+      };
+    },
+  };
+}
+
+export type ParticipantReportRows = ReturnType<typeof participantReportRows>;
