@@ -94,6 +94,11 @@ param shutdownGraceSeconds int = 20
 @maxValue(60)
 param connectorTimeoutSeconds int = 10
 
+@description('How long changes to a meeting collect before the cards posted in its channel are updated, in milliseconds.')
+@minValue(0)
+@maxValue(10000)
+param cardUpdateDelayMs int = 1000
+
 @description('Run the daily gallring (instances coordinate through a lease row per day).')
 param retentionEnabled bool = true
 
@@ -203,6 +208,7 @@ module appService 'modules/app-service.bicep' = {
       REMINDER_GRACE_MINUTES: string(reminderGraceMinutes)
       REMINDER_LEASE_SECONDS: string(reminderLeaseSeconds)
       CONNECTOR_TIMEOUT_SECONDS: string(connectorTimeoutSeconds)
+      CARD_UPDATE_DELAY_MS: string(cardUpdateDelayMs)
       SHUTDOWN_GRACE_SECONDS: string(shutdownGraceSeconds)
       RETENTION_ENABLED: retentionEnabled ? 'true' : 'false'
       RETENTION_DAILY_AT: retentionDailyAt

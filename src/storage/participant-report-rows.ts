@@ -108,13 +108,13 @@ interface Copy {
   list?: ReportParticipant[] | undefined;
 }
 
-/** Reads rows by an OData filter with the given properties; the real one pages through storage. */
 /** Rows of a query, and the storage server's time when it answered the first page. */
 export interface QueryResult {
   readonly rows: Record<string, unknown>[];
   readonly serverTime?: number;
 }
 
+/** Reads rows by an OData filter with the given properties; the real one pages through storage. */
 export type RowQuery = (filter: string, select: readonly string[]) => Promise<QueryResult>;
 
 export const tableQuery =
