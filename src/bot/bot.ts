@@ -1,4 +1,8 @@
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+// The modules themselves, not the package index: the index also loads the AI planners and their
+// tokenizer tables (about 25 MiB of memory and part of the start-up time) that the bot never uses.
+import { Application } from '@microsoft/teams-ai/lib/Application.js';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
+import { TurnState } from '@microsoft/teams-ai/lib/TurnState.js';
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
 import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory } from 'botbuilder';
 import type { z } from 'zod';

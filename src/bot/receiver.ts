@@ -1,4 +1,4 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter.js';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { errorFields, type Logger } from '../log.js';
 import type { Bot } from './bot.js';

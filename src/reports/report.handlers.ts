@@ -14,7 +14,6 @@ import { invalidInput } from '../errors.js';
 import { localDateSchema } from '../schedule/schedule.schema.js';
 import { foldForLookup } from '../text.js';
 import { reportCsv } from './report-csv.js';
-import { reportDocx } from './report-docx.js';
 import { dateLabel } from './report-period.js';
 import { parseReportArgs, scopeFromKey } from './report-scope.js';
 import { reportLines } from './report-table.js';
@@ -70,7 +69,8 @@ export async function reportFile(
       return {
         name: `${label}.docx`,
         mediaType: DOCX_TYPE,
-        bytes: await reportDocx(built, writtenOn),
+        // The Word library is loaded when a Word file is asked for, not at start.
+        bytes: await (await import('./report-docx.js')).reportDocx(built, writtenOn),
         description,
       };
     case 'xlsx':
