@@ -1,9 +1,9 @@
+import type * as App from '../src/app.js';
+import type * as Config from '../src/config.js';
+import type * as Log from '../src/log.js';
+import type * as Reminders from '../src/storage/reminder-table.js';
+import type * as Tables from '../src/storage/table-store.js';
 import { azuriteConnectionString } from '../scripts/local/azurite.js';
-import { wire } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/log.js';
-import { reminderTable } from '../src/storage/reminder-table.js';
-import { createTableStore } from '../src/storage/table-store.js';
 import {
   DUE,
   reminder,
@@ -11,9 +11,13 @@ import {
   tickConversation,
   type TickInput,
   type TickResult,
-} from './scenarios/scheduler.js';
+} from './scenarios/tick-shared.js';
 import { startCountingProxy } from './support/counting-proxy.js';
 import { cpuMs, memoryWindow } from './support/process-stats.js';
+
+/** The bot as production runs it: its compiled modules (the benchmark builds them first). */
+const compiled = <T>(path: string) =>
+  import(new URL(`../dist/${path}`, import.meta.url).href) as Promise<T>;
 
 /**
  * The scheduler ticks of one setting, in a process of their own (started by `measureTick`):
@@ -22,6 +26,11 @@ import { cpuMs, memoryWindow } from './support/process-stats.js';
  */
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as TickInput;
+  const { wire } = await compiled<typeof App>('app.js');
+  const { loadConfig } = await compiled<typeof Config>('config.js');
+  const { createLogger } = await compiled<typeof Log>('log.js');
+  const { reminderTable } = await compiled<typeof Reminders>('storage/reminder-table.js');
+  const { createTableStore } = await compiled<typeof Tables>('storage/table-store.js');
   const proxy = await startCountingProxy(input.azuritePort);
   try {
     const config = loadConfig({

@@ -4,6 +4,7 @@ import { registerAgenda } from './handlers/agenda.handlers.js';
 import { handlerContext, type MeetingsDeps } from './handlers/context.js';
 import { registerLive } from './handlers/live.handlers.js';
 import { registerMessageAction } from './handlers/message-action.handlers.js';
+import { registerMinutesFile } from './handlers/minutes-file.handlers.js';
 import { registerMinutes } from './handlers/minutes.handlers.js';
 import { registerSeries } from './handlers/series.handlers.js';
 
@@ -19,6 +20,7 @@ export function meetingsCapability(deps: MeetingsDeps): Capability {
     registerSeries(routes, ctx);
     registerAgenda(routes, ctx);
     registerMinutes(routes, ctx);
+    registerMinutesFile(routes, ctx);
     registerActions(routes, ctx);
     registerLive(routes, ctx);
     registerMessageAction(routes, ctx);

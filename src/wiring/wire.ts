@@ -336,6 +336,7 @@ export async function wire(
         cards: meetingCards,
         sendPersonal,
         background,
+        files,
         cardUpdateDelayMs: config.cardUpdateDelayMs,
         reminders,
         personalConversationOf,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Member, Organisation, Principal } from '../../access/access.schema.js';
 import type { Audience } from '../../access/audience.port.js';
 import type { BackgroundWork } from '../../background.js';
+import type { FileDelivery } from '../../documents/file-offers.js';
 import type { CardJson } from '../../bot/card-renderer.js';
 import { errorText } from '../../bot/error-text.js';
 import { isAppError } from '../../errors.js';
@@ -29,6 +30,8 @@ export interface MeetingsDeps {
   /** Sends text to a user's personal chat with the bot; false when there is none yet. */
   readonly sendPersonal: (userId: string, text: string) => Promise<boolean>;
   readonly background: BackgroundWork;
+  /** Offers a file in a person's personal chat (the minutes as a Word file). */
+  readonly files: FileDelivery;
   /** How long changes to a meeting collect before its posted cards are updated (`CARD_UPDATE_DELAY_MS`). */
   readonly cardUpdateDelayMs: number;
   readonly reminders: MeetingReminderPort & {
