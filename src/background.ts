@@ -34,8 +34,9 @@ export class BackgroundWork {
 
   /**
    * Runs `work` soon (after the answer, when asked for while one is being made); a failure is
-   * logged (by event name, never by content) and not retried. With `settleMs`, a lane waits that
-   * long before it starts, so a burst of requests for the same key costs one run.
+   * logged (by event name, never by content) and not retried. With `settleMs`, a lane stays open
+   * that long after each run: the first request runs at once, and everything asked for in the
+   * meantime costs one more run at the end, so a burst for the same key costs two runs.
    */
   coalesce(key: string, event: string, work: () => Promise<void>, settleMs = 0): void {
     const held = answering.getStore();
@@ -51,7 +52,6 @@ export class BackgroundWork {
     const fresh = { again: false };
     this.lanes.set(key, fresh);
     const run = (async () => {
-      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
       do {
         fresh.again = false;
         try {
@@ -59,6 +59,7 @@ export class BackgroundWork {
         } catch (error) {
           this.logger.warn(`${event}.failed`, errorFields(error));
         }
+        if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
       } while (fresh.again);
       this.lanes.delete(key);
     })();

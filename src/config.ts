@@ -178,7 +178,7 @@ export interface AppConfig {
   };
   /** The longest one call to the Bot Connector may take (sends, updates, replies, token). */
   readonly connectorTimeoutMs: number;
-  /** How long changes to a meeting collect before its posted channel cards are updated. */
+  /** The least time between two updates of a meeting's posted channel cards. */
   readonly cardUpdateDelayMs: number;
   readonly retention: {
     /** Run the daily gallring job in this instance (instances coordinate through a lease row). */

@@ -105,5 +105,10 @@ describe('a referensgrupp in the local Teams client', () => {
       /Flyttas till nästa möte\s*•\s*Remissvägar från psykiatrin/,
     );
     await browser.screenshot('25-minutes', minutes);
+    await minutes.getByRole('button', { name: 'Hämta som Word' }).click();
+    const offered = await teams.expectCard(
+      /Minnesanteckningarna som Word-fil finns i din personliga chatt/,
+    );
+    await browser.screenshot('25a-minutes-word', offered);
   });
 });

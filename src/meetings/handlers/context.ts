@@ -32,7 +32,7 @@ export interface MeetingsDeps {
   readonly background: BackgroundWork;
   /** Offers a file in a person's personal chat (the minutes as a Word file). */
   readonly files: FileDelivery;
-  /** How long changes to a meeting collect before its posted cards are updated (`CARD_UPDATE_DELAY_MS`). */
+  /** The least time between two updates of a meeting's posted cards (`CARD_UPDATE_DELAY_MS`). */
   readonly cardUpdateDelayMs: number;
   readonly reminders: MeetingReminderPort & {
     /** Sends a scheduled reminder at once (through the scheduler's claim). */

@@ -45,7 +45,7 @@ export interface ChannelCards {
 export interface PostDeps extends MeetingDeps {
   readonly cards: ChannelCards;
   /** Runs work after the answer (bringing posted cards up to date). */
-  /** Work after the answer, coalesced per key; `settleMs` first lets a burst collect. */
+  /** Work after the answer, coalesced per key; `settleMs` apart at the least. */
   readonly later: (key: string, work: () => Promise<void>, settleMs?: number) => void;
   /** The samordnare, who get their own view of the channel's meeting cards. */
   readonly coordinators: () => Promise<readonly string[]>;

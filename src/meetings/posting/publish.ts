@@ -18,9 +18,10 @@ export interface PublishDeps extends PostDeps {
  * Brings the channel's posted cards of a meeting up to date after a change, so everyone sees
  * the same agenda, not only the person who clicked.
  * @remarks Runs after the answer, coalesced per meeting, and reads the meeting afresh: another
- * instance may have changed it since, and the last update must show the last state. Changes
- * collect for `settleMs` first, so ten items added in a row update the channel's card once or
- * twice, not ten times (Teams also limits how often one conversation's messages may change).
+ * instance may have changed it since, and the last update must show the last state. The first
+ * change updates the card at once; further changes within `settleMs` of an update collect into
+ * one more, so ten items added in a row update the channel's card two or three times, not ten
+ * (Teams also limits how often one conversation's messages may change).
  * A failed update leaves the change saved; the card's own refresh and Uppdatera catch up.
  */
 export function publisher(deps: PublishDeps) {

@@ -24,7 +24,15 @@ export async function openTeamsSession(options: {
   const stack = await startLocalStack({
     botPort: 0,
     playgroundPort: options.playgroundPort ?? (await freePort()),
-    env: { LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', ...options.env },
+    // The flows click faster than anyone does: a meeting's posted cards are updated on every
+    // change, so an update held back by the throttle (test/integration/card-update-delay.test.ts)
+    // never lands on a form the flow has just opened in the same message.
+    env: {
+      LOG_LEVEL: 'warn',
+      SCHEDULER_ENABLED: 'false',
+      CARD_UPDATE_DELAY_MS: '0',
+      ...options.env,
+    },
   });
   let browser: HeadlessBrowser | undefined;
   try {
