@@ -14,6 +14,7 @@ import { measureStep, seedParticipants } from './scenarios/participants.js';
 import { measureReport } from './scenarios/report.js';
 import { measureTick } from './scenarios/scheduler.js';
 import { measureStepStorage } from './scenarios/step-storage.js';
+import { measureAgendaStorage } from './scenarios/agenda-storage.js';
 import { startBenchBot } from './support/bot.js';
 import { benchTenant, benchUsers, freshPrefix, type BenchContext } from './support/context.js';
 import { startCountingProxy } from './support/counting-proxy.js';
@@ -58,10 +59,13 @@ async function main(): Promise<void> {
     let queue;
     let step;
     let stepStorage;
+    let agendaStorage;
     let report;
     try {
       log('Agenda items through the kallelse card …');
       agenda = await measureAgendaAdd(ctx, bot);
+      log('The same storage operations alone, straight to Azurite …');
+      agendaStorage = await measureAgendaStorage(ctx, prefix);
       log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
       queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
       log('Participants: 10,000 over nine länsdelar with 100,000 status events …');
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
       queue,
       step,
       stepStorage: stepStorage ?? [],
+      agendaStorage: agendaStorage ?? [],
       report,
       tick: [tickEmpty, tickFull],
     };

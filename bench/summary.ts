@@ -20,6 +20,8 @@ export interface BenchResults {
   readonly step: StepResult;
   /** A step's three table operations alone, straight to Azurite (see step-storage.ts). */
   readonly stepStorage: readonly LevelResult[];
+  /** Adding an agenda item's table operations alone, straight to Azurite. */
+  readonly agendaStorage: readonly LevelResult[];
   readonly report: ReportResult;
   readonly tick: readonly TickResult[];
 }
@@ -128,6 +130,9 @@ export function summarise(results: BenchResults): string {
     ...baseline.echoInvoke.map((l) => baselineRow('bare botbuilder bot, card action', l)),
     storageRow('raw Azurite write', baseline.storage.write),
     storageRow('raw Azurite read', baseline.storage.read),
+    ...(results.agendaStorage ?? []).map((l) =>
+      baselineRow('Azurite alone: adding an agenda item’s 3 table operations', l),
+    ),
     ...(results.stepStorage ?? []).map((l) =>
       baselineRow('Azurite alone: a step’s 3 table operations on the seeded participant table', l),
     ),
