@@ -94,7 +94,7 @@ param shutdownGraceSeconds int = 20
 @maxValue(60)
 param connectorTimeoutSeconds int = 10
 
-@description('How long changes to a meeting collect before the cards posted in its channel are updated, in milliseconds.')
+@description('The least time between two updates of the cards posted in a meeting\'s channel, in milliseconds (the first change updates them at once).')
 @minValue(0)
 @maxValue(10000)
 param cardUpdateDelayMs int = 1000

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
-import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
-import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { cardText } from '../support/fake-connector.js';
+import { leila, startCoachWorld, type CoachWorld } from '../support/coach-world.js';
 
 /**
  * The participant card after a change is built from what the change read and wrote (the header,
@@ -10,76 +9,16 @@ import { startTestBot, type TestBot } from '../support/test-bot.js';
  * card a fresh open shows, at and past the page boundary and with back-dated steps, and that a
  * wrong, foreign or missing länsdel on a click changes nothing about what is recorded where.
  */
-const anna = users.anna;
-const leila: TestUser = {
-  id: '29:leila',
-  name: 'Leila Coach',
-  aadObjectId: 'a0000000-0000-4000-8000-000000000006',
-};
-
-interface World {
-  bot: TestBot;
-  connector: FakeConnector;
-}
-const world = {} as World;
-
-const clickCard = async (verb: string, data: Record<string, unknown>, from: TestUser) => {
-  const response = await world.bot.post(
-    cardAction(verb, data, { serviceUrl: world.connector.url, from }),
-  );
-  expect(response.status).toBe(200);
-  return (response.body as { value: unknown }).value;
-};
-const click = async (verb: string, data: Record<string, unknown>, from: TestUser) =>
-  cardText(await clickCard(verb, data, from));
-const say = async (text: string, from: TestUser) => {
-  world.connector.clear();
-  await world.bot.post(message(text, { serviceUrl: world.connector.url, from }));
-  return world.connector.messages().map((m) => cardText(cardOf(m) ?? m.body.text ?? ''));
-};
-const enrol = async (requestId: string, enrolledOn: string) => {
-  const text = await click(
-    'participants.enrol',
-    {
-      requestId,
-      insatsId: 'sikta',
-      lansdelId: 'norra',
-      enrolledOn,
-      gender: 'kvinna',
-      responsibleOrganisationId: 'fk',
-      coachId: leila.id,
-      caseCode: '',
-      consent: 'false',
-    },
-    anna,
-  );
-  return /koden (D-\d{4}-\d{4})/.exec(text)![1]!;
-};
+let world: CoachWorld;
+const clickCard: CoachWorld['clickCard'] = (...args) => world.clickCard(...args);
+const enrol: CoachWorld['enrol'] = (...args) => world.enrol(...args);
 
 beforeAll(async () => {
-  world.connector = await new FakeConnector().start();
-  world.bot = await startTestBot(
-    { ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: anna.aadObjectId },
-    { now: () => new Date('2026-12-01T09:00:00Z') },
-  );
-  for (const user of [anna, leila]) await say('/hjälp', user);
-  for (const [user, grant] of [
-    [anna, 'samordnare forbundskansliet'],
-    [leila, 'coach eskilstuna'],
-  ] as const) {
-    await world.bot.post(
-      message(`/roller ge <at>${user.name}</at> ${grant}`, {
-        serviceUrl: world.connector.url,
-        from: anna,
-        mention: [user],
-      }),
-    );
-  }
+  world = await startCoachWorld();
 }, 60_000);
 
 afterAll(async () => {
-  await world.bot?.stop();
-  await world.connector?.stop();
+  await world?.stop();
 });
 
 /** What the card shows of the history: its heading line, its rows, where "Visa äldre" starts. */

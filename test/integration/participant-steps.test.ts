@@ -1,81 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
-import { cardOf, cardText, FakeConnector } from '../support/fake-connector.js';
-import { startTestBot, type TestBot } from '../support/test-bot.js';
+import { leila, startCoachWorld, type CoachWorld } from '../support/coach-world.js';
 
 /**
  * Recording steps through the real bot: every step's notice reads right in Swedish, and however
  * many steps come first, the first follow-up stays due within one month of the enrolment date
  * (the card, the notice and the coach's list say the same date) until a follow-up is recorded.
  */
-const anna = users.anna;
-const leila: TestUser = {
-  id: '29:leila',
-  name: 'Leila Coach',
-  aadObjectId: 'a0000000-0000-4000-8000-000000000006',
-};
-
-interface World {
-  bot: TestBot;
-  connector: FakeConnector;
-}
-const world = {} as World;
-
-const click = async (verb: string, data: Record<string, unknown>, from: TestUser) => {
-  const response = await world.bot.post(
-    cardAction(verb, data, { serviceUrl: world.connector.url, from }),
-  );
-  expect(response.status).toBe(200);
-  return cardText((response.body as { value: unknown }).value);
-};
-const say = async (text: string, from: TestUser) => {
-  world.connector.clear();
-  await world.bot.post(message(text, { serviceUrl: world.connector.url, from }));
-  return world.connector.messages().map((m) => cardText(cardOf(m) ?? m.body.text ?? ''));
-};
-const enrol = async (requestId: string, enrolledOn: string) => {
-  const text = await click(
-    'participants.enrol',
-    {
-      requestId,
-      insatsId: 'sikta',
-      lansdelId: 'norra',
-      enrolledOn,
-      gender: 'kvinna',
-      responsibleOrganisationId: 'fk',
-      coachId: leila.id,
-      caseCode: '',
-      consent: 'false',
-    },
-    anna,
-  );
-  return /koden (D-\d{4}-\d{4})/.exec(text)![1]!;
-};
+let world: CoachWorld;
+const click: CoachWorld['click'] = (...args) => world.click(...args);
+const say: CoachWorld['say'] = (...args) => world.say(...args);
+const enrol: CoachWorld['enrol'] = (...args) => world.enrol(...args);
 
 beforeAll(async () => {
-  world.connector = await new FakeConnector().start();
-  world.bot = await startTestBot(
-    { ALLOWED_TENANT_IDS: TENANT_ID, BOOTSTRAP_ADMIN_IDS: anna.aadObjectId },
-    { now: () => new Date('2026-12-01T09:00:00Z') },
-  );
-  for (const user of [anna, leila]) await say('/hjälp', user);
-  for (const [user, grant] of [
-    [anna, 'samordnare forbundskansliet'],
-    [leila, 'coach eskilstuna'],
-  ] as const) {
-    await world.bot.post(
-      message(`/roller ge <at>${user.name}</at> ${grant}`, {
-        serviceUrl: world.connector.url,
-        from: anna,
-        mention: [user],
-      }),
-    );
-  }
+  world = await startCoachWorld();
 }, 60_000);
 
 afterAll(async () => {
-  await world.bot?.stop();
-  await world.connector?.stop();
+  await world?.stop();
 });
 
 describe('recording steps', () => {

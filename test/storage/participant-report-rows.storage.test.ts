@@ -43,6 +43,34 @@ const goneRows = async (client: Awaited<ReturnType<typeof participantWorld>>['cl
   return codes.sort();
 };
 
+/**
+ * Two participants in Norra (Gnesta, then Trosa) and a copy of the report rows whose reads do not
+ * yet see Gnesta's rows, though they were stamped earlier, until `reveal()`. Storage answers with
+ * its own clock in whole seconds; here to the millisecond, after the rows were stamped, as a read
+ * a moment later would.
+ */
+async function lateRowWorld(overlapMs?: number) {
+  const { instance, client } = await participantWorld();
+  const writer = instance();
+  const late = await enrol(writer, person(1, { kommun: 'Gnesta', lansdelId: 'norra' }));
+  await enrol(writer, person(2, { kommun: 'Trosa' }));
+  const hidden = new Set([late]);
+  const real = tableQuery(client);
+  const query: RowQuery = async (filter, select) => ({
+    rows: (await real(filter, select)).rows.filter((row) => !hidden.has(String(row.code))),
+    serverTime: Date.now(),
+  });
+  const copy = participantReportRows({
+    client,
+    ready: async () => 0,
+    now: () => new Date(),
+    query,
+    ...(overlapMs === undefined ? {} : { overlapMs }),
+  });
+  const kommuner = async () => (await copy.rows('norra')).map((r) => r.kommun).sort();
+  return { kommuner, reveal: () => hidden.clear() };
+}
+
 describe('lägesrapport rows kept per instance', () => {
   it('when another instance enrols and records steps and outcomes after a first report, then the next report of the first shows them', async () => {
     const { instance } = await participantWorld();
@@ -125,29 +153,10 @@ describe('lägesrapport rows kept per instance', () => {
   });
 
   it('when a row with a server time just before the newest seen becomes visible only after that read, then the next read still finds it', async () => {
-    const { instance, client } = await participantWorld();
-    const writer = instance();
-    const late = await enrol(writer, person(1, { kommun: 'Gnesta', lansdelId: 'norra' }));
-    await enrol(writer, person(2, { kommun: 'Trosa' }));
-    // The read that sees Trosa does not yet see Gnesta's rows, though they were stamped earlier.
-    const hidden = new Set([late]);
-    const real = tableQuery(client);
-    // Storage answers with its own clock, in whole seconds; here to the millisecond, after the
-    // rows were stamped, as a read a moment later would.
-    const query: RowQuery = async (filter, select) => ({
-      rows: (await real(filter, select)).rows.filter((row) => !hidden.has(String(row.code))),
-      serverTime: Date.now(),
-    });
-    const copy = participantReportRows({
-      client,
-      ready: async () => 0,
-      now: () => new Date(),
-      query,
-    });
-
-    expect((await copy.rows('norra')).map((r) => r.kommun)).toEqual(['Trosa']);
-    hidden.clear();
-    expect((await copy.rows('norra')).map((r) => r.kommun).sort()).toEqual(['Gnesta', 'Trosa']);
+    const { kommuner, reveal } = await lateRowWorld();
+    expect(await kommuner()).toEqual(['Trosa']);
+    reveal();
+    expect(await kommuner()).toEqual(['Gnesta', 'Trosa']);
   });
 
   it('when storage answers a query, then its own time (the Date header) comes with the rows', async () => {
@@ -162,29 +171,10 @@ describe('lägesrapport rows kept per instance', () => {
   });
 
   it('when the overlap is zero, then such a row is lost (what the overlap is for)', async () => {
-    const { instance, client } = await participantWorld();
-    const writer = instance();
-    const late = await enrol(writer, person(1, { kommun: 'Gnesta', lansdelId: 'norra' }));
-    await enrol(writer, person(2, { kommun: 'Trosa' }));
-    const hidden = new Set([late]);
-    const real = tableQuery(client);
-    // Storage answers with its own clock, in whole seconds; here to the millisecond, after the
-    // rows were stamped, as a read a moment later would.
-    const query: RowQuery = async (filter, select) => ({
-      rows: (await real(filter, select)).rows.filter((row) => !hidden.has(String(row.code))),
-      serverTime: Date.now(),
-    });
-    const copy = participantReportRows({
-      client,
-      ready: async () => 0,
-      now: () => new Date(),
-      query,
-      overlapMs: 0,
-    });
-
-    await copy.rows('norra');
-    hidden.clear();
-    expect((await copy.rows('norra')).map((r) => r.kommun)).toEqual(['Trosa']);
+    const { kommuner, reveal } = await lateRowWorld(0);
+    await kommuner();
+    reveal();
+    expect(await kommuner()).toEqual(['Trosa']);
   });
 
   it('when a copy is older than the refresh age, then it is read in full again and a row deleted without a mark is gone', async () => {

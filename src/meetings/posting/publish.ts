@@ -10,7 +10,7 @@ import { cardKeyOf, type PostDeps, type PostedCard } from './channel-cards.js';
 export interface PublishDeps extends PostDeps {
   readonly names: () => Promise<OrgNames>;
   readonly organisations: () => Promise<readonly Organisation[]>;
-  /** How long a meeting's changes collect before its posted cards are updated. */
+  /** The least time between two updates of a meeting's posted cards (the first comes at once). */
   readonly settleMs: number;
 }
 
