@@ -186,15 +186,21 @@ describe('several bot instances on one outbox', () => {
 
       const settled = new Set(['sent', 'uncertain', 'failed', 'missed']);
       await until(async () => (await states()).every((r) => settled.has(r.state)), 60_000);
+      const ownerReports = () =>
+        connector
+          .messages(personal)
+          .map((activity) => activity.body.text ?? '')
+          .filter((text) => text.includes('avbröts medan den skickades'));
+      // The owners are told after the states settle, one message each through the slow
+      // connector: wait for as many as there are uncertain reminders, then a while for any extra.
+      const uncertainNow = (await states()).filter((r) => r.state === 'uncertain').length;
+      await until(() => ownerReports().length >= uncertainNow, 60_000);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
 
       const counts = deliveries();
       const stored = await states();
       const uncertain = stored.filter((r) => r.state === 'uncertain');
-      const reports = connector
-        .messages(personal)
-        .map((activity) => activity.body.text ?? '')
-        .filter((text) => text.includes('avbröts medan den skickades'));
+      const reports = ownerReports();
       const lostWithoutWord = stored.filter(
         (r) => !counts.has(r.title) && !(r.state === 'uncertain'),
       );
