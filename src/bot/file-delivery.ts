@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Activity, TurnContext } from 'botbuilder';
 import { ActivityTypes, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import type { ConversationRecord } from '../conversations/conversations.schema.j
 import {
   linkHashOf,
   type FileDelivery,
+  type FileOffered,
   type FileOfferStore,
   type OutgoingFile,
   type DownloadLinks,
@@ -98,39 +99,71 @@ function linkActivity(file: OutgoingFile, url: string): Partial<Activity> {
   return message;
 }
 
+/** One claim per person and click; the click key alone would let another person's click count. */
+const claimIdOf = (userId: string, clickKey: string) =>
+  createHash('sha256').update(`${userId}\n${clickKey}`).digest('base64url');
+
 export function teamsFileDelivery(deps: FileDeliveryDeps): FileDelivery {
+  /** Makes, stores and sends the file of a claimed offer; answers how it went out. */
+  const send = async (
+    userId: string,
+    chat: ConversationRecord,
+    consent: boolean,
+    expiresAt: Date,
+    file: OutgoingFile,
+  ): Promise<FileOffered> => {
+    const id = randomBytes(16).toString('base64url');
+    const token = randomBytes(32).toString('base64url');
+    await deps.store.purgeExpired(deps.now()).catch((error: unknown) => {
+      deps.logger.warn('files.purge.failed', errorFields(error));
+    });
+    await deps.store.put({
+      ...file,
+      id,
+      userId,
+      expiresAt,
+      ...(consent ? {} : { linkHash: linkHashOf(token) }),
+    });
+    const activity = consent
+      ? consentActivity(file, id)
+      : linkActivity(file, deps.links.linkFor(id, token));
+    const sent = await deps.send(chat.conversationId, activity);
+    deps.logger.info('files.offered', {
+      how: consent ? 'consent' : 'link',
+      bytes: file.bytes.length,
+      sent,
+    });
+    if (!sent) return 'no-chat';
+    return consent ? 'consent' : 'link';
+  };
+
   return {
-    async offer(userId, file) {
+    async offer(userId, clickKey, make) {
       const chat = await deps.findPersonal(userId);
       if (!chat || chat.staleSince) return 'no-chat';
       const consent = deps.takesFileConsent(chat.reference.serviceUrl);
       const now = deps.now();
-      const id = randomBytes(16).toString('base64url');
-      const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(
         now.getTime() + (consent ? CONSENT_HOURS * 3_600_000 : LINK_MINUTES * 60_000),
       );
-      await deps.store.purgeExpired(now).catch((error: unknown) => {
-        deps.logger.warn('files.purge.failed', errorFields(error));
-      });
-      await deps.store.put({
-        ...file,
-        id,
-        userId,
-        expiresAt,
-        ...(consent ? {} : { linkHash: linkHashOf(token) }),
-      });
-      const activity = consent
-        ? consentActivity(file, id)
-        : linkActivity(file, deps.links.linkFor(id, token));
-      const sent = await deps.send(chat.conversationId, activity);
-      deps.logger.info('files.offered', {
-        how: consent ? 'consent' : 'link',
-        bytes: file.bytes.length,
-        sent,
-      });
-      if (!sent) return 'no-chat';
-      return consent ? 'consent' : 'link';
+      const claimId = claimIdOf(userId, clickKey);
+      const claim = await deps.store.claimOffer(claimId, expiresAt, now);
+      if (claim !== 'claimed') {
+        deps.logger.info('files.offer.repeated', { claim });
+        return claim;
+      }
+      let offered: FileOffered = 'no-chat';
+      try {
+        offered = await send(userId, chat, consent, expiresAt, await make());
+      } finally {
+        // Not sent (or failed): the claim is given up, so the same click may try again.
+        await deps.store
+          .settleOffer(claimId, offered === 'consent' || offered === 'link' ? offered : undefined)
+          .catch((error: unknown) => {
+            deps.logger.warn('files.claim.settleFailed', errorFields(error));
+          });
+      }
+      return offered;
     },
   };
 }

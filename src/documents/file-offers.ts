@@ -37,9 +37,25 @@ export interface FileOfferStore {
   takeByLink(id: string, token: string, now: Date): Promise<PendingFile | undefined>;
   /** Reads the file without taking it (the right user, before it expires). */
   read(id: string, userId: string, now: Date): Promise<PendingFile | undefined>;
-  /** Removes files whose time ran out unfetched; answers how many. */
+  /**
+   * Claims the offer one click stands for (`claimId`: one per person and click, see
+   * {@link FileDelivery.offer}). The first caller gets `claimed`; a later one (a re-delivered or
+   * double click, on any instance) gets how the first offer went out, or `under-way` while it is
+   * still being made. A claim still under way {@link STALE_CLAIM_MS} after it was made (its
+   * instance stopped) is taken over: `claimed` again.
+   */
+  claimOffer(claimId: string, expiresAt: Date, now: Date): Promise<OfferClaim>;
+  /** Records how a claimed offer went out, or with `undefined` gives the claim up for a retry. */
+  settleOffer(claimId: string, outcome: 'consent' | 'link' | undefined): Promise<void>;
+  /** Removes files and claims whose time ran out; answers how many. */
   purgeExpired(now: Date): Promise<number>;
 }
+
+/** What a claim on an offer finds: it is the caller's to make, under way, or already sent. */
+export type OfferClaim = 'claimed' | 'under-way' | 'consent' | 'link';
+
+/** How long a claim may stay under way before another instance takes it over. */
+export const STALE_CLAIM_MS = 60_000;
 
 /** How a file reached the person. */
 export type FileOffered =
@@ -47,12 +63,19 @@ export type FileOffered =
   | 'consent'
   /** A short-lived, single-use download link (clients without file consent, e.g. the local one). */
   | 'link'
+  /** The same click is being answered already (a re-delivered or double click). */
+  | 'under-way'
   /** No personal chat with the bot yet: nothing could be sent. */
   | 'no-chat';
 
 /** Offers files to people in their personal chat with the bot (a port; Teams specifics in `bot/`). */
 export interface FileDelivery {
-  offer(userId: string, file: OutgoingFile): Promise<FileOffered>;
+  /**
+   * Offers the file `make` produces, once per click: `clickKey` names the click (the card's
+   * request id), so a re-delivered or double click offers nothing more and answers how the first
+   * went out; `make` runs only for the first.
+   */
+  offer(userId: string, clickKey: string, make: () => Promise<OutgoingFile>): Promise<FileOffered>;
 }
 
 /** The stored form of a download link's token: its SHA-256, base64url (43 characters). */
@@ -72,6 +95,8 @@ export function offeredText(offered: FileOffered, what: string): string {
       return `${what} finns i din personliga chatt med boten. Välj Tillåt där för att spara den i din OneDrive.`;
     case 'link':
       return `${what} finns i din personliga chatt med boten som en nedladdningslänk. Länken gäller i 10 minuter och bara en gång.`;
+    case 'under-way':
+      return `${what} är på väg till din personliga chatt med boten.`;
     case 'no-chat':
       return `Boten har ingen personlig chatt med dig ännu. Öppna chatten med Finsam, skriv /hjälp och försök igen.`;
   }

@@ -1,3 +1,4 @@
+import { newId } from '../ids.js';
 import { GENDERS } from '../participants/participants.schema.js';
 import { OUTCOMES, UNKNOWN_KOMMUN, type Count, type Lagesrapport } from './lagesrapport.js';
 import { formatNumber, formatShare } from './number-format.js';
@@ -77,6 +78,8 @@ export function reportView(
     noticeIsError: notice.isError,
     scope: built.key,
     asOf: report.asOf,
+    /** Names a click on the file buttons, so a re-delivered click offers no second file. */
+    requestId: newId(),
     facts: [
       {
         title: 'Inskrivna sedan start',

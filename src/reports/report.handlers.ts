@@ -36,7 +36,11 @@ const reportRefSchema = z.object({
   scope: z.string().regex(/^(alla|lansdel:[a-z0-9-]{2,40}|kommun:[\p{Ll} -]{2,60})$/u),
   asOf: localDateSchema,
 });
-const fileSchema = reportRefSchema.extend({ format: z.enum(FORMATS) });
+// Cards posted before the request id was on the buttons send none: the activity id stands in.
+const fileSchema = reportRefSchema.extend({
+  format: z.enum(FORMATS),
+  requestId: z.uuid().optional(),
+});
 
 const WHAT: Record<Format, string> = {
   docx: 'Lägesrapporten som Word-fil',
@@ -126,10 +130,13 @@ export function reportsCapability(deps: {
     routes.cardAction({
       verb: 'reports.file',
       schema: fileSchema,
-      handle: async ({ principal, data }) => {
+      handle: async ({ principal, activityId, data }) => {
         const built = await build(principal, data);
-        const file = await reportFile(built, data.format, reports.today());
-        const offered = await deps.files.offer(principal.userId, file);
+        // The three buttons share the card's request id; each format is a click of its own.
+        const clickKey = `${data.requestId ?? activityId}|${data.format}`;
+        const offered = await deps.files.offer(principal.userId, clickKey, () =>
+          reportFile(built, data.format, reports.today()),
+        );
         return card(built, {
           text: offeredText(offered, WHAT[data.format]),
           isError: offered === 'no-chat',

@@ -9,9 +9,12 @@ import { z } from 'zod';
 import {
   linkHashOf,
   MAX_FILE_BYTES,
+  STALE_CLAIM_MS,
   type FileOfferStore,
+  type OfferClaim,
   type PendingFile,
 } from '../documents/file-offers.js';
+import { isAppError } from '../errors.js';
 import { toAppError } from './table-errors.js';
 import type { TableStore } from './table-store.js';
 
@@ -33,6 +36,19 @@ const headerSchema = z.object({
     .optional(),
 });
 const chunkSchema = z.object({ data: z.string().max(CHUNK_CHARS) });
+
+/**
+ * A claim on one click's offer lives in a partition of its own, `claim|<id>`: the `|` is outside
+ * the characters of a file id, so no consent answer or link can name a claim.
+ */
+const CLAIM = 'claim';
+const claimPartition = (claimId: string) => `claim|${claimId}`;
+const claimSchema = z.object({
+  outcome: z.enum(['under-way', 'consent', 'link']),
+  claimedAt: z.iso.datetime(),
+  etag: z.string(),
+});
+
 const chunkKey = (index: number) => `c${String(index).padStart(3, '0')}`;
 
 /**
@@ -119,7 +135,70 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
     return parsed.file;
   };
 
+  const claimRow = (claimId: string, expiresAt: Date, now: Date) => ({
+    partitionKey: claimPartition(claimId),
+    rowKey: CLAIM,
+    outcome: 'under-way',
+    claimedAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  });
+
+  const claimOffer = async (
+    claimId: string,
+    expiresAt: Date,
+    now: Date,
+    tries = 2,
+  ): Promise<OfferClaim> => {
+    try {
+      await table.createEntity(claimRow(claimId, expiresAt, now));
+      return 'claimed';
+    } catch (error) {
+      const mapped = toAppError(error);
+      if (!isAppError(mapped, 'already-exists')) throw mapped;
+    }
+    let existing: z.infer<typeof claimSchema>;
+    try {
+      existing = claimSchema.parse(await table.getEntity(claimPartition(claimId), CLAIM));
+    } catch (error) {
+      const mapped = toAppError(error);
+      // Purged between the two requests: claim afresh.
+      if (isAppError(mapped, 'not-found') && tries > 1)
+        return claimOffer(claimId, expiresAt, now, tries - 1);
+      throw mapped;
+    }
+    const stale = now.getTime() - new Date(existing.claimedAt).getTime() > STALE_CLAIM_MS;
+    if (existing.outcome !== 'under-way' || !stale) return existing.outcome;
+    try {
+      await table.updateEntity(claimRow(claimId, expiresAt, now), 'Replace', {
+        etag: existing.etag,
+      });
+      return 'claimed';
+    } catch (error) {
+      const mapped = toAppError(error);
+      if (isAppError(mapped, 'conflict') || isAppError(mapped, 'not-found')) return 'under-way';
+      throw mapped;
+    }
+  };
+
   return {
+    claimOffer: (claimId, expiresAt, now) => claimOffer(claimId, expiresAt, now),
+
+    async settleOffer(claimId, outcome) {
+      try {
+        if (outcome) {
+          await table.updateEntity(
+            { partitionKey: claimPartition(claimId), rowKey: CLAIM, outcome },
+            'Merge',
+          );
+        } else {
+          await table.deleteEntity(claimPartition(claimId), CLAIM);
+        }
+      } catch (error) {
+        const mapped = toAppError(error);
+        if (!isAppError(mapped, 'not-found')) throw mapped;
+      }
+    },
+
     async put(file) {
       if (file.bytes.length > MAX_FILE_BYTES) throw new Error('The file is too large to offer');
       const data = file.bytes.toString('base64');
@@ -176,7 +255,7 @@ export function fileOfferTable(store: TableStore): FileOfferStore {
       try {
         for await (const row of table.listEntities<Record<string, unknown>>({
           queryOptions: {
-            filter: odata`RowKey eq ${HEADER} and expiresAt lt ${now.toISOString()}`,
+            filter: odata`(RowKey eq ${HEADER} or RowKey eq ${CLAIM}) and expiresAt lt ${now.toISOString()}`,
             select: ['PartitionKey'],
           },
         })) {

@@ -26,6 +26,10 @@ interface World {
 }
 const world = {} as World;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const fileLinks = () =>
+  world.connector.messages().filter((m) => /\/filer\//.test(m.body.text ?? ''));
+
 const click = async (verb: string, data: Record<string, unknown>, from = anna) => {
   const response = await world.bot.post(
     cardAction(verb, data, { serviceUrl: world.connector.url, from, where }),
@@ -84,14 +88,15 @@ afterAll(async () => {
 describe('the minutes as a Word file', () => {
   it('when a samordnare clicks Hämta som Word on the minutes card, then a single-use link reaches her personal chat and the file holds the minutes in full', async () => {
     const minutes = await click('meeting.minutes', world.ref);
-    expect(actionData(minutes, 'meeting.minutesFile')).toEqual(world.ref);
+    const data = actionData(minutes, 'meeting.minutesFile');
+    expect(data).toEqual({ ...world.ref, requestId: expect.stringMatching(UUID) });
     world.connector.clear();
-    const answer = await click('meeting.minutesFile', world.ref);
+    const answer = await click('meeting.minutesFile', data);
     expect(cardText(answer)).toContain(
       'Minnesanteckningarna som Word-fil finns i din personliga chatt med boten som en nedladdningslänk.',
     );
     expect(cardText(answer)).toContain('§ 1 Gemensam kartläggning åäö');
-    const sent = world.connector.messages().filter((m) => /\/filer\//.test(m.body.text ?? ''));
+    const sent = fileLinks();
     expect(sent).toHaveLength(1);
     expect(sent[0]!.conversationId).not.toBe(channel);
     const link = /\((http:\/\/127\.0\.0\.1:\d+\/filer\/[^)]+)\)/.exec(sent[0]!.body.text!)![1]!;
@@ -111,13 +116,44 @@ describe('the minutes as a Word file', () => {
     );
   });
 
+  it('when the same click arrives three times at once (a double click, Teams re-delivering), then one link is sent and every answer says where it is; a click on the card that came back offers it again', async () => {
+    const data = actionData(await click('meeting.minutes', world.ref), 'meeting.minutesFile');
+    world.connector.clear();
+    const answers = await Promise.all([1, 2, 3].map(() => click('meeting.minutesFile', data)));
+    expect(fileLinks()).toHaveLength(1);
+    for (const answer of answers)
+      expect(cardText(answer)).toMatch(
+        /Minnesanteckningarna som Word-fil (finns i din personliga chatt med boten som en nedladdningslänk|är på väg till din personliga chatt med boten)\./,
+      );
+    expect(answers.some((a) => cardText(a).includes('som en nedladdningslänk'))).toBe(true);
+    await click('meeting.minutesFile', data);
+    expect(fileLinks()).toHaveLength(1);
+
+    const again = actionData(answers[0]!, 'meeting.minutesFile');
+    expect(again.requestId).not.toBe(data.requestId);
+    await click('meeting.minutesFile', again);
+    expect(fileLinks()).toHaveLength(2);
+  });
+
+  it('when a card from before the request id re-delivers its click (same activity), then one link is sent; a new click sends another', async () => {
+    world.connector.clear();
+    const activity = cardAction('meeting.minutesFile', world.ref, {
+      serviceUrl: world.connector.url,
+      from: anna,
+      where,
+    });
+    expect((await world.bot.post(activity)).status).toBe(200);
+    expect((await world.bot.post(activity)).status).toBe(200);
+    expect(fileLinks()).toHaveLength(1);
+    await click('meeting.minutesFile', world.ref);
+    expect(fileLinks()).toHaveLength(2);
+  });
+
   it('when someone without a personal chat with the bot clicks it, then the card says how to open one and nothing is sent', async () => {
     world.connector.clear();
     const answer = await click('meeting.minutesFile', world.ref, erik);
     expect(cardText(answer)).toContain('Boten har ingen personlig chatt med dig ännu');
-    expect(
-      world.connector.messages().filter((m) => /\/filer\//.test(m.body.text ?? '')),
-    ).toHaveLength(0);
+    expect(fileLinks()).toHaveLength(0);
   });
 
   it('when the click names a meeting that does not exist, then a Swedish error comes back and nothing is sent', async () => {
@@ -136,8 +172,6 @@ describe('the minutes as a Word file', () => {
     expect(cardText((response.body as { value: unknown }).value)).toContain(
       'Mötesserien finns inte i den här kanalen.',
     );
-    expect(
-      world.connector.messages().filter((m) => /\/filer\//.test(m.body.text ?? '')),
-    ).toHaveLength(0);
+    expect(fileLinks()).toHaveLength(0);
   });
 });

@@ -180,6 +180,35 @@ describe('files offered with Teams file consent', () => {
   });
 });
 
+describe('file buttons clicked more than once', () => {
+  const consentCards = () =>
+    world.connector
+      .messages()
+      .flatMap((m) => m.body.attachments ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.teams.card.file.consent');
+
+  it('when the Word button is clicked again with the same request id, then no second consent card is sent; the Excel button on the same card still sends its own', async () => {
+    const ref = {
+      scope: 'lansdel:norra',
+      asOf: '2026-06-30',
+      requestId: '0f8e5f5e-5a43-4c55-9a39-3c1f0a7d2b11',
+    };
+    const first = await click('reports.file', { ...ref, format: 'docx' });
+    expect(consentCards()).toHaveLength(1);
+    const repeated = await click('reports.file', { ...ref, format: 'docx' });
+    expect(consentCards()).toHaveLength(0);
+    expect(cardText(repeated)).toContain(
+      'Lägesrapporten som Word-fil finns i din personliga chatt',
+    );
+    expect(cardText(first)).toContain('Lägesrapporten som Word-fil finns i din personliga chatt');
+    const excel = await click('reports.file', { ...ref, format: 'xlsx' });
+    expect(consentCards()).toHaveLength(1);
+    expect(cardText(excel)).toContain(
+      'Rapportens siffror som Excel-fil finns i din personliga chatt',
+    );
+  });
+});
+
 describe('a participant with a long history', () => {
   it('when more than a thousand steps and follow-ups with full notes are recorded, then each records and the card stays within budget, newest first, paged', async () => {
     const enrolled = await click('participants.enrol', {

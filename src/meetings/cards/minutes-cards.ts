@@ -72,6 +72,8 @@ export function minutesCard(minutes: Minutes, notice: Notice = noNotice, start =
       return {
         ...minutes,
         ...noticeFields(notice),
+        /** Names a click on Hämta som Word, so a re-delivered click offers no second file. */
+        requestId: newId(),
         pageText: page.pageText,
         prevStart: page.prevStart,
         nextStart: page.nextStart,

@@ -24,8 +24,9 @@ export function registerMinutesFile(routes: BotRoutes, ctx: HandlerContext): voi
   const { deps, use } = ctx;
   routes.cardAction({
     verb: 'meeting.minutesFile',
-    schema: z.object(refFields),
-    handle: async ({ principal, conversationId, data }) => {
+    // Cards posted before the request id was on the button send none: the activity id stands in.
+    schema: z.object({ ...refFields, requestId: z.uuid().optional() }),
+    handle: async ({ principal, conversationId, activityId, data }) => {
       const ref = refOf(conversationId, data);
       const state = await readSeries(use, ref, windowFor(ref.date, deps.now()));
       const occurrence = occurrenceOf(state, ref.date);
@@ -35,15 +36,21 @@ export function registerMinutesFile(routes: BotRoutes, ctx: HandlerContext): voi
         await ctx.names(),
         state.nextAfter(occurrence.date)?.key,
       );
-      // The Word library is loaded when a Word file is asked for, not at start.
-      const { minutesDocx } = await import('../../documents/minutes-docx.js');
       const name = fileNameOf(`Minnesanteckningar ${state.series.name} ${occurrence.date}`);
-      const offered = await deps.files.offer(principal.userId, {
-        name: `${name}.docx`,
-        mediaType: DOCX_TYPE,
-        bytes: await minutesDocx(minutes),
-        description: `Minnesanteckningar från ${minutes.title}, ${minutes.when}`,
-      });
+      const offered = await deps.files.offer(
+        principal.userId,
+        data.requestId ?? activityId,
+        async () => {
+          // The Word library is loaded when a Word file is asked for, not at start.
+          const { minutesDocx } = await import('../../documents/minutes-docx.js');
+          return {
+            name: `${name}.docx`,
+            mediaType: DOCX_TYPE,
+            bytes: await minutesDocx(minutes),
+            description: `Minnesanteckningar från ${minutes.title}, ${minutes.when}`,
+          };
+        },
+      );
       return minutesCard(minutes, {
         text: offeredText(offered, 'Minnesanteckningarna som Word-fil'),
         isError: offered === 'no-chat',
