@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { remembered } from './remembered.js';
 
 /** Every meeting and reminder is planned in Swedish wall-clock time. */
 export const TIME_ZONE = 'Europe/Stockholm';
@@ -15,15 +16,26 @@ function parts(date: LocalDate, time: LocalTime) {
   return { y, m, d, hh, mm };
 }
 
-/** The wall-clock date and time of an instant in Stockholm. */
-export function toLocal(instant: Date): { date: LocalDate; time: LocalTime; isoWeekday: number } {
-  const local = new TZDate(instant.getTime(), TIME_ZONE);
+export interface LocalDateTime {
+  readonly date: LocalDate;
+  readonly time: LocalTime;
+  readonly isoWeekday: number;
+}
+
+/** Kept per minute: the wall clock shows minutes, and Stockholm's offset changes on whole hours. */
+const localOf = remembered(20_000, (epochMinute): LocalDateTime => {
+  const local = new TZDate(Number(epochMinute) * 60_000, TIME_ZONE);
   const weekday = local.getDay();
-  return {
+  return Object.freeze({
     date: `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`,
     time: `${pad(local.getHours())}:${pad(local.getMinutes())}`,
     isoWeekday: weekday === 0 ? 7 : weekday,
-  };
+  });
+});
+
+/** The wall-clock date and time of an instant in Stockholm. */
+export function toLocal(instant: Date): LocalDateTime {
+  return localOf(String(Math.floor(instant.getTime() / 60_000)));
 }
 
 /**
@@ -35,13 +47,17 @@ export function toLocal(instant: Date): { date: LocalDate; time: LocalTime; isoW
  *   in summer time: 02:30 is 00:30 UTC. A reminder is never late and is planned once.
  */
 export function toInstant(date: LocalDate, time: LocalTime): Date {
+  return new Date(instantOf(`${date}T${time}`));
+}
+
+const instantOf = remembered(20_000, (dateTime): number => {
+  const [date, time] = dateTime.split('T') as [LocalDate, LocalTime];
   const { y, m, d, hh, mm } = parts(date, time);
   const resolved = new TZDate(y, m - 1, d, hh, mm, 0, TIME_ZONE);
-  const hourEarlier = new Date(resolved.getTime() - 3_600_000);
-  const again = toLocal(hourEarlier);
-  if (again.date === date && again.time === time) return hourEarlier;
-  return new Date(resolved.getTime());
-}
+  const hourEarlier = resolved.getTime() - 3_600_000;
+  const again = toLocal(new Date(hourEarlier));
+  return again.date === date && again.time === time ? hourEarlier : resolved.getTime();
+});
 
 /** Calendar arithmetic on local dates, independent of time zones. */
 export function addDays(date: LocalDate, days: number): LocalDate {
