@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'devTools/', 'test-artifacts/', '.data/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'devTools/',
+      'test-artifacts/',
+      '.data/',
+      'bench/*.out.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -230,7 +230,7 @@ export function summarise(results: BenchResults): string {
       ]);
     }),
     '',
-    "#### Scheduler tick (200 due; a process of its own: the bot's compiled modules, its own counting proxy, and the TypeScript loader that starts it, about 44 MiB of the RSS)",
+    "#### Scheduler tick (200 due; a process of its own on plain Node: the bot's compiled modules and the tick's own counting proxy)",
     '',
     row([
       'reminders stored besides',
