@@ -1,7 +1,7 @@
-import { inject, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STALE_CLAIM_MS } from '../../src/documents/file-offers.js';
 import { fileOfferTable } from '../../src/storage/file-offer-table.js';
-import { createTableStore } from '../../src/storage/table-store.js';
+import { storeFor } from '../support/table-snapshot.js';
 import { uniquePrefix } from '../support/test-bot.js';
 
 /**
@@ -9,10 +9,7 @@ import { uniquePrefix } from '../support/test-bot.js';
  * it went; a claim left under way by a stopped instance is taken over; expired claims are purged.
  */
 async function freshClaims() {
-  const store = createTableStore(
-    { kind: 'connectionString', connectionString: inject('tableConnectionString') },
-    uniquePrefix(),
-  );
+  const store = storeFor(uniquePrefix());
   await store.ensureTables();
   return fileOfferTable(store);
 }
