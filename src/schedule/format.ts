@@ -4,19 +4,20 @@ import { sv } from 'date-fns/locale';
 import { TIME_ZONE } from './local-time.js';
 import { remembered } from './remembered.js';
 
-/** An instant in Stockholm time in a date-fns pattern (to the minute), remembered per minute. */
-const stockholm = (pattern: string) => {
-  const text = remembered(10_000, (epochMinute) =>
-    format(new TZDate(Number(epochMinute) * 60_000, TIME_ZONE), pattern, { locale: sv }),
+/** An instant in Stockholm time in a date-fns pattern, remembered per instant. */
+const stockholm = (pattern: string) =>
+  remembered(10_000, (epochMs) =>
+    format(new TZDate(Number(epochMs), TIME_ZONE), pattern, { locale: sv }),
   );
-  return (instant: Date): string => text(String(Math.floor(instant.getTime() / 60_000)));
-};
+
+const when = stockholm("EEEE d MMMM 'kl.' HH:mm");
+const whenShort = stockholm('EEE d MMM HH:mm');
 
 /** "måndag 23 november kl. 09:00" in Stockholm time. */
-export const formatWhen = stockholm("EEEE d MMMM 'kl.' HH:mm");
+export const formatWhen = (instant: Date): string => when(String(instant.getTime()));
 
 /** "mån 23 nov 09:00", for lists. */
-export const formatWhenShort = stockholm('EEE d MMM HH:mm');
+export const formatWhenShort = (instant: Date): string => whenShort(String(instant.getTime()));
 
 /** "söndag 10 januari" for a local date. */
 export const formatDay = remembered(10_000, (date: string): string => {
