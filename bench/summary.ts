@@ -1,3 +1,4 @@
+import { WARM_UP } from './support/load.js';
 import type { AgendaResult, CardActionResult } from './scenarios/agenda.js';
 import type { BaselineResult } from './scenarios/baseline.js';
 import type { QueueResult } from './scenarios/cases.js';
@@ -119,6 +120,8 @@ export function summarise(results: BenchResults): string {
     `Node ${results.machine.node}, ${results.machine.cpus} cores, ${results.machine.memoryGiB} GiB; ` +
       `the bot as \`node dist/index.js\` in its own process, Azurite in memory, a local Bot Connector; ` +
       `run took ${results.durationSeconds} s. Ratios compare with the baseline measured in the same run. ` +
+      `Each card-action scenario, and the echo bot alike, first runs ${WARM_UP.users * WARM_UP.perUser} actions ` +
+      `(${WARM_UP.users} users × ${WARM_UP.perUser}) that are not counted. ` +
       `CPU time is the bot process's user + system time over a level divided by its actions; ` +
       `peak RSS is the bot process's high-water mark over the level (reset at its start).`,
     '',

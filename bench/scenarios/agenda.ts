@@ -4,7 +4,7 @@ import { cardAction } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import type { BenchContext } from '../support/context.js';
 import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
-import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { postActivity, runLevel, warmUp, WARM_UP, type LevelResult } from '../support/load.js';
 import { withUsage } from '../support/process-stats.js';
 
 export interface CardActionResult extends LevelResult {
@@ -22,7 +22,7 @@ export interface AgendaResult {
 
 const PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
 /** A channel per level, so each level's series is the only one its list card shows. */
-const channel = (users: number | 'sampled') => ({
+const channel = (users: number | 'sampled' | 'warm-up') => ({
   kind: 'channel' as const,
   conversationId: `19:bench-agenda-${users}@thread.tacv2`,
 });
@@ -41,7 +41,7 @@ export async function measureAgendaAdd(ctx: BenchContext, bot: BotProcess): Prom
     date: string,
     user: number,
     n: number,
-    users: number | 'sampled',
+    users: number | 'sampled' | 'warm-up',
   ) =>
     cardAction(
       'agenda.add',
@@ -58,6 +58,13 @@ export async function measureAgendaAdd(ctx: BenchContext, bot: BotProcess): Prom
       { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where: channel(users) },
     );
   const added = (body: unknown) => JSON.stringify(body).includes('är tillagd på dagordningen');
+  const warmUpId = await createSeries(ctx, bot, 'warm-up');
+  const warmUpDates = seriesDates(WARM_UP.users);
+  await warmUp(async (user, iteration) => {
+    const activity = add(warmUpId, warmUpDates[user]!, user, iteration, 'warm-up');
+    const { status, body } = await postActivity(bot.url, activity);
+    return status === 200 && added(body);
+  });
   const levels: CardActionResult[] = [];
   for (const users of ctx.levels) {
     const meetingId = await createSeries(ctx, bot, users);
@@ -83,10 +90,15 @@ export async function measureAgendaAdd(ctx: BenchContext, bot: BotProcess): Prom
   }
   const meetingId = await createSeries(ctx, bot, 'sampled');
   const date = seriesDates(1)[0]!;
-  const answerPath = await measureAnswerPath(ctx.proxy, async (n) => {
-    const { status, body } = await postActivity(bot.url, add(meetingId, date, 0, n, 'sampled'));
-    return { ok: status === 200 && added(body), answeredAt: nowEpoch() };
-  });
+  const answerPath = await measureAnswerPath(
+    ctx.proxy,
+    async (n) => {
+      const { status, body } = await postActivity(bot.url, add(meetingId, date, 0, n, 'sampled'));
+      return { ok: status === 200 && added(body), answeredAt: nowEpoch() };
+    },
+    // The posted kallelse is updated at most once per CARD_UPDATE_DELAY_MS (1 s by default).
+    { settleMs: 1_500 },
+  );
   return { levels, answerPath };
 }
 
@@ -102,9 +114,9 @@ function seriesDates(count: number): string[] {
 async function createSeries(
   ctx: BenchContext,
   bot: BotProcess,
-  users: number | 'sampled',
+  users: number | 'sampled' | 'warm-up',
 ): Promise<string> {
-  const dates = seriesDates(users === 'sampled' ? 1 : users);
+  const dates = seriesDates(users === 'sampled' ? 1 : users === 'warm-up' ? WARM_UP.users : users);
   const activity = cardAction(
     'meeting.create',
     {

@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { cardAction, message } from '../../test/support/activities.js';
 import { startBotProcess } from '../../test/support/bot-process.js';
 import type { BenchContext } from '../support/context.js';
-import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { postActivity, runLevel, warmUp, type LevelResult } from '../support/load.js';
 import { latencyStats, type LatencyStats } from '../support/stats.js';
 
 export interface BaselineResult {
@@ -22,28 +22,28 @@ export async function measureBaseline(ctx: BenchContext): Promise<BaselineResult
     const where = { kind: 'channel' as const, conversationId: '19:echo@thread.tacv2' };
     const echoMessage: LevelResult[] = [];
     const echoInvoke: LevelResult[] = [];
+    const sendMessage = async (user: number) => {
+      const activity = message('/hjälp', {
+        serviceUrl: ctx.connector.url,
+        from: ctx.users[user]!,
+        where,
+      });
+      return (await postActivity(echo.url, activity)).status === 200;
+    };
+    const sendCardAction = async (user: number) => {
+      const activity = cardAction(
+        'agenda.add',
+        { title: 'x' },
+        { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where },
+      );
+      return (await postActivity(echo.url, activity)).status === 200;
+    };
+    await warmUp(sendMessage);
+    await warmUp(sendCardAction);
     for (const users of ctx.levels) {
       const perUser = PER_USER[users] ?? 15;
-      echoMessage.push(
-        await runLevel(users, perUser, async (user) => {
-          const activity = message('/hjälp', {
-            serviceUrl: ctx.connector.url,
-            from: ctx.users[user]!,
-            where,
-          });
-          return (await postActivity(echo.url, activity)).status === 200;
-        }),
-      );
-      echoInvoke.push(
-        await runLevel(users, perUser, async (user) => {
-          const activity = cardAction(
-            'agenda.add',
-            { title: 'x' },
-            { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where },
-          );
-          return (await postActivity(echo.url, activity)).status === 200;
-        }),
-      );
+      echoMessage.push(await runLevel(users, perUser, sendMessage));
+      echoInvoke.push(await runLevel(users, perUser, sendCardAction));
     }
     return { echoMessage, echoInvoke, storage: await rawStorage(ctx) };
   } finally {

@@ -6,7 +6,7 @@ import type { BotProcess } from '../../test/support/bot-process.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
 import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
-import { postActivity, runLevel, type LevelResult } from '../support/load.js';
+import { postActivity, runLevel, warmUp, type LevelResult } from '../support/load.js';
 import { withUsage } from '../support/process-stats.js';
 
 export interface QueueLevel extends LevelResult {
@@ -143,6 +143,8 @@ export async function measureQueue(
   const shown = JSON.stringify(ctx.connector.messages(CHANNEL).at(-1)?.body ?? {});
   if (!shown.includes(`Ä-${THIS_YEAR}-000001`))
     throw new Error(`/ärenden did not list the queue: ${shown}`);
+  const send = async (user: number) => (await postActivity(bot.url, list(user))).status === 200;
+  await warmUp(send);
   const levels: QueueLevel[] = [];
   let loaded = 0;
   for (const size of sizes) {
@@ -152,10 +154,7 @@ export async function measureQueue(
       const opsBefore = ctx.proxy.count;
       const { result: level, ...usage } = await withUsage(
         bot.pid,
-        () =>
-          runLevel(users, PER_USER[users] ?? 5, async (user) => {
-            return (await postActivity(bot.url, list(user))).status === 200;
-          }),
+        () => runLevel(users, PER_USER[users] ?? 5, send),
         (result) => result.latency.count,
       );
       levels.push({

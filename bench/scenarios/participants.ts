@@ -11,7 +11,7 @@ import { participantRowKeys } from '../../src/storage/participant-tables.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
 import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
-import { postActivity, runLevel } from '../support/load.js';
+import { postActivity, runLevel, warmUp, WARM_UP } from '../support/load.js';
 import { withUsage } from '../support/process-stats.js';
 import type { CardActionResult } from './agenda.js';
 
@@ -45,6 +45,8 @@ const lansdelOf = (n: number) => BENCH_LANSDELAR[n % BENCH_LANSDELAR.length]!;
 /** The report's cut-off in every report scenario. */
 export const PERIOD_END = '2026-06-30';
 const STEPS_PER_USER: Record<number, number> = { 1: 30, 8: 20, 32: 10 };
+/** The first participant the step scenario's warm-up uses. */
+const WARM_UP_FIRST = 3_000;
 
 const WORKING_STEPS: readonly Step[] = [
   'kartlaggning',
@@ -186,6 +188,15 @@ export async function measureStep(ctx: BenchContext, bot: BotProcess): Promise<S
     );
   const recorded = (body: unknown) =>
     JSON.stringify(body).includes('Steget arbetsträning är registrerat');
+  // Participants of their own for the warm-up, past those the levels and the storage-alone pass use.
+  await warmUp(async (user, iteration) => {
+    const target = WARM_UP_FIRST + user * WARM_UP.perUser + iteration;
+    const { status, body } = await postActivity(
+      bot.url,
+      step(target, `bench-step-warm-up-${user}-${iteration}`, user),
+    );
+    return status === 200 && recorded(body);
+  });
   const levels: CardActionResult[] = [];
   let next = 0;
   for (const users of ctx.levels) {

@@ -33,19 +33,22 @@ const call = (r: ProxiedRequest) =>
  * arrived before the user had the answer (the HTTP response of an invoke, the reply at the
  * connector for a message) and those after it until storage is quiet again (work that follows
  * the answer, such as updating a posted card). A first action warms the caches and is not counted.
+ * `settleMs` is how long storage must stay idle to count as quiet: longer than any delay the
+ * action's after-answer work may wait (a posted card's coalesced update), so that work is counted
+ * with its own action and not with the next one.
  */
 export async function measureAnswerPath(
   proxy: CountingProxy,
   act: (sample: number) => Promise<Answered>,
-  samples = SAMPLES,
+  { samples = SAMPLES, settleMs = 300 }: { samples?: number; settleMs?: number } = {},
 ): Promise<AnswerPathResult> {
   const rows: { answer: ProxiedRequest[]; after: ProxiedRequest[] }[] = [];
   for (let sample = -1; sample < samples; sample++) {
-    await proxy.quiet();
+    await proxy.quiet(settleMs);
     const from = proxy.count;
     const { ok, answeredAt } = await act(sample + 1);
     if (!ok) throw new Error(`An answer-path sample failed (${sample + 1})`);
-    await proxy.quiet();
+    await proxy.quiet(settleMs);
     const all = proxy.requests.slice(from);
     if (sample < 0) continue;
     rows.push({
