@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toLocal } from '../../src/schedule/local-time.js';
 import { reminderIdOf } from '../../src/meetings/reminders/meeting-reminders.js';
 import { elementIdFor } from '../../src/meetings/series/rules.js';
 import { reminderTable } from '../../src/storage/reminder-table.js';
@@ -85,7 +86,8 @@ async function meetings(channel: string) {
     name: 'Referensgrupp samtidigt',
     recurrence: 'dates',
     dates: dates.join(', '),
-    startDate: new Date().toISOString().slice(0, 10),
+    // Today in Stockholm, as the form checks it (the UTC date lags an hour or two behind at midnight).
+    startDate: toLocal(new Date()).date,
     time: '09:00',
     place: 'Teams',
     organisations: 'fk',
