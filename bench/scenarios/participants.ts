@@ -7,6 +7,8 @@ import { cardAction } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import { DEFAULT_KOMMUNER } from '../../src/config.js';
 import { outcomeSteps } from '../../src/participants/outcome-steps.js';
+import { TIMELINE_PAGE } from '../../src/participants/participants.repository.js';
+import { pageWith } from '../../src/storage/participant-rows.js';
 import { participantRowKeys } from '../../src/storage/participant-tables.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
@@ -71,8 +73,8 @@ const isoDay = (start: string, days: number) =>
 
 /**
  * A länsdel of `count` participants enrolled over 2025–2026 with `eventsEach` history rows each,
- * in the register's own shape: per participant a header row, its history rows and the outcome
- * rows the lägesrapport reads. Returns how many were enrolled by the report's cut-off: the count
+ * in the register's own shape: per participant a header row, its history rows, the kept first
+ * page of that history and the outcome rows the lägesrapport reads. Returns how many were enrolled by the report's cut-off: the count
  * the report card must show.
  */
 async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach: number) {
@@ -141,6 +143,13 @@ async function seed(ctx: BenchContext, prefix: string, count: number, eventsEach
     for (const event of history) {
       stored('event', participantRowKeys.event(value.code, event.on, event.seq), event);
     }
+    const page = pageWith({ events: [] }, history, TIMELINE_PAGE);
+    stored('firstPage', participantRowKeys.firstPage(value.code), {
+      code: value.code,
+      count: history.length,
+      events: JSON.stringify(page.events),
+      ...(page.next ? { next: page.next } : {}),
+    });
     for (const event of outcomeSteps(history)) {
       stored('outcome', participantRowKeys.outcome(value.code, event.on, event.seq), {
         code: value.code,

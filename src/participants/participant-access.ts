@@ -1,8 +1,6 @@
 import { hasRole, type Principal } from '../access/access.schema.js';
 import { forbidden, notFound } from '../errors.js';
-import type { Versioned } from '../versioned.js';
-import type { ParticipantRepository } from './participants.repository.js';
-import type { Participant } from './participants.schema.js';
+import type { ParticipantRepository, StoredParticipant } from './participants.repository.js';
 
 /** Samordnare (and administratörer) see and change every participant. */
 export const canManageAll = (actor: Principal) => hasRole(actor, 'samordnare', 'admin');
@@ -23,9 +21,10 @@ export async function requireVisible(
   actor: Principal,
   code: string,
   lansdelHint?: string,
-): Promise<Versioned<Participant>> {
+  options?: { readonly firstPage?: boolean },
+): Promise<StoredParticipant> {
   requireRegisterRole(actor);
-  const stored = await participants.get(code, lansdelHint);
+  const stored = await participants.get(code, lansdelHint, options);
   if (!stored) throw notFound(`Det finns ingen deltagare med koden ${code}.`);
   if (!canManageAll(actor) && !coachIds(actor).includes(stored.value.coachId)) {
     throw forbidden('Du kan bara se och uppdatera dina egna deltagare.');

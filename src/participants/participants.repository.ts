@@ -10,6 +10,9 @@ export interface OutcomeRow {
   readonly seq: number;
 }
 
+/** How many history rows one page of the participant card shows (and the stored first page holds). */
+export const TIMELINE_PAGE = 20;
+
 /** What one change to a participant writes, all in one transaction. */
 export interface ParticipantChange {
   /** The header after the change. */
@@ -18,6 +21,13 @@ export interface ParticipantChange {
   readonly version?: string;
   /** The history rows the change adds (an enrolment may bring its earlier steps along). */
   readonly events: readonly ParticipantEvent[];
+  /**
+   * The first page of the history after the change, kept beside the header so the next card
+   * and change read it in one point read. Without it a change that adds history to a stored
+   * participant leaves the kept page behind (the next read then goes to the history rows); an
+   * enrolment's page is made from its `events`.
+   */
+  readonly firstPage?: TimelinePage;
   readonly outcomes: readonly OutcomeRow[];
   readonly audit: readonly AuditEntry[];
   /** The request the change answers (a card's request id, a message id): a repeat writes nothing. */
@@ -28,6 +38,11 @@ export type ChangeOutcome =
   | { readonly kind: 'committed'; readonly version: string }
   /** The same request was already recorded; nothing was written now. */
   | { readonly kind: 'repeated' };
+
+/** A stored participant with, when asked for and current, the first page of its history. */
+export interface StoredParticipant extends Versioned<Participant> {
+  readonly firstPage?: TimelinePage;
+}
 
 /** A page of a participant's history, newest first. */
 export interface TimelinePage {
@@ -87,8 +102,15 @@ export interface ParticipantRepository {
   /**
    * A participant's header. `lansdelHint` is the länsdel a card the bot rendered names: looked
    * in first (one point read), never trusted (the code's own index decides when it is not there).
+   * With `firstPage`, the kept first page of the history ({@link TIMELINE_PAGE} rows) is read
+   * alongside and answered when it belongs to this very header; otherwise it is left out (read
+   * it with `timeline`).
    */
-  get(code: string, lansdelHint?: string): Promise<Versioned<Participant> | undefined>;
+  get(
+    code: string,
+    lansdelHint?: string,
+    options?: { readonly firstPage?: boolean },
+  ): Promise<StoredParticipant | undefined>;
   /** The newest history rows first, `limit` at a time, from `after` (a page's `next`). */
   timeline(
     participant: Pick<Participant, 'code' | 'lansdelId'>,

@@ -12,7 +12,11 @@ import {
 } from './enrol-participant.js';
 import { isOverdue } from './follow-up.js';
 import { canManageAll, coachIds, requireVisible } from './participant-access.js';
-import type { ParticipantRepository, TimelinePage } from './participants.repository.js';
+import {
+  TIMELINE_PAGE,
+  type ParticipantRepository,
+  type TimelinePage,
+} from './participants.repository.js';
 import {
   ENDING_STEPS,
   type Deviation,
@@ -89,9 +93,6 @@ export interface ChangeSource {
   readonly requestId: string;
   readonly lansdelHint?: string | undefined;
 }
-
-/** How many history rows one page of the participant card shows. */
-export const TIMELINE_PAGE = 20;
 
 /**
  * How old a code reservation must be before someone other than its own writer finishes it: long
@@ -211,13 +212,10 @@ export class ParticipantService {
     after?: string,
     lansdelHint?: string,
   ): Promise<ParticipantView> {
-    const { value: participant } = await requireVisible(
-      this.deps.participants,
-      actor,
-      code,
-      lansdelHint,
-    );
-    return this.viewOf(actor, participant, after);
+    const stored = await requireVisible(this.deps.participants, actor, code, lansdelHint, {
+      firstPage: !after,
+    });
+    return this.viewOf(actor, stored.value, after, true, after ? undefined : stored.firstPage);
   }
 
   /** The view of a participant already read (right after a change). */
@@ -352,8 +350,8 @@ export class ParticipantService {
   }
 
   /**
-   * Records one history row; the first page of the history is read alongside the change, so the
-   * card after it needs no further read.
+   * Records one history row; the first page of the history after it comes with the change (kept
+   * beside the header), so the card after it needs no further read.
    */
   private async record(
     actor: Principal,
@@ -364,7 +362,7 @@ export class ParticipantService {
   ): Promise<Recorded> {
     const recorded = await recordEvent(this.deps, actor, code, action, event, {
       lansdelHint,
-      page: TIMELINE_PAGE,
+      withPage: true,
     });
     if (recorded.created) this.moveFollowUp(recorded.before, recorded.participant);
     return {

@@ -8,7 +8,7 @@ import { requireInsats, withoutSummary, type EnrolDeps } from './enrol-participa
 import { summaryAfter } from './follow-up.js';
 import { outcomeSteps } from './outcome-steps.js';
 import { requireVisible } from './participant-access.js';
-import type { OutcomeRow, TimelinePage } from './participants.repository.js';
+import { TIMELINE_PAGE, type OutcomeRow, type TimelinePage } from './participants.repository.js';
 import { ENDING_STEPS, type Participant, type ParticipantEvent } from './participants.schema.js';
 
 export type NewEvent = Omit<ParticipantEvent, 'code' | 'seq' | 'recordedBy' | 'recordedAt'>;
@@ -25,8 +25,8 @@ export interface RecordedEvent {
 export interface RecordOptions {
   /** The länsdel the clicked card names (see the repository's `get`). */
   readonly lansdelHint?: string | undefined;
-  /** Read the first page of the history, this long, alongside the change. */
-  readonly page?: number;
+  /** Answer the first page of the history after the change (and keep it beside the header). */
+  readonly withPage?: boolean;
 }
 
 const OUTCOME_OR_END: readonly string[] = [
@@ -79,10 +79,11 @@ export function recordEvent(
   options: RecordOptions = {},
 ): Promise<RecordedEvent> {
   refusePersonalIdentityNumbers(input.note, input.which);
-  let tries = 0;
   return retryOnConflict(async () => {
-    tries++;
-    const stored = await requireVisible(deps.participants, actor, code, options.lansdelHint);
+    const withPage = options.withPage === true;
+    const stored = await requireVisible(deps.participants, actor, code, options.lansdelHint, {
+      firstPage: withPage,
+    });
     const before = stored.value;
     const today = toLocal(deps.now()).date;
     if (input.on > today) throw invalidInput('Datumet kan inte vara framåt i tiden.');
@@ -121,17 +122,17 @@ export function recordEvent(
         on: input.on,
       },
     };
-    // Read after the header: it holds every row written before it (a later one fails our
-    // change); whether it holds our own row depends on timing, and the merge keeps one.
-    const size = options.page;
-    const page =
-      size && tries === 1
-        ? deps.participants.timeline(before, size).catch(() => undefined)
-        : undefined;
+    // The kept first page belongs to the header read (or is read from the history rows when it
+    // is not kept or behind); the change keeps the page after it, so the card needs no read.
+    const page = withPage
+      ? (stored.firstPage ?? (await deps.participants.timeline(before, TIMELINE_PAGE)))
+      : undefined;
+    const timeline = page ? deps.participants.pageWith(page, [event], TIMELINE_PAGE) : undefined;
     const outcome = await deps.participants.commit({
       participant,
       version: stored.version,
       events: [event],
+      ...(timeline ? { firstPage: timeline } : {}),
       outcomes: await outcomeRowsFor(deps, before, event),
       audit: [audit],
       requestKey: `${input.kind}|${input.id}`,
@@ -139,8 +140,6 @@ export function recordEvent(
     if (outcome.kind === 'repeated') {
       return { participant: before, before, created: false };
     }
-    const read = await page;
-    const timeline = read && size ? deps.participants.pageWith(read, [event], size) : undefined;
     return { participant, before, created: true, ...(timeline ? { timeline } : {}) };
   }, 3);
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { auditEntrySchema } from '../audit/audit.schema.js';
-import type { ParticipantChange } from '../participants/participants.repository.js';
+import {
+  TIMELINE_PAGE,
+  type ParticipantChange,
+  type TimelinePage,
+} from '../participants/participants.repository.js';
 import {
   participantEventSchema,
   participantSchema,
@@ -8,6 +12,7 @@ import {
 } from '../participants/participants.schema.js';
 import { localDateSchema } from '../schedule/schedule.schema.js';
 import { rowKey, type RowKind, type RowWrite } from './aggregate-table.js';
+import { MAX_STRING_LENGTH } from './entity-limits.js';
 
 export const outcomeRowSchema = z.object({
   code: z.string().min(1).max(20),
@@ -36,10 +41,24 @@ const headerKind: RowKind<z.infer<typeof participantSchema>> = {
   },
 };
 
+/**
+ * The first page of a participant's history, kept beside the header and written with every
+ * change that adds history: `count` is the header's `eventCount` it belongs to, so a page that
+ * fell behind (a change that could not keep it) is known as such and not used.
+ */
+export const firstPageRowSchema = z.object({
+  code: z.string().min(1).max(20),
+  count: z.number().int().min(0),
+  events: z.array(participantEventSchema).max(TIMELINE_PAGE),
+  next: z.string().max(200).optional(),
+});
+export type FirstPageRow = z.infer<typeof firstPageRowSchema>;
+
 export const participantKinds = {
   header: headerKind,
   event: { prefix: 'e', schema: participantEventSchema, version: 1 },
   outcome: { prefix: 'o', schema: outcomeRowSchema, version: 1 },
+  firstPage: { prefix: 'p', schema: firstPageRowSchema, version: 1, json: ['events'] },
 };
 export type ParticipantKinds = typeof participantKinds;
 
@@ -54,6 +73,7 @@ export const outcomeId = (code: string, on: string, seq: number) =>
 /** Row keys of the participant partition, for tools that load rows directly (the benchmark). */
 export const participantRowKeys = {
   header: (code: string) => rowKey('h', code),
+  firstPage: (code: string) => rowKey('p', code),
   event: (code: string, on: string, seq: number) => rowKey('e', eventId(code, on, seq)),
   outcome: (code: string, on: string, seq: number) => rowKey('o', outcomeId(code, on, seq)),
 };
@@ -65,7 +85,49 @@ export const ownRange = (code: string) => ({ from: `${code}|`, to: `${code}}` })
 export const markerKeyOf = (change: Pick<ParticipantChange, 'participant' | 'requestKey'>) =>
   `${change.participant.code}|${change.requestKey}`;
 
-/** The row writes of one change: the header (created or replaced), history and outcome rows. */
+/**
+ * The first page as it reads once `events` are stored too: the key order applied to the page and
+ * the new rows, no read. `next` stays the first row after the page.
+ */
+export function pageWith(
+  page: TimelinePage,
+  events: readonly z.infer<typeof participantEventSchema>[],
+  limit: number,
+): TimelinePage {
+  const byId = new Map(
+    page.events.map((event) => [eventId(event.code, event.on, event.seq), event]),
+  );
+  for (const event of events) byId.set(eventId(event.code, event.on, event.seq), event);
+  const rows = [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const later = [...rows.slice(limit).map(([id]) => id), ...(page.next ? [page.next] : [])];
+  const next = later.sort()[0];
+  return { events: rows.slice(0, limit).map(([, event]) => event), ...(next ? { next } : {}) };
+}
+
+/**
+ * The kept first page after a change: the one the change brings, or an enrolment's own. None
+ * when the page is unknown or would not fit one property (the next read then uses the rows).
+ */
+function firstPageWrite(change: ParticipantChange): RowWrite<ParticipantKinds>[] {
+  const { participant } = change;
+  const page =
+    change.firstPage ??
+    (change.version ? undefined : pageWith({ events: [] }, change.events, TIMELINE_PAGE));
+  if (!page || page.events.length > TIMELINE_PAGE) return [];
+  if (JSON.stringify(page.events).length > MAX_STRING_LENGTH) return [];
+  const value: FirstPageRow = {
+    code: participant.code,
+    count: participant.eventCount,
+    events: [...page.events],
+    ...(page.next ? { next: page.next } : {}),
+  };
+  return [{ op: 'upsert', kind: 'firstPage', id: participant.code, value }];
+}
+
+/**
+ * The row writes of one change: the header (created or replaced), history and outcome rows, and
+ * the kept first page of the history.
+ */
 export function writesOf(change: ParticipantChange): RowWrite<ParticipantKinds>[] {
   const { participant } = change;
   const header: RowWrite<ParticipantKinds> = change.version
@@ -91,6 +153,7 @@ export function writesOf(change: ParticipantChange): RowWrite<ParticipantKinds>[
       id: outcomeId(participant.code, row.on, row.seq),
       value: { code: participant.code, ...row },
     })),
+    ...firstPageWrite(change),
   ];
 }
 

@@ -6,12 +6,9 @@ import type {
   ParticipantChange,
   ParticipantRepository,
   ParticipantRetentionStore,
+  StoredParticipant,
 } from '../participants/participants.repository.js';
-import {
-  participantEventSchema,
-  type Participant,
-  type ParticipantEvent,
-} from '../participants/participants.schema.js';
+import { participantEventSchema, type Participant } from '../participants/participants.schema.js';
 import type { ReportSource } from '../reports/report.repository.js';
 import { AggregateTable, rowKey } from './aggregate-table.js';
 import { encodeKey } from './keys.js';
@@ -20,7 +17,7 @@ import { fenceLostChange } from './participant-fence.js';
 import { participantHousekeeping } from './participant-housekeeping.js';
 import { legacyParticipantMigration } from './participant-legacy.js';
 import { participantReportRows, REMOVAL_KEEP_MS } from './participant-report-rows.js';
-import { eventId, markerKeyOf, ownRange, participantKinds, writesOf } from './participant-rows.js';
+import { markerKeyOf, ownRange, pageWith, participantKinds, writesOf } from './participant-rows.js';
 import { toAppError } from './table-errors.js';
 import type { TableName, TableStore } from './table-store.js';
 
@@ -58,8 +55,10 @@ export type ParticipantStore = ParticipantRepository &
 /**
  * The participant register. Each länsdel is one partition of aggregates: per participant a
  * header row `h|<kod>`, one history row per step, follow-up or avvikelse `e|<kod>|…` (newest
- * first in key order, so the card's first page is one short range read), and the outcome rows
- * the lägesrapport needs `o|<kod>|<datum>|…`; audit and request-marker rows beside them. A change
+ * first in key order, so a page is one short range read), the first page of that history kept
+ * as one row `p|<kod>` (read beside the header: a step and the card it answers need no range
+ * read), and the outcome rows the lägesrapport needs `o|<kod>|<datum>|…`; audit and
+ * request-marker rows beside them. A change
  * to a participant is one transaction in that partition, conditional on the header's ETag. The
  * lägesrapport's rows are kept per instance and brought up to date by reading only what changed
  * (see {@link participantReportRows}); a removal leaves a mark `gone|<kod>` for that.
@@ -110,23 +109,35 @@ export function participantTables(
     return lansdelId;
   };
 
-  const headerIn = async (lansdelId: string, code: string) => {
+  /** The header, and with `withPage` the kept first page when it belongs to that header. */
+  const headerIn = async (
+    lansdelId: string,
+    code: string,
+    withPage: boolean,
+  ): Promise<StoredParticipant | undefined> => {
     await ready(lansdelId);
-    const row = await aggregates.row(lansdelId, 'header', code);
-    return row ? { value: row.value, version: row.etag } : undefined;
+    const [row, page] = await Promise.all([
+      aggregates.row(lansdelId, 'header', code),
+      withPage ? aggregates.row(lansdelId, 'firstPage', code) : undefined,
+    ]);
+    if (!row) return undefined;
+    const kept = page?.value.count === row.value.eventCount ? page.value : undefined;
+    const firstPage = kept && { events: kept.events, ...(kept.next ? { next: kept.next } : {}) };
+    return { value: row.value, version: row.etag, ...(firstPage ? { firstPage } : {}) };
   };
 
-  const get = async (code: string, lansdelHint?: string) => {
+  const get = async (code: string, lansdelHint?: string, options?: { firstPage?: boolean }) => {
+    const withPage = options?.firstPage === true;
     const known = knownLansdel.get(code);
     const hinted = lansdelHint && lansdelIds.includes(lansdelHint) ? lansdelHint : undefined;
     const first = known ?? hinted;
     if (first) {
-      const found = await headerIn(first, code);
+      const found = await headerIn(first, code, withPage);
       if (found || known) return found;
     }
     const lansdelId = await lansdelOf(code);
     if (!lansdelId || lansdelId === first) return undefined;
-    return headerIn(lansdelId, code);
+    return headerIn(lansdelId, code, withPage);
   };
 
   /** The first `limit` rows of a key range, in one request of that size. */
@@ -238,18 +249,7 @@ export function participantTables(
       return { events, ...(next ? { next } : {}) };
     },
 
-    pageWith(page, events, limit) {
-      const byId = new Map<string, ParticipantEvent>();
-      for (const event of [...page.events, ...events]) {
-        byId.set(eventId(event.code, event.on, event.seq), event);
-      }
-      const rows = [...byId]
-        .map(([id, event]) => ({ id, event }))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const later = [...rows.slice(limit).map((row) => row.id), ...(page.next ? [page.next] : [])];
-      const next = later.sort()[0];
-      return { events: rows.slice(0, limit).map((row) => row.event), ...(next ? { next } : {}) };
-    },
+    pageWith,
 
     async history(participant) {
       const rows = await aggregates.range(
@@ -312,11 +312,13 @@ export function participantTables(
       if (!lansdelId) return;
       const stored = await get(code);
       if (stored) {
-        const own = await Promise.all(
-          ['e', 'o', 'audit'].map((prefix) => housekeeping.ownRows(lansdelId, prefix, code)),
-        );
+        const [page, ...own] = await Promise.all([
+          aggregates.row(lansdelId, 'firstPage', code),
+          ...['e', 'o', 'audit'].map((prefix) => housekeeping.ownRows(lansdelId, prefix, code)),
+        ]);
+        const pageKey = page ? [rowKey(participantKinds.firstPage.prefix, code)] : [];
         // The header goes last, with the mark that takes the participant out of report copies.
-        await housekeeping.removeRows(lansdelId, own.flat());
+        await housekeeping.removeRows(lansdelId, [...own.flat(), ...pageKey]);
         await housekeeping.removeHeader(lansdelId, rowKey('h', code), [
           reportCopy.removalRow(lansdelId, code),
         ]);

@@ -4,7 +4,7 @@ import { leila, startCoachWorld, type CoachWorld } from '../support/coach-world.
 
 /**
  * The participant card after a change is built from what the change read and wrote (the header,
- * the first page of the history read alongside the transaction), not read again; and the länsdel
+ * the first page of the history kept beside it), not read again; and the länsdel
  * the card names only tells where to look first. These check that the card after a change is the
  * card a fresh open shows, at and past the page boundary and with back-dated steps, and that a
  * wrong, foreign or missing länsdel on a click changes nothing about what is recorded where.
