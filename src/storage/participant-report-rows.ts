@@ -48,6 +48,7 @@ if (clashesWithRowKinds(REMOVAL_PREFIX)) {
 
 /** Only what the report counts, with what keeps rows apart and in order. */
 const SELECT = [
+  'PartitionKey',
   'RowKey',
   'Timestamp',
   'code',
@@ -96,16 +97,18 @@ interface Entry {
   view?: ReportParticipant | undefined;
 }
 
-/** One instance's copy of a länsdel's report rows. */
+/** One instance's copy of the report rows of every länsdel. */
 interface Copy {
   readonly fullAt: number;
-  readonly entries: Map<string, Entry>;
+  /** Per partition (a länsdel's key), per code. */
+  readonly partitions: Map<string, Map<string, Entry>>;
   /** Removal marks seen, by code: rows of that code stamped no later are gone. */
   readonly removed: Map<string, string>;
   newest?: string;
   /** The storage server's time when the last read answered (its `Date`, whole seconds). */
   readAt?: number;
-  list?: ReportParticipant[] | undefined;
+  /** Each partition's report list, made again after a read changed it. */
+  readonly lists: Map<string, ReportParticipant[]>;
 }
 
 /** Rows of a query, and the storage server's time when it answered the first page. */
@@ -151,38 +154,50 @@ const viewOf = (header: HeaderFacts, outcomes: Entry['outcomes']): ReportPartici
 });
 
 function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
-  const touched = new Set<string>();
-  const entryOf = (code: string) => {
-    let entry = copy.entries.get(code);
+  const touched = new Map<string, Set<string>>();
+  const entryOf = (partition: string, code: string) => {
+    let entries = copy.partitions.get(partition);
+    if (!entries) {
+      entries = new Map();
+      copy.partitions.set(partition, entries);
+    }
+    let entry = entries.get(code);
     if (!entry) {
       entry = { outcomes: new Map() };
-      copy.entries.set(code, entry);
+      entries.set(code, entry);
     }
-    touched.add(code);
+    let codes = touched.get(partition);
+    if (!codes) {
+      codes = new Set();
+      touched.set(partition, codes);
+    }
+    codes.add(code);
     return entry;
   };
-  const later: { key: string; stamp: string; row: Record<string, unknown> }[] = [];
+  const later: { partition: string; key: string; stamp: string; row: Record<string, unknown> }[] =
+    [];
   for (const row of rows) {
     const stamp = normalStamp(row.timestamp);
     if (!copy.newest || stamp > copy.newest) copy.newest = stamp;
+    const partition = String(row.partitionKey);
     const key = String(row.rowKey);
     if (key.startsWith(`${REMOVAL_PREFIX}|`)) {
       const { code } = removalSchema.parse({ code: row.code, at: row.at });
       const known = copy.removed.get(code);
       if (!known || stamp > known) {
         copy.removed.set(code, stamp);
-        entryOf(code);
+        entryOf(partition, code);
       }
     } else {
-      later.push({ key, stamp, row });
+      later.push({ partition, key, stamp, row });
     }
   }
-  for (const { key, stamp, row } of later) {
+  for (const { partition, key, stamp, row } of later) {
     const code = String(row.code);
     const removedAt = copy.removed.get(code);
     if (removedAt && stamp <= removedAt) continue;
     // Rows read again inside the overlap are the same rows: nothing to parse or redo.
-    const known = copy.entries.get(code);
+    const known = copy.partitions.get(partition)?.get(code);
     if (key.startsWith(`${HEADER}|`)) {
       if (known?.header?.stamp === stamp) continue;
       const facts = headerFactsSchema.parse({
@@ -193,7 +208,7 @@ function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
         kommun: row.kommun ?? undefined,
         enrolledOn: row.enrolledOn,
       });
-      entryOf(facts.code).header = { facts, stamp };
+      entryOf(partition, facts.code).header = { facts, stamp };
     } else if (key.startsWith(`${OUTCOME}|`)) {
       if (known?.outcomes.get(key)?.stamp === stamp) continue;
       const facts = outcomeFactsSchema.parse({
@@ -202,53 +217,58 @@ function merge(copy: Copy, rows: readonly Record<string, unknown>[]) {
         on: row.on,
         seq: row.seq,
       });
-      entryOf(facts.code).outcomes.set(key, { facts, stamp });
+      entryOf(partition, facts.code).outcomes.set(key, { facts, stamp });
     }
   }
-  for (const code of touched) {
-    const entry = copy.entries.get(code)!;
-    const removedAt = copy.removed.get(code);
-    if (removedAt) {
-      if (entry.header && entry.header.stamp <= removedAt) delete entry.header;
-      for (const [key, outcome] of entry.outcomes) {
-        if (outcome.stamp <= removedAt) entry.outcomes.delete(key);
+  for (const [partition, codes] of touched) {
+    const entries = copy.partitions.get(partition)!;
+    for (const code of codes) {
+      const entry = entries.get(code)!;
+      const removedAt = copy.removed.get(code);
+      if (removedAt) {
+        if (entry.header && entry.header.stamp <= removedAt) delete entry.header;
+        for (const [key, outcome] of entry.outcomes) {
+          if (outcome.stamp <= removedAt) entry.outcomes.delete(key);
+        }
       }
+      if (!entry.header && entry.outcomes.size === 0) entries.delete(code);
+      entry.view = undefined;
     }
-    if (!entry.header && entry.outcomes.size === 0) copy.entries.delete(code);
-    entry.view = undefined;
+    copy.lists.delete(partition);
   }
-  if (touched.size > 0) copy.list = undefined;
 }
 
-function listOf(copy: Copy): ReportParticipant[] {
-  if (!copy.list) {
-    const list: ReportParticipant[] = [];
-    for (const entry of copy.entries.values()) {
+function listOf(copy: Copy, partition: string): ReportParticipant[] {
+  let list = copy.lists.get(partition);
+  if (!list) {
+    list = [];
+    for (const entry of copy.partitions.get(partition)?.values() ?? []) {
       if (!entry.header) continue;
       entry.view ??= viewOf(entry.header.facts, entry.outcomes);
       list.push(entry.view);
     }
-    copy.list = list;
+    copy.lists.set(partition, list);
   }
-  return [...copy.list];
+  return [...list];
 }
 
 /**
- * The lägesrapport's rows, kept per instance and länsdel as small objects (the report facts of
- * each participant and its outcome rows, never whole entities) and brought up to date before
- * each report by one query for the rows whose server time (`Timestamp`) is at or after the
- * server's time at the previous read (its `Date` header; without one, the newest row seen), less
- * {@link REPORT_OVERLAP_MS}. Headers merge by code, outcome rows by row key, so reading
- * a row twice changes nothing. Rows are only ever deleted by a participant's removal, whose mark
+ * The lägesrapport's rows, kept per instance as small objects (the report facts of each
+ * participant and its outcome rows, never whole entities, by länsdel) and brought up to date
+ * before each report by one query over the table for the rows whose server time (`Timestamp`) is
+ * at or after the server's time at the previous read (its `Date` header; without one, the newest
+ * row seen), less {@link REPORT_OVERLAP_MS}: one query however many länsdelar the report
+ * counts. Headers merge by code, outcome rows by row key, so reading a row twice changes
+ * nothing. Rows are only ever deleted by a participant's removal, whose mark
  * ({@link REMOVAL_PREFIX}) takes the participant out of every copy; a copy older than
  * {@link REPORT_REFRESH_MS} is read in full again, so a mark never needs to live longer than
  * {@link REMOVAL_KEEP_MS}. `ready` (the migration of older rows) runs before every read.
- * @remarks Reports on one instance are served in order: a report starts its own read after the
- * one under way, so it sees every change made before it was asked for.
+ * @remarks Reads on one instance are served in order, and every report asking while one is under
+ * way shares the next: a report sees every change made before it was asked for.
  */
 export function participantReportRows(deps: {
   readonly client: TableClient;
-  readonly ready: (lansdelId: string) => Promise<unknown>;
+  readonly ready: () => Promise<unknown>;
   readonly now: () => Date;
   readonly query?: RowQuery;
   readonly overlapMs?: number;
@@ -257,53 +277,49 @@ export function participantReportRows(deps: {
   const query = deps.query ?? tableQuery(deps.client);
   const overlapMs = deps.overlapMs ?? REPORT_OVERLAP_MS;
   const refreshMs = deps.refreshMs ?? REPORT_REFRESH_MS;
-  const copies = new Map<string, Copy>();
-  const turns = new Map<string, { running?: Promise<unknown>; queued?: Promise<Copy> }>();
+  let copy: Copy | undefined;
+  const turn: { running?: Promise<unknown>; queued?: Promise<Copy> } = {};
 
   const kinds = [REMOVAL_PREFIX, HEADER, OUTCOME]
     .map((prefix) => odata`(RowKey ge ${`${prefix}|`} and RowKey lt ${`${prefix}}`})`)
     .join(' or ');
 
-  const update = async (lansdelId: string): Promise<Copy> => {
-    await deps.ready(lansdelId);
+  const update = async (): Promise<Copy> => {
+    await deps.ready();
     const at = deps.now().getTime();
-    const known = copies.get(lansdelId);
-    const full = !known || at - known.fullAt >= refreshMs;
-    const copy: Copy = full ? { fullAt: at, entries: new Map(), removed: new Map() } : known;
-    let filter = `${odata`PartitionKey eq ${encodeKey(lansdelId)}`} and (${kinds})`;
-    const from = copy.readAt ?? (copy.newest ? Date.parse(copy.newest) : undefined);
+    const full = !copy || at - copy.fullAt >= refreshMs;
+    const next: Copy =
+      full || !copy
+        ? { fullAt: at, partitions: new Map(), removed: new Map(), lists: new Map() }
+        : copy;
+    let filter = kinds;
+    const from = next.readAt ?? (next.newest ? Date.parse(next.newest) : undefined);
     if (from !== undefined) {
-      filter = `${filter} and ${odata`Timestamp ge ${new Date(from - overlapMs)}`}`;
+      filter = `(${kinds}) and ${odata`Timestamp ge ${new Date(from - overlapMs)}`}`;
     }
     const read = await query(filter, SELECT);
-    merge(copy, read.rows);
-    if (read.serverTime !== undefined) copy.readAt = read.serverTime;
-    copies.set(lansdelId, copy);
-    return copy;
+    merge(next, read.rows);
+    if (read.serverTime !== undefined) next.readAt = read.serverTime;
+    copy = next;
+    return next;
   };
 
   return {
     /** One länsdel's participants as the report counts them, up to date. */
     async rows(lansdelId: string): Promise<ReportParticipant[]> {
-      let turn = turns.get(lansdelId);
-      if (!turn) {
-        turn = {};
-        turns.set(lansdelId, turn);
-      }
-      const current = turn;
-      let mine = current.queued;
+      let mine = turn.queued;
       if (!mine) {
-        const previous = current.running ?? Promise.resolve();
+        const previous = turn.running ?? Promise.resolve();
         mine = previous
           .catch(() => undefined)
           .then(() => {
-            current.queued = undefined;
-            return update(lansdelId);
+            turn.queued = undefined;
+            return update();
           });
-        current.queued = mine;
-        current.running = mine;
+        turn.queued = mine;
+        turn.running = mine;
       }
-      return listOf(await mine);
+      return listOf(await mine, encodeKey(lansdelId));
     },
 
     /** The removal mark of `code`, for the transaction that deletes its header. */

@@ -83,7 +83,11 @@ export function participantTables(
     now,
   });
 
-  const reportCopy = participantReportRows({ client, ready: (id) => ready(id), now });
+  const reportCopy = participantReportRows({
+    client,
+    ready: () => Promise.all(lansdelIds.map((id) => ready(id))),
+    now,
+  });
 
   const migrated = new Map<string, { at: number; done: Promise<number> }>();
   /** Resolves once the länsdel holds no rows of the previous release (checked every 10 min). */

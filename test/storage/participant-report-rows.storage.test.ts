@@ -152,6 +152,39 @@ describe('lägesrapport rows kept per instance', () => {
     expect(cached.some((row) => row.includes('"outcomes":[{'))).toBe(true);
   });
 
+  it('when a report counts every länsdel, then one query brings their rows, each länsdel lists only its own, and the next report asks only for what changed', async () => {
+    const { instance, client } = await participantWorld();
+    const writer = instance();
+    await enrol(writer, person(2));
+    const flen = await enrol(writer, person(1));
+    await enrol(writer, person(6));
+    const filters: string[] = [];
+    const real = tableQuery(client);
+    const copy = participantReportRows({
+      client,
+      ready: async () => 0,
+      now: () => new Date(),
+      query: (filter, select) => {
+        filters.push(filter);
+        return real(filter, select);
+      },
+    });
+    const both = () => Promise.all([copy.rows('norra'), copy.rows('sodra')]);
+
+    const [norra, sodra] = await both();
+    expect(filters).toHaveLength(1);
+    expect(filters[0]).not.toContain('PartitionKey');
+    expect(norra.map((r) => r.kommun)).toEqual(['Strängnäs', 'Strängnäs']);
+    expect(sodra.map((r) => r.kommun)).toEqual(['Flen']);
+
+    await recordStep(writer, flen, 'studier', '2026-05-20');
+    const [norraAgain, sodraAgain] = await both();
+    expect(filters).toHaveLength(2);
+    expect(filters[1]).toContain('Timestamp ge');
+    expect(norraAgain).toEqual(norra);
+    expect(sodraAgain[0]!.outcomes).toEqual([{ step: 'studier', on: '2026-05-20' }]);
+  });
+
   it('when a row with a server time just before the newest seen becomes visible only after that read, then the next read still finds it', async () => {
     const { kommuner, reveal } = await lateRowWorld();
     expect(await kommuner()).toEqual(['Trosa']);
