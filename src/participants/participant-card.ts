@@ -28,8 +28,9 @@ export function requirePersonal(turn: Pick<Turn, 'conversationKind'>): void {
 }
 
 /**
- * The participant's card. After a change it is built from the header the change wrote
- * (`recorded`), so the answer reads only the first page of the history.
+ * The participant's card. After a change it is built from the header the change wrote and the
+ * first page of the history it kept (`recorded`), so the answer reads nothing more (a repeated
+ * click, which wrote nothing, reads the page).
  */
 export async function detailCard(
   participants: ParticipantService,

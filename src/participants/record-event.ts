@@ -18,7 +18,7 @@ export interface RecordedEvent {
   /** The header before the change (to move the follow-up reminder). */
   readonly before: Participant;
   readonly created: boolean;
-  /** The first page of the history after the change, when it was read alongside it. */
+  /** The first page of the history after the change (asked for with `withPage`). */
   readonly timeline?: TimelinePage;
 }
 
