@@ -40,14 +40,11 @@ export interface StoredRow<T> {
   readonly etag: string;
 }
 
-/**
- * A write inside one change. `replace` is conditional on the etag that was read; `upsert` is not
- * (for a row kept in step with the header, whose own replace makes the change conditional).
- */
+/** A write inside one change. `replace` is conditional on the etag read; `upsert` is not. */
 export type RowWrite<K extends RowKinds> = {
   [N in keyof K & string]:
     | {
-        readonly op: 'create';
+        readonly op: 'create' | 'upsert';
         readonly kind: N;
         readonly id: string;
         readonly value: ValueOf<K, N>;
@@ -58,12 +55,6 @@ export type RowWrite<K extends RowKinds> = {
         readonly id: string;
         readonly value: ValueOf<K, N>;
         readonly etag: string;
-      }
-    | {
-        readonly op: 'upsert';
-        readonly kind: N;
-        readonly id: string;
-        readonly value: ValueOf<K, N>;
       }
     | { readonly op: 'delete'; readonly kind: N; readonly id: string };
 }[keyof K & string];
@@ -296,9 +287,10 @@ export class AggregateTable<K extends RowKinds> {
       if (stored[field] !== undefined) stored[field] = JSON.stringify(stored[field]);
     }
     const entity = this.entity(pk, key, kind.version, stored, write.kind);
-    if (write.op === 'create') return ['create', entity];
-    if (write.op === 'upsert') return ['upsert', entity, 'Replace'];
-    return ['update', entity, 'Replace', { etag: requireEtag(write.etag) }];
+    if (write.op === 'replace') {
+      return ['update', entity, 'Replace', { etag: requireEtag(write.etag) }];
+    }
+    return write.op === 'create' ? ['create', entity] : ['upsert', entity, 'Replace'];
   }
 
   private entity(
