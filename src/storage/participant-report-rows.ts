@@ -111,34 +111,41 @@ interface Copy {
   readonly lists: Map<string, ReportParticipant[]>;
 }
 
-/** Rows of a query, and the storage server's time when it answered the first page. */
+/** What a query answers once every page was handed on: the storage server's time at the first. */
 export interface QueryResult {
-  readonly rows: Record<string, unknown>[];
   readonly serverTime?: number;
 }
 
-/** Reads rows by an OData filter with the given properties; the real one pages through storage. */
-export type RowQuery = (filter: string, select: readonly string[]) => Promise<QueryResult>;
+/**
+ * Reads rows by an OData filter with the given properties, handing each page to `onRows` as it
+ * arrives (so a full read never holds more than one page of entities); the real one pages
+ * through storage.
+ */
+export type RowQuery = (
+  filter: string,
+  select: readonly string[],
+  onRows: (rows: readonly Record<string, unknown>[]) => void,
+) => Promise<QueryResult>;
 
 export const tableQuery =
   (client: TableClient): RowQuery =>
-  async (filter, select) => {
-    const rows: Record<string, unknown>[] = [];
+  async (filter, select, onRows) => {
     let serverTime: number | undefined;
     try {
-      for await (const row of client.listEntities<Record<string, unknown>>({
-        queryOptions: { filter, select: [...select] },
-        onResponse: (response) => {
-          const date = Date.parse(response.headers.get('date') ?? '');
-          if (serverTime === undefined && Number.isFinite(date)) serverTime = date;
-        },
-      })) {
-        rows.push(row);
-      }
+      const pages = client
+        .listEntities<Record<string, unknown>>({
+          queryOptions: { filter, select: [...select] },
+          onResponse: (response) => {
+            const date = Date.parse(response.headers.get('date') ?? '');
+            if (serverTime === undefined && Number.isFinite(date)) serverTime = date;
+          },
+        })
+        .byPage();
+      for await (const page of pages) onRows(page);
     } catch (error) {
       throw toAppError(error);
     }
-    return { rows, ...(serverTime === undefined ? {} : { serverTime }) };
+    return serverTime === undefined ? {} : { serverTime };
   };
 
 const viewOf = (header: HeaderFacts, outcomes: Entry['outcomes']): ReportParticipant => ({
@@ -297,8 +304,9 @@ export function participantReportRows(deps: {
     if (from !== undefined) {
       filter = `(${kinds}) and ${odata`Timestamp ge ${new Date(from - overlapMs)}`}`;
     }
-    const read = await query(filter, SELECT);
-    merge(next, read.rows);
+    // Rows merge page by page: merging is idempotent and order-free (a removal mark in a later
+    // page clears what an earlier one brought), and a read cut off half way is read again.
+    const read = await query(filter, SELECT, (rows) => merge(next, rows));
     if (read.serverTime !== undefined) next.readAt = read.serverTime;
     copy = next;
     return next;

@@ -14,6 +14,7 @@ import { seeded } from '../support/participant-lists.js';
 import {
   allRows,
   enrol,
+  LANSDELAR,
   participantWorld,
   recordStep,
   sortedRows,
@@ -56,10 +57,12 @@ async function lateRowWorld(overlapMs?: number) {
   await enrol(writer, person(2, { kommun: 'Trosa' }));
   const hidden = new Set([late]);
   const real = tableQuery(client);
-  const query: RowQuery = async (filter, select) => ({
-    rows: (await real(filter, select)).rows.filter((row) => !hidden.has(String(row.code))),
-    serverTime: Date.now(),
-  });
+  const query: RowQuery = async (filter, select, onRows) => {
+    await real(filter, select, (rows) =>
+      onRows(rows.filter((row) => !hidden.has(String(row.code)))),
+    );
+    return { serverTime: Date.now() };
+  };
   const copy = participantReportRows({
     client,
     ready: async () => 0,
@@ -164,9 +167,9 @@ describe('lägesrapport rows kept per instance', () => {
       client,
       ready: async () => 0,
       now: () => new Date(),
-      query: (filter, select) => {
+      query: (filter, select, onRows) => {
         filters.push(filter);
-        return real(filter, select);
+        return real(filter, select, onRows);
       },
     });
     const both = () => Promise.all([copy.rows('norra'), copy.rows('sodra')]);
@@ -185,6 +188,32 @@ describe('lägesrapport rows kept per instance', () => {
     expect(sodraAgain[0]!.outcomes).toEqual([{ step: 'studier', on: '2026-05-20' }]);
   });
 
+  it('when the rows arrive a page at a time, one row per page and in reverse order, then the report counts what one page would', async () => {
+    const { instance, client } = await participantWorld();
+    const writer = instance();
+    const codes: string[] = [];
+    for (let n = 0; n < 8; n++) codes.push(await enrol(writer, person(n)));
+    await recordStep(writer, codes[1]!, 'studier', '2026-05-20');
+    await recordStep(writer, codes[2]!, 'avbrott', '2026-05-21');
+    await writer.remove(codes[2]!);
+    await writer.remove(codes[5]!);
+    const real = tableQuery(client);
+    const copy = participantReportRows({
+      client,
+      ready: async () => 0,
+      now: () => new Date(),
+      query: async (filter, select, onRows) => {
+        const rows: Record<string, unknown>[] = [];
+        const read = await real(filter, select, (page) => rows.push(...page));
+        for (const row of rows.reverse()) onRows([row]);
+        return read;
+      },
+    });
+    const paged = sortedRows((await Promise.all(LANSDELAR.map((id) => copy.rows(id)))).flat());
+    expect(paged).toEqual(await allRows(instance()));
+    expect(paged).toHaveLength(6);
+  });
+
   it('when a row with a server time just before the newest seen becomes visible only after that read, then the next read still finds it', async () => {
     const { kommuner, reveal } = await lateRowWorld();
     expect(await kommuner()).toEqual(['Trosa']);
@@ -196,8 +225,11 @@ describe('lägesrapport rows kept per instance', () => {
     const { instance, client } = await participantWorld();
     await enrol(instance(), person(1, { lansdelId: 'norra' }));
     const before = Date.now();
-    const read = await tableQuery(client)(`PartitionKey eq 'norra'`, ['RowKey']);
-    expect(read.rows.length).toBeGreaterThan(0);
+    const rows: unknown[] = [];
+    const read = await tableQuery(client)(`PartitionKey eq 'norra'`, ['RowKey'], (page) =>
+      rows.push(...page),
+    );
+    expect(rows.length).toBeGreaterThan(0);
     // Whole seconds, from the same machine's clock.
     expect(read.serverTime).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(read.serverTime).toBeLessThanOrEqual(Date.now());
