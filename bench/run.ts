@@ -15,7 +15,7 @@ import { measureReport } from './scenarios/report.js';
 import { measureTick } from './scenarios/scheduler.js';
 import { measureStepStorage } from './scenarios/step-storage.js';
 import { measureAgendaStorage } from './scenarios/agenda-storage.js';
-import { startBenchBot } from './support/bot.js';
+import { PRODUCTION_COMMAND, startBenchBot } from './support/bot.js';
 import { benchTenant, benchUsers, freshPrefix, type BenchContext } from './support/context.js';
 import { startCountingProxy } from './support/counting-proxy.js';
 import { summarise, type BenchResults } from './summary.js';
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         cpus: cpus().length,
         memoryGiB: Math.round(totalmem() / 2 ** 30),
       },
+      command: PRODUCTION_COMMAND,
       durationSeconds: Math.round((Date.now() - started) / 1000),
       baseline,
       coldStart,

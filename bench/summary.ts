@@ -13,6 +13,8 @@ import { ratio, type LatencyStats } from './support/stats.js';
 export interface BenchResults {
   readonly date: string;
   readonly machine: { node: string; cpus: number; memoryGiB: number };
+  /** The command the bot ran under, production's (`npm run serve`). */
+  readonly command: string;
   readonly durationSeconds: number;
   readonly baseline: BaselineResult;
   readonly coldStart: LatencyStats;
@@ -118,7 +120,7 @@ export function summarise(results: BenchResults): string {
     `### Benchmark ${results.date.slice(0, 10)}`,
     '',
     `Node ${results.machine.node}, ${results.machine.cpus} cores, ${results.machine.memoryGiB} GiB; ` +
-      `the bot as \`node dist/index.js\` in its own process, Azurite in memory, a local Bot Connector; ` +
+      `the bot as \`${results.command}\` in its own process, Azurite in memory, a local Bot Connector; ` +
       `run took ${results.durationSeconds} s. Ratios compare with the baseline measured in the same run. ` +
       `Each card-action scenario, and the echo bot alike, first runs ${WARM_UP.users * WARM_UP.perUser} actions ` +
       `(${WARM_UP.users} users × ${WARM_UP.perUser}) that are not counted. ` +

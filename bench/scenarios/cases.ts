@@ -1,5 +1,11 @@
 import type { Case, CaseSummary } from '../../src/cases/cases.schema.js';
-import { casePrefix, closedRowId, openRowId, yearPartition } from '../../src/storage/case-rows.js';
+import {
+  casePrefix,
+  closedRowId,
+  conversationKey,
+  openRowId,
+  yearPartition,
+} from '../../src/storage/case-rows.js';
 import { randomUUID } from 'node:crypto';
 import { cardAction, message } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
@@ -7,6 +13,7 @@ import { loadRows, type BulkRow } from '../support/bulk.js';
 import type { BenchContext } from '../support/context.js';
 import { measureAnswerPath, nowEpoch, type AnswerPathResult } from '../support/answer-path.js';
 import { postActivity, runLevel, warmUp, type LevelResult } from '../support/load.js';
+import { rangeRead, rawTable } from '../support/storage-alone.js';
 import { withUsage } from '../support/process-stats.js';
 
 export interface QueueLevel extends LevelResult {
@@ -22,6 +29,8 @@ export interface QueueResult {
   readonly answerPath: AnswerPathResult;
   /** A decision on a case (Action.Execute `cases.decide`) at one user, split at the answer. */
   readonly decideAnswerPath: AnswerPathResult;
+  /** The queue's one query alone, straight to Azurite at 8 users, per number of closed cases. */
+  readonly queryAlone: { readonly stored: number; readonly p50: number }[];
 }
 
 const CHANNEL = '19:bench-arenden@thread.tacv2';
@@ -146,10 +155,24 @@ export async function measureQueue(
   const send = async (user: number) => (await postActivity(bot.url, list(user))).status === 200;
   await warmUp(send);
   const levels: QueueLevel[] = [];
+  const queryAlone: QueueResult['queryAlone'] = [];
+  const raw = rawTable(ctx, `${prefix}Cases`);
+  const queueRange = `o|${conversationKey(CHANNEL)}|`;
   let loaded = 0;
   for (const size of sizes) {
     await loadClosed(ctx, prefix, loaded, size);
     loaded = size;
+    const alone = await runLevel(8, PER_USER[8]!, async () => {
+      const page = await rangeRead(
+        raw,
+        yearPartition(THIS_YEAR),
+        queueRange,
+        `o|${conversationKey(CHANNEL)}}`,
+        26,
+      );
+      return !page.done && page.value.length === OPEN;
+    });
+    queryAlone.push({ stored: size, p50: alone.latency.p50 });
     for (const users of ctx.levels) {
       const opsBefore = ctx.proxy.count;
       const { result: level, ...usage } = await withUsage(
@@ -200,5 +223,5 @@ export async function measureQueue(
       answeredAt: nowEpoch(),
     };
   });
-  return { levels, answerPath, decideAnswerPath };
+  return { levels, answerPath, decideAnswerPath, queryAlone };
 }

@@ -11,6 +11,7 @@ import { reminderKeys } from '../../src/storage/reminder-table.js';
 import { createTableStore } from '../../src/storage/table-store.js';
 import { BOT } from '../../test/support/activities.js';
 import { freshPrefix, type BenchContext } from '../support/context.js';
+import { PRODUCTION_NODE_FLAGS } from '../support/bot.js';
 import { projectRoot } from '../../scripts/local/playground.js';
 import { DUE, reminder, tickConversation, type TickInput, type TickResult } from './tick-shared.js';
 
@@ -99,7 +100,7 @@ export async function measureTick(ctx: BenchContext, stored: number): Promise<Ti
   // Asynchronously: the Bot Connector the ticks post to runs in this process.
   const { stdout: output } = await promisify(execFile)(
     process.execPath,
-    [await tickProcessScript(), JSON.stringify(input)],
+    [...PRODUCTION_NODE_FLAGS, await tickProcessScript(), JSON.stringify(input)],
     { cwd: projectRoot, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
   const last = output.trim().split('\n').at(-1) ?? '';

@@ -1,10 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { azuriteConnectionString } from '../../scripts/local/azurite.js';
+import { projectRoot } from '../../scripts/local/playground.js';
 import { startBotProcess, type BotProcess } from '../../test/support/bot-process.js';
 import type { BenchContext } from './context.js';
 import { BENCH_LANSDELAR } from '../scenarios/participants.js';
 
-/** How production runs the bot: the compiled `dist/index.js`. */
-export const PRODUCTION_ENTRY = ['dist/index.js'];
+/** How production runs the bot: `npm run serve`'s command (App Service runs the same). */
+export const PRODUCTION_COMMAND = (
+  JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }
+).scripts.serve!;
+/** The arguments after `node` in that command. */
+export const PRODUCTION_ENTRY = PRODUCTION_COMMAND.split(' ').slice(1);
+/** Production's options to Node (the heap cap), for processes that run the bot's modules. */
+export const PRODUCTION_NODE_FLAGS = PRODUCTION_ENTRY.filter((arg) => arg.startsWith('--'));
 
 /** The bot as its own production-built process, on the counted storage, scheduler off. */
 export function startBenchBot(ctx: BenchContext, tablePrefix: string): Promise<BotProcess> {

@@ -350,6 +350,10 @@ describe('the templates keep secrets out and identity in', () => {
     expect(main).toMatch(/@minValue\(2\)\s+param instanceCount int = 2/);
     expect(main).toContain("param location string = 'swedencentral'");
     expect(app).toContain("healthCheckPath: '/readyz'");
+    const serve = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+      .serve;
+    expect(serve).toMatch(/^node --max-old-space-size=\d+ dist\/index\.js$/);
+    expect(app).toContain(`appCommandLine: '${serve}'`);
     expect(appSettings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toMatch(
       /^'@Microsoft\.KeyVault\(SecretUri=/,
     );
