@@ -1,4 +1,6 @@
+import { odata, TableClient } from '@azure/data-tables';
 import express from 'express';
+import { randomUUID } from 'node:crypto';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -9,14 +11,50 @@ import {
 /**
  * The benchmark's baseline: a bare botbuilder bot on the same HTTP stack as the real one
  * (Express 5 + express.json + CloudAdapter, local mode). Messages are echoed to the connector;
- * card actions answer with a one-line card.
+ * card actions answer with a one-line card. Given `ECHO_STORAGE` and `ECHO_TABLE`, a card action
+ * first does an agenda item's table operations on the table the agenda's storage-alone run
+ * filled (its two range reads at once, then a four-row transaction in the user's partition):
+ * the least any bot on botbuilder and the Table SDK does for that action.
  */
 const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+const storage =
+  process.env.ECHO_STORAGE && process.env.ECHO_TABLE
+    ? TableClient.fromConnectionString(process.env.ECHO_STORAGE, process.env.ECHO_TABLE, {
+        allowInsecureConnection: true,
+      })
+    : undefined;
+
+const firstPage = (table: TableClient, partitionKey: string, from: string, to: string) =>
+  table
+    .listEntities({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
+      },
+    })
+    .byPage({ maxPageSize: 1000 })
+    .next();
+
+async function agendaItemStorage(table: TableClient, turn: TurnContext) {
+  const value = turn.activity.value as { action?: { data?: { user?: number } } } | undefined;
+  const partitionKey = `zbench-agenda-${value?.action?.data?.user ?? 0}`;
+  await Promise.all([
+    firstPage(table, partitionKey, 'head|', 'head}'),
+    firstPage(table, partitionKey, 'el|2027-01-12|', 'el|2027-01-12|~'),
+  ]);
+  const prefix = `zecho|${randomUUID()}`;
+  await table.submitTransaction(
+    [0, 1, 2, 3].map((k) => [
+      'create',
+      { partitionKey, rowKey: `${prefix}|${k}`, note: 'Förslag på gemensam kartläggningsmall.' },
+    ]),
+  );
+}
 const app = express();
 app.use(express.json({ limit: '512kb' }));
 
 async function echo(turn: TurnContext) {
   if (turn.activity.type === 'invoke') {
+    if (storage) await agendaItemStorage(storage, turn);
     await turn.sendActivity({
       type: 'invokeResponse',
       value: {

@@ -7,7 +7,7 @@ import { projectRoot } from '../scripts/local/playground.js';
 import { startAzuriteProcess } from './support/azurite-process.js';
 import { FakeConnector } from '../test/support/fake-connector.js';
 import { measureAgendaAdd } from './scenarios/agenda.js';
-import { measureBaseline } from './scenarios/baseline.js';
+import { measureBaseline, measureEchoWithAgendaStorage } from './scenarios/baseline.js';
 import { measureQueue } from './scenarios/cases.js';
 import { measureColdStart } from './scenarios/cold-start.js';
 import { measureStep, seedParticipants } from './scenarios/participants.js';
@@ -60,12 +60,15 @@ async function main(): Promise<void> {
     let step;
     let stepStorage;
     let agendaStorage;
+    let echoWithAgendaStorage;
     let report;
     try {
       log('Agenda items through the kallelse card …');
       agenda = await measureAgendaAdd(ctx, bot);
       log('The same storage operations alone, straight to Azurite …');
       agendaStorage = await measureAgendaStorage(ctx, prefix);
+      log('The echo bot doing the same storage operations before its card …');
+      echoWithAgendaStorage = await measureEchoWithAgendaStorage(ctx, `${prefix}Occurrences`);
       log('/ärenden with 1,000, 10,000 and 100,000 closed cases stored …');
       queue = await measureQueue(ctx, bot, prefix, [1_000, 10_000, 100_000]);
       log('Participants: 10,000 over nine länsdelar with 100,000 status events …');
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       step,
       stepStorage: stepStorage ?? [],
       agendaStorage: agendaStorage ?? [],
+      echoWithAgendaStorage: echoWithAgendaStorage ?? [],
       report,
       tick: [tickEmpty, tickFull],
     };

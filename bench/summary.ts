@@ -25,6 +25,8 @@ export interface BenchResults {
   readonly stepStorage: readonly LevelResult[];
   /** Adding an agenda item's table operations alone, straight to Azurite. */
   readonly agendaStorage: readonly LevelResult[];
+  /** The echo bot doing the agenda item's table operations before its card. */
+  readonly echoWithAgendaStorage?: readonly LevelResult[];
   readonly report: ReportResult;
   readonly tick: readonly TickResult[];
 }
@@ -137,6 +139,9 @@ export function summarise(results: BenchResults): string {
     storageRow('raw Azurite read', baseline.storage.read),
     ...(results.agendaStorage ?? []).map((l) =>
       baselineRow('Azurite alone: adding an agenda item’s 3 table operations', l),
+    ),
+    ...(results.echoWithAgendaStorage ?? []).map((l) =>
+      baselineRow('bare botbuilder bot doing those 3 table operations, card action', l),
     ),
     ...(results.stepStorage ?? []).map((l) =>
       baselineRow('Azurite alone: a step’s 3 table operations on the seeded participant table', l),

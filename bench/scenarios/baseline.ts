@@ -51,6 +51,45 @@ export async function measureBaseline(ctx: BenchContext): Promise<BaselineResult
   }
 }
 
+/** Card actions at 1 and 8 users, as many per user as the agenda scenario's. */
+const WITH_STORAGE: Record<number, number> = { 1: 30, 8: 20 };
+
+/**
+ * The echo bot doing an adding of an agenda item's table operations (straight to Azurite, on
+ * `table`, which the agenda's storage-alone run filled) before its one-line card: warmed like
+ * the others, then at 1 and 8 users. No bot on botbuilder and the Table SDK answers that
+ * action faster on this machine.
+ */
+export async function measureEchoWithAgendaStorage(
+  ctx: BenchContext,
+  table: string,
+): Promise<LevelResult[]> {
+  const echo = await startBotProcess(
+    { ECHO_STORAGE: ctx.azurite.connectionString, ECHO_TABLE: table },
+    20_000,
+    ['--import', 'tsx', 'bench/echo-bot.ts'],
+  );
+  try {
+    const where = { kind: 'channel' as const, conversationId: '19:echo@thread.tacv2' };
+    const send = async (user: number) => {
+      const activity = cardAction(
+        'agenda.add',
+        { user },
+        { serviceUrl: ctx.connector.url, from: ctx.users[user]!, where },
+      );
+      return (await postActivity(echo.url, activity)).status === 200;
+    };
+    await warmUp(send);
+    const levels: LevelResult[] = [];
+    for (const [users, perUser] of Object.entries(WITH_STORAGE)) {
+      levels.push(await runLevel(Number(users), perUser, send));
+    }
+    return levels;
+  } finally {
+    await echo.kill('SIGTERM');
+  }
+}
+
 async function rawStorage(ctx: BenchContext) {
   const table = TableClient.fromConnectionString(ctx.azurite.connectionString, 'benchRaw', {
     allowInsecureConnection: true,
