@@ -1,4 +1,4 @@
-import { odata, TableClient } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import {
@@ -7,14 +7,15 @@ import {
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
+import { agendaItemOperations } from './scenarios/agenda-storage.js';
 
 /**
  * The benchmark's baseline: a bare botbuilder bot on the same HTTP stack as the real one
  * (Express 5 + express.json + CloudAdapter, local mode). Messages are echoed to the connector;
  * card actions answer with a one-line card. Given `ECHO_STORAGE` and `ECHO_TABLE`, a card action
- * first does an agenda item's table operations on the table the agenda's storage-alone run
- * filled (its two range reads at once, then a four-row transaction in the user's partition):
- * the least any bot on botbuilder and the Table SDK does for that action.
+ * first does an agenda item's table operations ({@link agendaItemOperations}) on the table the
+ * agenda's storage-alone run filled: the least any bot on botbuilder and the Table SDK does for
+ * that action.
  */
 const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
 const storage =
@@ -24,30 +25,14 @@ const storage =
       })
     : undefined;
 
-const firstPage = (table: TableClient, partitionKey: string, from: string, to: string) =>
-  table
-    .listEntities({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
-      },
-    })
-    .byPage({ maxPageSize: 1000 })
-    .next();
-
 async function agendaItemStorage(table: TableClient, turn: TurnContext) {
   const value = turn.activity.value as { action?: { data?: { user?: number } } } | undefined;
-  const partitionKey = `zbench-agenda-${value?.action?.data?.user ?? 0}`;
-  await Promise.all([
-    firstPage(table, partitionKey, 'head|', 'head}'),
-    firstPage(table, partitionKey, 'el|2027-01-12|', 'el|2027-01-12|~'),
-  ]);
-  const prefix = `zecho|${randomUUID()}`;
-  await table.submitTransaction(
-    [0, 1, 2, 3].map((k) => [
-      'create',
-      { partitionKey, rowKey: `${prefix}|${k}`, note: 'Förslag på gemensam kartläggningsmall.' },
-    ]),
+  const found = await agendaItemOperations(
+    table,
+    value?.action?.data?.user ?? 0,
+    `zecho|${randomUUID()}`,
   );
+  if (!found) throw new Error('The agenda table is not filled');
 }
 const app = express();
 app.use(express.json({ limit: '512kb' }));

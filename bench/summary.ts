@@ -26,7 +26,7 @@ export interface BenchResults {
   /** Adding an agenda item's table operations alone, straight to Azurite. */
   readonly agendaStorage: readonly LevelResult[];
   /** The echo bot doing the agenda item's table operations before its card. */
-  readonly echoWithAgendaStorage?: readonly LevelResult[];
+  readonly echoWithAgendaStorage: readonly LevelResult[];
   readonly report: ReportResult;
   readonly tick: readonly TickResult[];
 }

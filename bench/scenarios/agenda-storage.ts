@@ -1,3 +1,4 @@
+import type { TableClient } from '@azure/data-tables';
 import type { BenchContext } from '../support/context.js';
 import type { LevelResult } from '../support/load.js';
 import {
@@ -34,13 +35,26 @@ export async function measureAgendaStorage(
       );
     }
   }
-  return measureStorageAlone(async (user, iteration, run) => {
-    const partitionKey = `zbench-agenda-${user}`;
-    const [heads, items] = await Promise.all([
-      rangeRead(table, partitionKey, 'head|', 'head}', 1000),
-      rangeRead(table, partitionKey, 'el|2027-01-12|', 'el|2027-01-12|~', 1000),
-    ]);
-    await scratchBatch(table, partitionKey, `zbench|${run}|${iteration}`, 4);
-    return !heads.done && !items.done && heads.value.length === 12 && items.value.length === 40;
-  });
+  return measureStorageAlone((user, iteration, run) =>
+    agendaItemOperations(table, user, `zbench|${run}|${iteration}`),
+  );
+}
+
+/**
+ * Adding an agenda item's table operations in user `user`'s partition of the filled table: its
+ * two range reads at once, then a four-row transaction of new rows under `prefix`. True when the
+ * reads found the partition as filled.
+ */
+export async function agendaItemOperations(
+  table: TableClient,
+  user: number,
+  prefix: string,
+): Promise<boolean> {
+  const partitionKey = `zbench-agenda-${user}`;
+  const [heads, items] = await Promise.all([
+    rangeRead(table, partitionKey, 'head|', 'head}', 1000),
+    rangeRead(table, partitionKey, 'el|2027-01-12|', 'el|2027-01-12|~', 1000),
+  ]);
+  await scratchBatch(table, partitionKey, prefix, 4);
+  return !heads.done && !items.done && heads.value.length === 12 && items.value.length === 40;
 }

@@ -55,10 +55,9 @@ export async function measureBaseline(ctx: BenchContext): Promise<BaselineResult
 const WITH_STORAGE: Record<number, number> = { 1: 30, 8: 20 };
 
 /**
- * The echo bot doing an adding of an agenda item's table operations (straight to Azurite, on
- * `table`, which the agenda's storage-alone run filled) before its one-line card: warmed like
- * the others, then at 1 and 8 users. No bot on botbuilder and the Table SDK answers that
- * action faster on this machine.
+ * The echo bot doing an agenda item's table operations (straight to Azurite, on `table`, which
+ * the agenda's storage-alone run filled) before its one-line card, warmed like the others, then
+ * at 1 and 8 users: the floor of that action for a bot on botbuilder and the Table SDK here.
  */
 export async function measureEchoWithAgendaStorage(
   ctx: BenchContext,

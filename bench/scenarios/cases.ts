@@ -157,7 +157,7 @@ export async function measureQueue(
   const levels: QueueLevel[] = [];
   const queryAlone: QueueResult['queryAlone'] = [];
   const raw = rawTable(ctx, `${prefix}Cases`);
-  const queueRange = `o|${conversationKey(CHANNEL)}|`;
+  const queueLines = `o|${conversationKey(CHANNEL)}`;
   let loaded = 0;
   for (const size of sizes) {
     await loadClosed(ctx, prefix, loaded, size);
@@ -166,8 +166,8 @@ export async function measureQueue(
       const page = await rangeRead(
         raw,
         yearPartition(THIS_YEAR),
-        queueRange,
-        `o|${conversationKey(CHANNEL)}}`,
+        `${queueLines}|`,
+        `${queueLines}}`,
         26,
       );
       return !page.done && page.value.length === OPEN;

@@ -350,13 +350,17 @@ describe('the templates keep secrets out and identity in', () => {
     expect(main).toMatch(/@minValue\(2\)\s+param instanceCount int = 2/);
     expect(main).toContain("param location string = 'swedencentral'");
     expect(app).toContain("healthCheckPath: '/readyz'");
+    expect(appSettings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toMatch(
+      /^'@Microsoft\.KeyVault\(SecretUri=/,
+    );
+  });
+
+  it('when App Service starts the app, then it runs the command of npm run serve, with the heap capped', () => {
+    const app = read(join(INFRA, 'modules', 'app-service.bicep'));
     const serve = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
       .serve;
     expect(serve).toMatch(/^node --max-old-space-size=\d+ dist\/index\.js$/);
     expect(app).toContain(`appCommandLine: '${serve}'`);
-    expect(appSettings.get('APPLICATIONINSIGHTS_CONNECTION_STRING')).toMatch(
-      /^'@Microsoft\.KeyVault\(SecretUri=/,
-    );
   });
 
   it('when the bot is deployed, then the Bot Service is in the Europe region, the app uses its token service, and everything else is in Sweden Central', () => {
