@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { addDays } from '../../src/schedule/local-time.js';
 import { cardAction } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
@@ -48,7 +48,7 @@ export async function measureAgendaAdd(ctx: BenchContext, bot: BotProcess): Prom
       {
         meetingId,
         date,
-        requestId: randomUUID(),
+        requestId: newId(),
         title: `Punkt ${n + 1} från användare ${user + 1}`,
         description: 'Genomgång av gemensamma rutiner för kartläggning.',
         category: 'fraga',
@@ -120,7 +120,7 @@ async function createSeries(
   const activity = cardAction(
     'meeting.create',
     {
-      requestId: randomUUID(),
+      requestId: newId(),
       type: 'referensgrupp',
       name: `Referensgrupp last ${users}`,
       recurrence: 'dates',

@@ -6,7 +6,7 @@ import {
   openRowId,
   yearPartition,
 } from '../../src/storage/case-rows.js';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { cardAction, message } from '../../test/support/activities.js';
 import type { BotProcess } from '../../test/support/bot-process.js';
 import { loadRows, type BulkRow } from '../support/bulk.js';
@@ -207,7 +207,7 @@ export async function measureQueue(
       'cases.decide',
       {
         code: `Ä-${THIS_YEAR}-${String(OPEN + 1 + n).padStart(6, '0')}`,
-        requestId: randomUUID(),
+        requestId: newId(),
         outcome: 'avslag',
         motivation: 'Insatsen motsvarar inte behovet som beskrivs i anmälan.',
       },

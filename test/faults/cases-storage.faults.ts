@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
@@ -90,7 +90,7 @@ async function withFault<T>(mode: Mode, act: () => Promise<T>): Promise<T> {
     // A fault that did not fire would hit the next test: spend it on a scratch transaction.
     if (!fired)
       await scratch
-        .submitTransaction([['upsert', { partitionKey: 'p', rowKey: randomUUID() }]])
+        .submitTransaction([['upsert', { partitionKey: 'p', rowKey: newId() }]])
         .catch(() => undefined);
   }
 }
@@ -149,7 +149,7 @@ async function scenario(
 }
 
 async function newCase() {
-  return (await world.submit(erik, { reason: `Avbrott ${randomUUID().slice(0, 8)}` })).code;
+  return (await world.submit(erik, { reason: `Avbrott ${newId().slice(0, 8)}` })).code;
 }
 const snapshot = async (code: string) => (await direct().get(code))?.value;
 
@@ -286,7 +286,7 @@ describe('codes under load and faults', () => {
         cardAction(
           'cases.submit',
           {
-            requestId: randomUUID(),
+            requestId: newId(),
             reason: `Samtidigt ${i}`,
             request: 'arbetstraning',
             urgency: 'normal',

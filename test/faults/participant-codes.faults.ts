@@ -1,5 +1,5 @@
 import { odata, TableClient } from '@azure/data-tables';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestUser } from '../support/activities.js';
 import type { BotProcess } from '../support/bot-process.js';
@@ -107,7 +107,7 @@ describe('participant codes when the process dies', () => {
       let stop = false;
       const worker = async () => {
         while (!stop) {
-          const requestId = `req-kill-${randomUUID()}`;
+          const requestId = `req-kill-${newId()}`;
           answers.set(requestId, undefined);
           const text = await enrol(first, requestId);
           answers.set(requestId, text);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, users } from '../support/activities.js';
 import type { BotProcess } from '../support/bot-process.js';
@@ -84,7 +84,7 @@ function noticeColor(card: Record<string, unknown> | undefined): unknown {
 }
 
 async function addItem(ref: MeetingRef, title: string): Promise<string> {
-  const requestId = randomUUID();
+  const requestId = newId();
   await first.click('agenda.add', itemForm(ref, title, requestId), admin, where);
   return itemIdOf(requestId, admin.id);
 }
@@ -92,7 +92,7 @@ async function addItem(ref: MeetingRef, title: string): Promise<string> {
 const record = (ref: MeetingRef, itemId: string, text: string) => ({
   ...ref,
   itemId,
-  requestId: randomUUID(),
+  requestId: newId(),
   notes: `Anteckning: ${text}`,
   decision: `Beslut: ${text}`,
   actionWhat: `Uppgift: ${text}`,

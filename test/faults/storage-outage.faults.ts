@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
 import { AppError } from '../../src/errors.js';
@@ -127,7 +127,7 @@ describe('storage stops mid-load', () => {
         } else {
           const added = [...ledger.acknowledged].find((id) => ledger.attempts.get(id)!.ref === ref);
           if (!added) return;
-          const record = { requestId: randomUUID(), ref, n: ++counter };
+          const record = { requestId: newId(), ref, n: ++counter };
           recorded.push(record);
           const { card, saved } = await recordItem(
             record,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
 import { AppError } from '../../src/errors.js';
@@ -84,7 +84,7 @@ describe('three bot instances behind one storage', () => {
           ledger.add(clients[n % 3]!, refs[n % refs.length]!, users3[n % 3]!, where),
         );
       }
-      const doubleIds = Array.from({ length: DOUBLE_CLICKS }, () => randomUUID());
+      const doubleIds = Array.from({ length: DOUBLE_CLICKS }, () => newId());
       doubleIds.forEach((requestId, n) =>
         tasks.push(() =>
           Promise.all(
@@ -111,7 +111,7 @@ describe('three bot instances behind one storage', () => {
       const decisionPairs = [...ledger.acknowledged].slice(0, DECISION_PAIRS).map((added, n) => ({
         ref: ledger.attempts.get(added)!.ref,
         itemId: itemIdOf(added, ledger.attempts.get(added)!.from.id),
-        requestId: randomUUID(),
+        requestId: newId(),
         n,
       }));
       const decisionAnswers = await Promise.all(

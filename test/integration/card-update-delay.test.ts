@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { describe, expect, it } from 'vitest';
 import { cardAction, TENANT_ID, users } from '../support/activities.js';
 import { actionData } from '../support/card-actions.js';
@@ -42,7 +42,7 @@ async function burst(delayMs: number) {
       return (response.body as { value: Record<string, unknown> }).value;
     };
     const created = await click('meeting.create', {
-      requestId: randomUUID(),
+      requestId: newId(),
       type: 'referensgrupp',
       name: 'Referensgrupp Norra',
       recurrence: 'dates',
@@ -64,7 +64,7 @@ async function burst(delayMs: number) {
         {
           ...ref,
           ...actionData(kallelse, 'agenda.add'),
-          requestId: randomUUID(),
+          requestId: newId(),
           title: `Punkt ${n} om ”samverkan” åäö`,
           category: 'fraga',
         },

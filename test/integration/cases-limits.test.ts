@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCase } from '../../src/cases/case-change.js';
 import { decideCase } from '../../src/cases/use-cases/decide-case.js';
@@ -71,19 +71,19 @@ describe('a case at the limits', () => {
       const deps = world.bot.cases.deps;
 
       for (let i = 0; i < DECISIONS; i++) {
-        await planCase(deps, samordnare, { code, key: randomUUID() });
+        await planCase(deps, samordnare, { code, key: newId() });
         await decideCase(deps, samordnare, {
           code,
-          requestId: randomUUID(),
+          requestId: newId(),
           outcome: 'aterremiss',
           insats: fullText(80),
           motivation: fullText(500),
         });
       }
-      await planCase(deps, samordnare, { code, key: randomUUID() });
+      await planCase(deps, samordnare, { code, key: newId() });
       for (let i = 0; i < MOVES; i++) {
         const date = i % 2 ? '2026-12-08' : '2027-01-12';
-        await moveCase(deps, samordnare, { code, date, key: randomUUID() });
+        await moveCase(deps, samordnare, { code, date, key: newId() });
       }
       const stored = await requireCase(deps.store, code);
       expect(stored.value.reason).toBe(reason);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
 import { actionData } from '../support/card-actions.js';
@@ -403,7 +403,7 @@ describe('working the queue', () => {
   it('when a decision motivation holds a personnummer, then it is refused, not echoed, and the case is unchanged', async () => {
     const card = await click('cases.decide', {
       code: fkCode,
-      requestId: randomUUID(),
+      requestId: newId(),
       outcome: 'avslag',
       motivation: 'Gäller 19811218-9876',
     });
@@ -413,8 +413,8 @@ describe('working the queue', () => {
   });
 
   it('when two samordnare decide at once, then one wins, the other is told and sees the current state, and a repeat does nothing', async () => {
-    const annaRequest = randomUUID();
-    const boRequest = randomUUID();
+    const annaRequest = newId();
+    const boRequest = newId();
     const [a, b] = await Promise.all([
       click('cases.decide', {
         code: fkCode,
@@ -485,7 +485,7 @@ describe('working the queue', () => {
       await say(`/ärenden planera ${code} 2027-01-12`);
       const decided = await click('cases.decide', {
         code,
-        requestId: randomUUID(),
+        requestId: newId(),
         outcome: 'ko',
         insats: 'Sikta mot arbetslivet',
         motivation: 'Fullt just nu.',
@@ -536,7 +536,7 @@ describe('a granted case becomes a participant', () => {
     const code = codeIn(await submit(sara, { reason: 'Behöver stöd tillbaka till arbete' }));
     await say(`/ärenden planera ${code} 2027-01-12`);
     const notGranted = await enrol({
-      requestId: randomUUID(),
+      requestId: newId(),
       insatsId: 'sikta',
       lansdelId: 'norra',
       enrolledOn: '2026-12-08',
@@ -550,7 +550,7 @@ describe('a granted case becomes a participant', () => {
     connector.clear();
     const decided = await click('cases.decide', {
       code,
-      requestId: randomUUID(),
+      requestId: newId(),
       outcome: 'beviljas',
       insats: 'Sikta mot arbetslivet',
       motivation: 'Passar insatsen.',
@@ -582,7 +582,7 @@ describe('a granted case becomes a participant', () => {
     expect(cardText(enrolled)).toContain(code);
     expect((await bot.cases.summary(code)).value.participantCode).toBe(participantCode);
 
-    const secondForm = await enrol({ ...fields, requestId: randomUUID() });
+    const secondForm = await enrol({ ...fields, requestId: newId() });
     expect(cardText(secondForm)).toContain(`redan inskriven med koden ${participantCode}`);
     const log = await bot.cases.log(
       { userId: admin.id, tenantId: TENANT_ID, roles: ['samordnare'], configuredAdmin: false },

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cardAction,
@@ -52,7 +52,7 @@ afterAll(async () => {
   await connector?.stop();
 });
 
-const channelOf = (name: string) => `19:${name}-${randomUUID().slice(0, 8)}@thread.tacv2`;
+const channelOf = (name: string) => `19:${name}-${newId().slice(0, 8)}@thread.tacv2`;
 const whereOf = (conversationId: string) => ({ kind: 'channel' as const, conversationId });
 
 async function click(
@@ -73,7 +73,7 @@ async function createSeries(conversationId: string) {
   const card = await click(
     'meeting.create',
     {
-      requestId: randomUUID(),
+      requestId: newId(),
       type: 'referensgrupp',
       name: 'Referensgrupp Södra',
       recurrence: 'dates',
@@ -140,10 +140,8 @@ describe('the meeting starts in Teams', () => {
   it('when the start event arrives twice with different activity ids, then the running meeting is posted once', async () => {
     const channel = channelOf('start-different');
     await createSeries(channel);
-    await send(event('start', channel, { id: randomUUID() }));
-    await send(
-      event('start', channel, { id: randomUUID(), at: new Date(STARTED.getTime() + 60_000) }),
-    );
+    await send(event('start', channel, { id: newId() }));
+    await send(event('start', channel, { id: newId(), at: new Date(STARTED.getTime() + 60_000) }));
     expect(postedWith(channel, 'meeting.view')).toHaveLength(1);
   });
 
@@ -151,9 +149,9 @@ describe('the meeting starts in Teams', () => {
     const channel = channelOf('start-concurrent');
     await createSeries(channel);
     const responses = await Promise.all([
-      bot.post(event('start', channel, { id: randomUUID() })),
-      second.post(event('start', channel, { id: randomUUID() })),
-      bot.post(event('start', channel, { id: randomUUID() })),
+      bot.post(event('start', channel, { id: newId() })),
+      second.post(event('start', channel, { id: newId() })),
+      bot.post(event('start', channel, { id: newId() })),
     ]);
     await Promise.all([bot.idle(), second.idle()]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -214,8 +212,8 @@ describe('the meeting ends in Teams', () => {
     const channel = channelOf('end-twice');
     await createSeries(channel);
     await send(event('start', channel));
-    await send(event('end', channel, { id: randomUUID() }));
-    await send(event('end', channel, { id: randomUUID(), at: new Date(ENDED.getTime() + 90_000) }));
+    await send(event('end', channel, { id: newId() }));
+    await send(event('end', channel, { id: newId(), at: new Date(ENDED.getTime() + 90_000) }));
     const asked = postedWith(channel, 'meeting.ended');
     expect(asked).toHaveLength(1);
     const shared = cardOf(asked[0])!;
@@ -228,8 +226,8 @@ describe('the meeting ends in Teams', () => {
     const channel = channelOf('end-concurrent');
     await createSeries(channel);
     await Promise.all([
-      bot.post(event('end', channel, { id: randomUUID() })),
-      second.post(event('end', channel, { id: randomUUID() })),
+      bot.post(event('end', channel, { id: newId() })),
+      second.post(event('end', channel, { id: newId() })),
     ]);
     await Promise.all([bot.idle(), second.idle()]);
     expect(postedWith(channel, 'meeting.ended')).toHaveLength(1);
@@ -263,7 +261,7 @@ describe('the meeting ends in Teams', () => {
       }),
     );
     expect(JSON.stringify(erikView.body)).not.toContain('meeting.close');
-    await send(event('end', channel, { id: randomUUID(), at: new Date(ENDED.getTime() + 60_000) }));
+    await send(event('end', channel, { id: newId(), at: new Date(ENDED.getTime() + 60_000) }));
     expect(postedWith(channel, 'meeting.ended')).toHaveLength(1);
   });
 

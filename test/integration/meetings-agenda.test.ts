@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingStore } from '../../src/storage/meeting-store.js';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
@@ -85,7 +85,7 @@ const auditRows = () => meetingStore(storeFor(bot.tablePrefix)).audit(ref.meetin
 
 /** The meeting form as a samordnare fills it in; each use is a new form (a new request id). */
 const seriesForm = () => ({
-  requestId: randomUUID(),
+  requestId: newId(),
   type: 'referensgrupp',
   name: 'Referensgrupp Norra',
   recurrence: 'dates',
@@ -306,7 +306,7 @@ describe('the kallelse stays current for everyone', () => {
       await click('agenda.item', { ...ref, itemId: remiss, action: 'withdraw' }, erik),
       await click(
         'agenda.add',
-        { ...ref, requestId: randomUUID(), title: 'Utan roll', category: 'fraga' },
+        { ...ref, requestId: newId(), title: 'Utan roll', category: 'fraga' },
         olle,
       ),
     ].map(cardText);
@@ -321,7 +321,7 @@ describe('the kallelse stays current for everyone', () => {
     connector.clear();
     const before = await agendaText();
     const add = (fields: Record<string, unknown>) =>
-      click('agenda.add', { ...ref, requestId: randomUUID(), category: 'fraga', ...fields }, erik);
+      click('agenda.add', { ...ref, requestId: newId(), category: 'fraga', ...fields }, erik);
     expect(cardText(await add({ title: '   ' }))).toContain('Skriv en rubrik.');
     expect(cardText(await add({ title: 'x'.repeat(151) }))).toContain('Rubriken är för lång');
     expect(cardText(await add({ title: 'Ok', description: 'y'.repeat(1001) }))).toContain(
@@ -432,7 +432,7 @@ describe('authors edit their own items', () => {
 
     const late = await click(
       'agenda.add',
-      { ...ref, requestId: randomUUID(), title: 'Sen statistik', category: 'fraga' },
+      { ...ref, requestId: newId(), title: 'Sen statistik', category: 'fraga' },
       maria,
     );
     expect(cardText(late)).toContain('väntar på samordnarens godkännande');
@@ -499,7 +499,7 @@ describe('moving and cancelling a meeting', () => {
       'agenda.add',
       {
         ...february(),
-        requestId: randomUUID(),
+        requestId: newId(),
         title: 'Uppföljning i februari',
         category: 'fraga',
       },
@@ -543,7 +543,7 @@ describe('moving and cancelling a meeting', () => {
     const before = cardText(await click('agenda.open', march()));
     const card = await click(
       'agenda.add',
-      { ...february(), requestId: randomUUID(), title: 'För sent', category: 'fraga' },
+      { ...february(), requestId: newId(), title: 'För sent', category: 'fraga' },
       erik,
     );
     expect(cardText(card)).toContain('Mötet är inställt.');

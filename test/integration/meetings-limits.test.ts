@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, MAX_ITEMS } from '../../src/meetings/meetings.schema.js';
 import { actionReminderIdOf } from '../../src/meetings/reminders/meeting-reminders.js';
@@ -57,7 +57,7 @@ async function seriesIn(channel: string) {
     return (response.body as { value: Record<string, unknown> }).value;
   };
   const created = await click('meeting.create', {
-    requestId: randomUUID(),
+    requestId: newId(),
     type: 'referensgrupp',
     name: maxText(LIMITS.seriesName, 'Referensgrupp'),
     recurrence: 'dates',
@@ -84,7 +84,7 @@ async function seriesIn(channel: string) {
     click('meeting.recordItem', {
       ...ref,
       itemId,
-      requestId: randomUUID(),
+      requestId: newId(),
       notes: maxText(LIMITS.notes, `Anteckning ${n}`),
       decision: maxText(LIMITS.decision, `Beslut ${n}`),
       actionWhat: maxText(LIMITS.actionWhat, `Uppgift ${n}`),

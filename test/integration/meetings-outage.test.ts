@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ const click = async (verb: string, data: Record<string, unknown>) => {
   return (response.body as { value: Record<string, unknown> }).value;
 };
 
-const secondRequest = randomUUID();
+const secondRequest = newId();
 const addSecond = () =>
   click('agenda.add', {
     ...ref,
@@ -63,7 +63,7 @@ const addSecond = () =>
 describe('the agenda during a storage outage', () => {
   it('when storage stops while an item is added or edited, then the card says so in Swedish and nothing is saved', async () => {
     const created = await click('meeting.create', {
-      requestId: randomUUID(),
+      requestId: newId(),
       type: 'samrad',
       name: 'Samråd Flen',
       recurrence: 'dates',
@@ -76,7 +76,7 @@ describe('the agenda during a storage outage', () => {
     ref = actionData(created, 'agenda.open') as typeof ref;
     const first = await click('agenda.add', {
       ...ref,
-      requestId: randomUUID(),
+      requestId: newId(),
       title: 'Första punkten',
       category: 'fraga',
     });

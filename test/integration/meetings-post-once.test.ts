@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toLocal } from '../../src/schedule/local-time.js';
 import { reminderIdOf } from '../../src/meetings/reminders/meeting-reminders.js';
@@ -81,7 +81,7 @@ const idle = () => Promise.all(bots.map((bot) => bot.idle()));
 async function meetings(channel: string) {
   const dates = tuesdays(20);
   const created = await click(bots[0]!, channel, 'meeting.create', {
-    requestId: randomUUID(),
+    requestId: newId(),
     type: 'referensgrupp',
     name: 'Referensgrupp samtidigt',
     recurrence: 'dates',
@@ -98,7 +98,7 @@ async function meetings(channel: string) {
   const refs = dates.map((date) => ({ meetingId, date }));
   const items = await Promise.all(
     refs.map(async (ref, n) => {
-      const requestId = randomUUID();
+      const requestId = newId();
       await click(bots[n % 3]!, channel, 'agenda.add', {
         ...ref,
         requestId,
@@ -162,7 +162,7 @@ describe('a card posted once, by claim, across instances', () => {
           refs.map((ref, n) =>
             click(bots[n % instances]!, channel, 'agenda.add', {
               ...ref,
-              requestId: randomUUID(),
+              requestId: newId(),
               title: `Senare punkt ${ref.date}`,
               category: 'information',
             }),
@@ -254,7 +254,7 @@ describe('a card posted once, by claim, across instances', () => {
       await click(bots[1]!, channel, 'agenda.add', {
         meetingId: refs[0]!.meetingId,
         date,
-        requestId: randomUUID(),
+        requestId: newId(),
         title: 'Efter kallelsen',
         category: 'fraga',
       });
@@ -275,7 +275,7 @@ describe('a card posted once, by claim, across instances', () => {
         const { refs, items } = await meetings(channel);
         const decisions = await Promise.all(
           refs.map(async (ref, n) => {
-            const requestId = randomUUID();
+            const requestId = newId();
             await click(bots[n % 3]!, channel, 'meeting.recordItem', {
               ...ref,
               itemId: items[n],
@@ -303,7 +303,7 @@ describe('a card posted once, by claim, across instances', () => {
             click(bots[(n + 1) % instances]!, channel, 'meeting.correctDecision', {
               ...ref,
               decisionId: decisions[n],
-              requestId: randomUUID(),
+              requestId: newId(),
               [`correction-${decisions[n]}`]: `Rättat ${ref.date}`,
             }),
           ),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actionReminderIdOf,
@@ -60,7 +60,7 @@ const clickIn =
   };
 
 const series = (dates: string, extra: Record<string, unknown> = {}) => ({
-  requestId: randomUUID(),
+  requestId: newId(),
   type: 'referensgrupp',
   name: 'Referensgrupp påminnelser',
   recurrence: 'dates',
@@ -115,12 +115,12 @@ describe('derived reminders repaired by the periodic reconciliation', () => {
     const created = await click('meeting.create', series('2026-12-15, 2027-01-19'));
     const { meetingId } = actionData(created, 'agenda.open') as { meetingId: string };
     const ref = { meetingId, date: '2026-12-15' };
-    const add = randomUUID();
+    const add = newId();
     await click('agenda.add', { ...ref, requestId: add, title: 'Punkt', category: 'fraga' });
     await click('meeting.recordItem', {
       ...ref,
       itemId: elementIdFor(anna.id, add),
-      requestId: randomUUID(),
+      requestId: newId(),
       actionWhat: 'Skicka ut mallen',
       actionOwner: erik.id,
       actionDue: '2026-12-28',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorText } from '../../src/bot/error-text.js';
@@ -66,7 +66,7 @@ const click = async (verb: string, data: Record<string, unknown>) => {
 };
 
 const seriesForm = () => ({
-  requestId: randomUUID(),
+  requestId: newId(),
   type: 'referensgrupp',
   name: 'Referensgrupp avbrott',
   recurrence: 'dates',
@@ -86,7 +86,7 @@ async function newSeries(): Promise<Ref[]> {
 }
 
 async function addItem(ref: Ref, title = 'Punkt'): Promise<string> {
-  const requestId = randomUUID();
+  const requestId = newId();
   await click('agenda.add', {
     ...ref,
     requestId,
@@ -98,7 +98,7 @@ async function addItem(ref: Ref, title = 'Punkt'): Promise<string> {
 }
 
 async function record(ref: Ref, itemId: string) {
-  const requestId = randomUUID();
+  const requestId = newId();
   await click('meeting.recordItem', {
     ...ref,
     itemId,
@@ -134,7 +134,7 @@ const scenarios: Scenario[] = [
       const [ref] = await newSeries();
       return {
         partition: ref!.meetingId,
-        data: { ...ref!, requestId: randomUUID(), title: 'Ny punkt', category: 'fraga' },
+        data: { ...ref!, requestId: newId(), title: 'Ny punkt', category: 'fraga' },
       };
     },
   },
@@ -176,7 +176,7 @@ const scenarios: Scenario[] = [
       const data = {
         ...ref!,
         itemId,
-        requestId: randomUUID(),
+        requestId: newId(),
         notes: 'Anteckning',
         decision: 'Beslut',
         actionWhat: 'Uppgift',
@@ -195,7 +195,7 @@ const scenarios: Scenario[] = [
       const data = {
         ...ref!,
         decisionId,
-        requestId: randomUUID(),
+        requestId: newId(),
         [`correction-${decisionId}`]: 'Rättat beslut',
       };
       return { partition: ref!.meetingId, data };
@@ -273,7 +273,7 @@ async function consumeArmedFault() {
     },
   );
   await client
-    .submitTransaction([['upsert', { partitionKey: 'scratch', rowKey: randomUUID() }]])
+    .submitTransaction([['upsert', { partitionKey: 'scratch', rowKey: newId() }]])
     .catch(() => undefined);
 }
 

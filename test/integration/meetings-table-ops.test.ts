@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCountingProxy, type CountingProxy } from '../../bench/support/counting-proxy.js';
 import { azuriteConnectionString } from '../../scripts/local/azurite.js';
@@ -76,7 +76,7 @@ describe('table operations on the answer path of the meeting card actions', () =
       expect(warm.ops).toBeLessThanOrEqual(1);
 
       const created = await counted('meeting.create', {
-        requestId: randomUUID(),
+        requestId: newId(),
         type: 'referensgrupp',
         name: 'Referensgrupp mätt',
         recurrence: 'dates',
@@ -90,7 +90,7 @@ describe('table operations on the answer path of the meeting card actions', () =
       // The audience of the channel's cards (samordnare first) is kept per instance too.
       await counted('agenda.open', ref);
       const add = async () => {
-        const requestId = randomUUID();
+        const requestId = newId();
         const result = await counted('agenda.add', {
           ...ref,
           requestId,
@@ -111,7 +111,7 @@ describe('table operations on the answer path of the meeting card actions', () =
       const moved = await counted('agenda.item', { ...ref, itemId: second.itemId, action: 'up' });
       const attendance = await counted('meeting.attendance', { ...ref, attendance: 'fk' });
       await counted('meeting.recordForm', { ...ref, itemId: first.itemId });
-      const recordRequest = randomUUID();
+      const recordRequest = newId();
       const recorded = await counted('meeting.recordItem', {
         ...ref,
         itemId: first.itemId,
@@ -125,7 +125,7 @@ describe('table operations on the answer path of the meeting card actions', () =
       const corrected = await counted('meeting.correctDecision', {
         ...ref,
         decisionId: key,
-        requestId: randomUUID(),
+        requestId: newId(),
         [`correction-${key}`]: 'Rättat',
       });
       const done = await counted('tasks.done', { ...ref, id: key, conversationId: channel });

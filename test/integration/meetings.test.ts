@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from '../support/activities.js';
 import { actionData, allActionData } from '../support/card-actions.js';
@@ -172,12 +172,12 @@ describe('a referensgrupp from series to minutes', () => {
         },
         from,
       );
-    const erikRequest = randomUUID();
+    const erikRequest = newId();
     await add(users.erik, 'Gemensam kartläggning', erikRequest);
     const again = await add(users.erik, 'Gemensam kartläggning', erikRequest);
     expect(cardText(again)).toContain('Punkten fanns redan');
-    await add(users.maria, 'Remissvägar från psykiatrin', randomUUID());
-    const card = await add(sara, 'Arbetsträning i kommunen', randomUUID(), '20');
+    await add(users.maria, 'Remissvägar från psykiatrin', newId());
+    const card = await add(sara, 'Arbetsträning i kommunen', newId(), '20');
     const text = cardText(card);
     expect(text.match(/Gemensam kartläggning/g)).toHaveLength(1);
     expect(text).toContain('§ 1 Gemensam kartläggning');
@@ -193,7 +193,7 @@ describe('a referensgrupp from series to minutes', () => {
       ['A', 'B'].map((letter) =>
         click('agenda.add', {
           ...ref,
-          requestId: randomUUID(),
+          requestId: newId(),
           title: `Samtidig punkt ${letter}`,
           category: 'information',
           minutes: '5',
@@ -209,7 +209,7 @@ describe('a referensgrupp from series to minutes', () => {
   it('when an item contains a personnummer, then it is refused and the agenda is unchanged', async () => {
     const card = await click(
       'agenda.add',
-      { ...ref, requestId: randomUUID(), title: 'Ärende 19811218-9876', category: 'fraga' },
+      { ...ref, requestId: newId(), title: 'Ärende 19811218-9876', category: 'fraga' },
       users.erik,
     );
     expect(cardText(card)).toContain('personnummer');
@@ -222,7 +222,7 @@ describe('a referensgrupp from series to minutes', () => {
       'agenda.add',
       {
         ...ref,
-        requestId: randomUUID(),
+        requestId: newId(),
         title: 'Sen fråga om statistik',
         category: 'fraga',
         minutes: '5',
@@ -378,7 +378,7 @@ describe('a referensgrupp from series to minutes', () => {
   it('when a card from the closed meeting is used to add an item, move or cancel it, then it is refused and nothing changes', async () => {
     const card = await click(
       'agenda.add',
-      { ...ref, requestId: randomUUID(), title: 'För sent', category: 'fraga' },
+      { ...ref, requestId: newId(), title: 'För sent', category: 'fraga' },
       users.erik,
     );
     expect(cardText(card)).toContain('Mötet är redan avslutat');

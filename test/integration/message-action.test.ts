@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAMES } from '../../src/storage/table-store.js';
 import { containsPersonalIdentityNumber } from '../../src/privacy/personal-identity-number.js';
@@ -79,7 +79,7 @@ interface DialogBody {
 
 const channelWhere = (name: string): Where => ({
   kind: 'channel',
-  conversationId: `19:${name}-${randomUUID().slice(0, 8)}@thread.tacv2`,
+  conversationId: `19:${name}-${newId().slice(0, 8)}@thread.tacv2`,
 });
 
 /** A referensgrupp series in the channel with meetings in January and February. */
@@ -88,7 +88,7 @@ async function seriesIn(where: Where) {
     cardAction(
       'meeting.create',
       {
-        requestId: randomUUID(),
+        requestId: newId(),
         type: 'referensgrupp',
         name: 'Referensgrupp Västra',
         recurrence: 'dates',
@@ -307,7 +307,7 @@ describe('personnummer and bad input', () => {
       expect(text).toContain('Inget har sparats');
       const sent = await submit(
         {
-          requestId: randomUUID(),
+          requestId: newId(),
           occurrence: `${ref.meetingId}|${ref.date}`,
           itemTitle: 'Stöd',
           itemMinutes: '10',
@@ -347,11 +347,8 @@ describe('personnummer and bad input', () => {
     ['a text instead of the form', 'lägg till'],
     ['no request id', { occurrence: 'x|2027-01-12', itemTitle: 'Punkt' }],
     ['a request id that is not one', { requestId: '123', occurrence: 'x', itemTitle: 'Punkt' }],
-    ['a meeting that is not one', { requestId: randomUUID(), occurrence: '../../etc|igår' }],
-    [
-      'a field far too long',
-      { requestId: randomUUID(), occurrence: 'x', itemTitle: 'a'.repeat(5000) },
-    ],
+    ['a meeting that is not one', { requestId: newId(), occurrence: '../../etc|igår' }],
+    ['a field far too long', { requestId: newId(), occurrence: 'x', itemTitle: 'a'.repeat(5000) }],
   ])(
     'when the dialog sends %s, then the answer is a Swedish message or the form again and nothing changes',
     async (_what, data) => {

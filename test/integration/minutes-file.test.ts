@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toLocal } from '../../src/schedule/local-time.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   ]);
   const date = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
   const created = await click('meeting.create', {
-    requestId: randomUUID(),
+    requestId: newId(),
     type: 'referensgrupp',
     name: 'Referensgrupp: Norra/Södra',
     recurrence: 'dates',
@@ -64,7 +64,7 @@ beforeAll(async () => {
     organisations: 'fk',
   });
   world.ref = actionData(created, 'agenda.open') as World['ref'];
-  const requestId = randomUUID();
+  const requestId = newId();
   await click('agenda.add', {
     ...world.ref,
     requestId,
@@ -74,7 +74,7 @@ beforeAll(async () => {
   await click('meeting.recordItem', {
     ...world.ref,
     itemId: elementIdFor(anna.id, requestId),
-    requestId: randomUUID(),
+    requestId: newId(),
     notes: NOTES,
     decision: DECISION,
   });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import {
@@ -140,7 +140,7 @@ describe('a member from a mapped tenant', () => {
 
 describe('a member from a tenant neither allowed nor mapped', () => {
   it('when the activity itself comes from the third tenant, then a message gets no answer and an invoke gets 403', async () => {
-    const personal: Where = { kind: 'personal', conversationId: `a:third-${randomUUID()}` };
+    const personal: Where = { kind: 'personal', conversationId: `a:third-${newId()}` };
     expect(await say('/hjälp', främling, personal, THIRD_TENANT_ID)).toHaveLength(0);
     const clicked = await myRoles(främling, personal, THIRD_TENANT_ID);
     expect(clicked.status).toBe(403);

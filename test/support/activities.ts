@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 
 export const TENANT_ID = '6f1c2a44-5b7e-4d0e-9a6b-0c3f8e2d1a55';
 export const OTHER_TENANT_ID = '0b0b0b0b-1111-4222-8333-444455556666';
@@ -65,7 +65,7 @@ function base(options: Options) {
   const tenantId = options.tenantId ?? TENANT_ID;
   const conversation = { ...conversationOf(where, from), tenantId };
   return {
-    id: randomUUID(),
+    id: newId(),
     channelId: 'msteams',
     serviceUrl: options.serviceUrl,
     timestamp: new Date().toISOString(),

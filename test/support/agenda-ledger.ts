@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import type { TableStore } from '../../src/storage/table-store.js';
 import type { TestUser, Where } from './activities.js';
 import { cardText } from './fake-connector.js';
@@ -33,7 +33,7 @@ export class AgendaLedger {
     ref: MeetingRef,
     from: TestUser,
     where: Where,
-    requestId: string = randomUUID(),
+    requestId: string = newId(),
   ): Promise<boolean> {
     const attempt = this.attempts.get(requestId) ?? {
       ref,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { expect } from 'vitest';
 import { cardAction, message, TENANT_ID, users, type TestUser } from './activities.js';
 import { actionData, allActionData } from './card-actions.js';
@@ -113,7 +113,7 @@ export async function startCaseBot(options: {
   }
   const [form] = await say('/möte ny');
   const created = await click('meeting.create', {
-    requestId: actionData(cardOf(form), 'meeting.create').requestId ?? randomUUID(),
+    requestId: actionData(cardOf(form), 'meeting.create').requestId ?? newId(),
     type: 'psykiatri',
     name: 'Psykiatri-avstämning',
     recurrence: 'dates',

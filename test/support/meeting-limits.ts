@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { LIMITS } from '../../src/meetings/meetings.schema.js';
 import { CARD_BUDGET_BYTES } from '../../src/meetings/cards/card-budget.js';
 
@@ -20,7 +20,7 @@ export function maxText(length: number, seed: string): string {
 /** An agenda item filled to the form's limits. */
 export const fullItem = (ref: { meetingId: string; date: string }, n: number) => ({
   ...ref,
-  requestId: randomUUID(),
+  requestId: newId(),
   title: maxText(LIMITS.itemTitle, `Punkt ${n}`),
   description: maxText(LIMITS.itemDescription, `Beskrivning ${n}`),
   category: 'forBeslut',

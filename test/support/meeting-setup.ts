@@ -1,5 +1,5 @@
 import { elementIdFor } from '../../src/meetings/series/rules.js';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../src/ids.js';
 import { meetingStore } from '../../src/storage/meeting-store.js';
 import type { TableStore } from '../../src/storage/table-store.js';
 import { users, type TestUser, type Where } from './activities.js';
@@ -57,7 +57,7 @@ export async function createSeries(
   const { card } = await client.click(
     'meeting.create',
     {
-      requestId: requestId ?? randomUUID(),
+      requestId: requestId ?? newId(),
       type: 'referensgrupp',
       name: 'Referensgrupp tålighet',
       recurrence: 'dates',
@@ -83,7 +83,7 @@ export async function createSeries(
 }
 
 /** An agenda item's form data with a fresh request id and a title that names it. */
-export function itemForm(ref: MeetingRef, title: string, requestId: string = randomUUID()) {
+export function itemForm(ref: MeetingRef, title: string, requestId: string = newId()) {
   return {
     ...ref,
     requestId,
